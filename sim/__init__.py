@@ -1,0 +1,23 @@
+"""govsim: an agent-based model of urban community-governance reforms (Changsha, 2003-2014).
+
+The public API, for scripts and notebooks::
+
+    import sim
+    sc = sim.load_scenario("scenarios/changsha_2014.toml")
+    result = sim.simulate(sc, seed=1)          # one run: result.kpis, result.daily
+"""
+
+from sim.run import RunResult, simulate
+from sim.scenario import Scenario, ScenarioError, load_scenario, scenario_from_mapping
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "RunResult",
+    "Scenario",
+    "ScenarioError",
+    "__version__",
+    "load_scenario",
+    "scenario_from_mapping",
+    "simulate",
+]

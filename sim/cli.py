@@ -1,0 +1,169 @@
+"""The ``govsim`` command line: a thin layer over the package's public functions.
+
+Errors in what the user gave (a bad scenario file, a bad option) are one line on stderr and exit
+status 2; Ctrl-C exits with 130.  Anything else is a bug and shows its traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from sim.scenario import ScenarioError, load_scenario
+
+EXIT_USAGE = 2
+
+
+class UsageError(Exception):
+    """Bad input from the user; the message is shown as is."""
+
+
+def _positive(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {n}")
+    return n
+
+
+def _seed(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if n < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, got {n}")
+    return n
+
+
+# -- commands --------------------------------------------------------------------------------
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from sim.kpis import summary_table
+    from sim.run import simulate
+
+    sc = load_scenario(args.scenario)
+    result = simulate(sc, seed=args.seed, days=args.days, daily=args.out is not None)
+    if args.out:
+        result.write(args.out)
+    if args.json:
+        print(json.dumps(result.to_json(), indent=2))
+    else:
+        print(f"{sc.name}: seed {result.seed}, {result.days} days\n")
+        print(summary_table(result.kpis))
+        if args.out:
+            print(f"\ndaily series, summary and manifest written to {args.out}/")
+    return 0
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    failed = 0
+    for path in args.files:
+        try:
+            sc = load_scenario(path)
+        except ScenarioError as e:
+            print(f"error: {e}", file=sys.stderr)
+            failed += 1
+            continue
+        steps = f", {len(sc.timeline)} timeline steps" if sc.timeline else ""
+        print(f"ok: {path} ({sc.name}: {len(sc.changes_from_defaults())} parameters off the defaults{steps})")
+    return EXIT_USAGE if failed else 0
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    from sim.parameters import PARAMS
+
+    sc = load_scenario(args.scenario)
+    shown = sc.params if args.all else sc.changes_from_defaults()
+    print(f"{sc.name}" + (f": {sc.description}" if sc.description else ""))
+    if not shown:
+        print("  (every parameter at its default: the 2002 situation)")
+    for key, value in shown.items():
+        unit = PARAMS[key].unit
+        print(f"  {key} = {json.dumps(value, ensure_ascii=False)}" + (f"  [{unit}]" if unit else ""))
+    for step in sc.timeline:
+        print(f"  from day {step.day}{f' ({step.date})' if step.date else ''}: {step.label}")
+        for key, value in step.changes.items():
+            print(f"      {key} = {json.dumps(value, ensure_ascii=False)}")
+    return 0
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    from sim.bench import main as bench_main
+
+    return bench_main(scenario=args.scenario, sizes=args.residents, repeats=args.repeats, days=args.days)
+
+
+# -- parser ----------------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from sim import __version__
+
+    parser = argparse.ArgumentParser(
+        prog="govsim",
+        description="Agent-based simulation of urban community-governance reforms (Changsha 2003-2014).",
+    )
+    parser.add_argument("--version", action="version", version=f"govsim {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("run", help="run one scenario once and print its KPIs")
+    p.add_argument("scenario", help="scenario TOML file")
+    p.add_argument("--seed", type=_seed, default=1, help="random seed (default 1)")
+    p.add_argument("--days", type=_positive, default=None, help="days to simulate (default: the scenario's)")
+    p.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    p.add_argument("--out", metavar="DIR", help="write daily.csv, summary.json and manifest.json here")
+    p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("validate", help="check scenario files")
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("show", help="print what a scenario sets (resolved through extends/apply)")
+    p.add_argument("scenario")
+    p.add_argument("--all", action="store_true", help="every parameter, not only those off the defaults")
+    p.set_defaults(func=cmd_show)
+
+    p = sub.add_parser("bench", help="time one community-year and check the speed targets")
+    p.add_argument("--scenario", default=str(_scenarios_dir() / "changsha_2014.toml"))
+    p.add_argument("--residents", type=_positive, nargs="+", default=[3000, 6000, 12000])
+    p.add_argument("--repeats", type=_positive, default=5)
+    p.add_argument("--days", type=_positive, default=365)
+    p.set_defaults(func=cmd_bench)
+
+    for add in _EXTRA_COMMANDS:
+        add(sub)
+    return parser
+
+
+def _scenarios_dir() -> Path:
+    return Path("scenarios")
+
+
+# Commands defined next to the code they drive register here (experiments, web app, ...).
+_EXTRA_COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = []
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except (ScenarioError, UsageError) as e:
+        print(f"govsim: error: {e}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("govsim: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

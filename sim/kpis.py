@@ -1,0 +1,200 @@
+"""What a run measures: the end-of-run summary KPIs and the daily series.
+
+Each KPI has a unit, a plain description and the direction that counts as better, so tables and
+the web app can say "better" or "worse" without guessing.  Per-group KPIs are written
+``access.resolved_share.<group>`` and ``governance.participation_rate.<group>``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sim.parameters import GROUPS
+from sim.residents import RESOLVED, UNMET
+
+if TYPE_CHECKING:
+    from sim.model import CommunityModel
+
+
+@dataclass(frozen=True)
+class KPI:
+    key: str
+    unit: str
+    better: str  # "higher", "lower" or "" (neither: a count or a check)
+    doc: str
+
+
+_BASE = [
+    KPI("service.queue_wait_mean_min", "min", "lower", "Mean wait in a hall queue before service."),
+    KPI("service.queue_wait_p95_min", "min", "lower", "95th percentile of the wait in a hall queue."),
+    KPI("service.daytime_wait_mean_min", "min", "lower",
+        "Mean queue wait of residents arriving on weekdays 08:00-17:30."),
+    KPI("service.time_to_resolution_mean_d", "days", "lower",
+        "Mean days from a need arising to it being resolved (resolved needs)."),
+    KPI("service.resolved_share", "share", "higher",
+        "Share of individual needs (matters, assistance, elderly care) resolved by the end."),
+    KPI("service.unmet_share", "share", "lower", "Share of individual needs given up."),
+    KPI("service.pending_share", "share", "", "Share of individual needs still open at the end."),
+    KPI("service.visits_per_matter", "visits", "lower",
+        "Trips to the centre per administrative matter resolved at the counter."),
+    KPI("service.online_share", "share", "", "Share of administrative matters handled online."),
+    KPI("service.outreach_visits", "visits", "higher", "Home visits by staff to vulnerable and "
+        "elderly residents."),
+    KPI("staff.service_time_share", "share", "higher",
+        "Staff hours serving residents (counter, casework, outreach) / hours worked."),
+    KPI("staff.admin_time_share", "share", "lower", "Staff hours on administrative work / hours worked."),
+    KPI("staff.admin_h_per_staff_week", "h/staff/week", "lower",
+        "Administrative hours (tasks, forms, ledgers, meetings, inspections) per staff member."),
+    KPI("staff.overtime_h_per_staff", "h/staff", "lower", "Overtime over the run per staff member."),
+    KPI("staff.counter_utilisation", "share", "", "Busy share of staffed counter hours."),
+    KPI("tasks.pushed_down", "tasks", "lower", "Tasks departments pushed down to the community."),
+    KPI("tasks.turned_back", "tasks", "", "Tasks the access system turned back."),
+    KPI("tasks.accepted", "tasks", "lower", "Tasks the community took on."),
+    KPI("tasks.late", "tasks", "lower", "Administrative tasks finished after their deadline."),
+    KPI("tasks.unfunded_cost_yuan", "yuan", "lower", "Cost of accepted tasks that came without money."),
+    KPI("grid.response_mean_h", "hours", "lower",
+        "Mean hours from a public-space problem appearing to it being fixed."),
+    KPI("governance.participation_rate", "share", "higher",
+        "Share of residents who took part in at least one council, hearing or activity in a year."),
+    KPI("governance.resolved_locally_share", "share", "higher",
+        "Share of disputes and public-space problems settled by the community itself."),
+    KPI("governance.disputes_settled_share", "share", "higher", "Share of disputes settled by "
+        "mediation in the community."),
+    KPI("residents.satisfaction_mean", "0-1", "higher", "Mean resident satisfaction at the end."),
+    KPI("residents.trust_mean", "0-1", "higher", "Mean resident trust in the committee at the end."),
+    KPI("finance.balance_yuan", "yuan", "higher", "Income minus spending over the run."),
+    KPI("verify.little_L", "residents", "", "Time-average number waiting in hall queues."),
+    KPI("verify.little_lambda_W", "residents", "",
+        "Arrival rate x mean wait; equals verify.little_L by Little's law."),
+]
+_PER_GROUP = [
+    KPI("access.resolved_share", "share", "higher", "Share of the group's needs resolved"),
+    KPI("governance.participation_rate", "share", "higher",
+        "Share of the group taking part in a year"),
+]
+
+KPIS: dict[str, KPI] = {k.key: k for k in _BASE}
+for _k in _PER_GROUP:
+    for _g in GROUPS:
+        KPIS[f"{_k.key}.{_g}"] = KPI(f"{_k.key}.{_g}", _k.unit, _k.better, f"{_k.doc}: {_g}.")
+
+#: Daily series collected by Mesa's DataCollector (one row per day).
+DAILY = {
+    "needs_arisen": "individual needs that arose that day",
+    "visits": "residents arriving at a hall queue",
+    "served": "residents served at a counter",
+    "wait_mean_min": "mean queue wait of those served that day",
+    "counters_staffed_h": "counter hours staffed",
+    "counter_busy_h": "counter hours serving residents",
+    "casework_h": "staff hours of casework and online matters",
+    "outreach_h": "staff hours of outreach home visits",
+    "admin_h": "staff hours of administrative work",
+    "overtime_h": "staff overtime hours",
+    "idle_h": "rostered staff hours with nothing to do",
+    "admin_backlog_h": "administrative work waiting (hours)",
+    "casework_backlog": "cases waiting for staff",
+    "resolved_total": "needs resolved so far",
+    "unmet_total": "needs given up so far",
+    "participants": "residents taking part in an event that day",
+    "participation_ytd": "share of residents who took part so far this year",
+    "satisfaction_mean": "mean satisfaction",
+    "balance_yuan": "income minus spending so far",
+    "public_open": "public-space problems not yet fixed",
+}
+
+
+def better(key: str) -> str:
+    kpi = KPIS.get(key)
+    return kpi.better if kpi else ""
+
+
+def _mean(x: list[float] | np.ndarray) -> float:
+    return float(np.mean(x)) if len(x) else math.nan
+
+
+def _ratio(a: float, b: float) -> float:
+    return a / b if b else math.nan
+
+
+def summarise(m: CommunityModel) -> dict[str, float]:
+    """The end-of-run KPIs of a finished model, keyed as in :data:`KPIS`."""
+    t = m.tally
+    status = m.need_status
+    waits = np.asarray(t.waits_min)
+    staff = t.staff_days / max(m.days, 1)
+    worked = t.rostered_h + t.overtime_h
+    horizon = m.horizon_h
+    years = np.array(t.participation_years) if t.participation_years else np.full((1, len(GROUPS) + 1), np.nan)
+    out = {
+        "service.queue_wait_mean_min": _mean(waits),
+        "service.queue_wait_p95_min": float(np.percentile(waits, 95)) if len(waits) else math.nan,
+        "service.daytime_wait_mean_min": _mean(t.daytime_waits_min),
+        "service.time_to_resolution_mean_d": _mean(t.resolution_days),
+        "service.resolved_share": float(np.mean(status == RESOLVED)) if len(status) else math.nan,
+        "service.unmet_share": float(np.mean(status == UNMET)) if len(status) else math.nan,
+        "service.pending_share": float(np.mean(status == 0)) if len(status) else math.nan,
+        "service.visits_per_matter": _mean(t.matter_trips),
+        "service.online_share": _ratio(t.online_matters, t.admin_matters),
+        "service.outreach_visits": float(t.outreach_visits),
+        "staff.service_time_share": _ratio(t.counter_busy_h + t.casework_h + t.outreach_h, worked),
+        "staff.admin_time_share": _ratio(t.admin_h, worked),
+        "staff.admin_h_per_staff_week": _ratio(t.admin_h, staff * m.days / 7),
+        "staff.overtime_h_per_staff": _ratio(t.overtime_h, staff),
+        "staff.counter_utilisation": _ratio(t.counter_busy_h, t.counter_staffed_h),
+        "tasks.pushed_down": float(t.pushed_down),
+        "tasks.turned_back": float(t.turned_back),
+        "tasks.accepted": float(t.accepted),
+        "tasks.late": float(m.backoffice.late_tasks),
+        "tasks.unfunded_cost_yuan": t.unfunded_cost,
+        "grid.response_mean_h": _mean(t.public_response_h),
+        "governance.participation_rate": float(np.nanmean(years[:, -1])),
+        "governance.resolved_locally_share": _ratio(
+            t.disputes_settled + t.public_local, t.disputes_closed + t.public_total
+        ),
+        "governance.disputes_settled_share": _ratio(t.disputes_settled, t.disputes_closed),
+        "residents.satisfaction_mean": float(m.population.satisfaction.mean()),
+        "residents.trust_mean": float(m.population.trust.mean()),
+        "finance.balance_yuan": t.income - t.spending,
+        "verify.little_L": m.hall.area_waiting_h2 / horizon,
+        "verify.little_lambda_W": (m.hall.total_wait_h + m.hall.open_wait_h()) / horizon,
+    }
+    need_group = m.population.group[m.needs.resident]
+    for gi, g in enumerate(GROUPS):
+        mine = need_group == gi
+        out[f"access.resolved_share.{g}"] = float(np.mean(status[mine] == RESOLVED)) if mine.any() else math.nan
+        out[f"governance.participation_rate.{g}"] = float(np.nanmean(years[:, gi]))
+    return {k: out[k] for k in KPIS}
+
+
+def format_value(key: str, value: float | None) -> str:
+    """A KPI value as a person reads it: shares in %, money with thousands separators."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "n/a"
+    unit = KPIS[key].unit if key in KPIS else ""
+    if unit == "share":
+        return f"{100 * value:.1f} %"
+    if unit == "yuan":
+        return f"{value:,.0f} yuan"
+    if unit in ("tasks", "visits") and float(value).is_integer():
+        return f"{value:,.0f}"
+    if abs(value) >= 100:
+        return f"{value:,.0f} {unit}".strip()
+    return f"{value:.2f} {unit}".strip()
+
+
+def summary_table(kpis: dict[str, float]) -> str:
+    """The summary as an aligned text table, grouped by section."""
+    width = max(len(k) for k in kpis)
+    lines, section = [], ""
+    for key, value in kpis.items():
+        head = key.split(".")[0]
+        if head != section:
+            if lines:
+                lines.append("")
+            section = head
+        lines.append(f"  {key:<{width}}  {format_value(key, value):>16}")
+    return "\n".join(lines)

@@ -1,0 +1,300 @@
+"""Public-service-centre staff: shifts, counters, back-office work and overtime.
+
+How the centre uses its staff each day (ODD+D: the centre head's rules):
+
+1. **Roster.**  Contract hours are spread as evenly as possible over the opening hours of the
+   week.  If the week has fewer opening hours than a staff member's contract, everybody is on
+   duty whenever the hall is open and the rest of the hours are back-office time on working days.
+   Stretching the same hours over evenings and weekends (staggered hours) therefore leaves fewer
+   people on duty at any one time unless staff are added.
+2. **Fixed obligations.**  Meetings and inspections take named people off duty at set times.
+3. **Counters.**  The head expects, for each half-hour of the week, the counter work that arrived
+   in that half-hour in past weeks (an exponentially weighted average, updated weekly; with no
+   history yet, every counter is staffed).  She staffs enough counters to keep them busy no more
+   than a target share of the time, at least one while the hall is open, and no more than the
+   office has room for or staff on duty; the others work in the back office.
+4. **Deadlines first.**  The administrative work due today (pushed-down tasks paced to their
+   deadlines, forms, ledgers, inspection preparation) must be done.  If the back office cannot do
+   it in rostered time, the head pulls staff off counters for the day (keeping one counter open);
+   what still does not fit is overtime, up to a cap; the rest is late.  This is how government
+   errands crowd out services, the problem the Changsha reforms set out to solve.
+5. **Leftover time** goes to casework (social assistance, elderly care, online matters), then to
+   administrative work ahead of its deadline, then to outreach home visits.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from collections import deque
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import mesa
+import numpy as np
+
+from sim.calendar import SLOT_H, SLOTS_PER_DAY, SLOTS_PER_WEEK
+
+if TYPE_CHECKING:
+    from sim.model import CommunityModel
+
+
+class StaffMember(mesa.Agent):
+    """A hired member of the public-service centre."""
+
+    def __init__(self, model: CommunityModel, degree: bool, certified: bool) -> None:
+        super().__init__(model)
+        self.degree = degree
+        self.certified = certified
+        self.hours_worked = 0.0
+        self.overtime_h = 0.0
+
+    def __repr__(self) -> str:
+        quals = [q for q, has in (("degree", self.degree), ("social worker", self.certified)) if has]
+        return f"StaffMember({self.unique_id}, {', '.join(quals) or 'no degree'})"
+
+
+def qualifications(params: Mapping[str, Any]) -> list[tuple[bool, bool]]:
+    """(degree, certified) for each staff member, from the shares (rounded to whole people)."""
+    n = int(params["staff.count"])
+    n_degree = round(params["staff.degree_share"] * n)
+    n_cert = round(params["staff.certified_share"] * n)
+    if params["staff.at_least_one_certified"]:
+        n_cert = max(n_cert, 1)
+    n_cert = min(n_cert, n)
+    # Certified social workers are counted among degree holders first (most of them are).
+    return [(i < n_degree, i < n_cert) for i in range(n)]
+
+
+@dataclass(frozen=True)
+class Team:
+    """What the staff as a whole can do, from their qualifications."""
+
+    size: int
+    service_factor: float  # multiplies counter service time
+    first_visit_success: float
+    casework_factor: float  # multiplies casework hours
+
+    @classmethod
+    def of(cls, staff: list[StaffMember], params: Mapping[str, Any]) -> Team:
+        n = max(len(staff), 1)
+        degree = sum(s.degree for s in staff) / n
+        cert = sum(s.certified for s in staff) / n
+        return cls(
+            size=len(staff),
+            service_factor=1.0 - params["staff.degree_speedup"] * degree,
+            first_visit_success=min(
+                1.0, params["service.first_visit_success"] + params["staff.degree_first_visit_gain"] * degree
+            ),
+            casework_factor=1.0 - params["staff.certified_casework_speedup"] * cert,
+        )
+
+
+def roster(open_week: np.ndarray, n_staff: int, weekly_hours: float) -> tuple[np.ndarray, np.ndarray]:
+    """Staff on duty in each half-hour slot of the week, and back-office hours per weekday.
+
+    The week's staff-hours are spread evenly over the open slots (whole people, the remainder
+    given to slots spread through the week); hours left when everybody is on duty whenever the
+    hall is open become back-office hours on the days the hall opens.
+    """
+    open_slots = np.flatnonzero(open_week)
+    staff_slots = n_staff * weekly_hours / SLOT_H
+    on_duty = np.zeros(SLOTS_PER_WEEK, dtype=np.int64)
+    extra = np.zeros(7)
+    if len(open_slots) * n_staff <= staff_slots:
+        on_duty[open_slots] = n_staff
+        open_days = np.unique(open_slots // SLOTS_PER_DAY)
+        extra[open_days] = (staff_slots - len(open_slots) * n_staff) * SLOT_H / len(open_days)
+    else:
+        base, rem = divmod(int(round(staff_slots)), len(open_slots))
+        on_duty[open_slots] = base
+        # Spread the remainder evenly through the week (Bresenham-style), not bunched at Monday.
+        picks = (np.arange(rem) * len(open_slots)) // max(rem, 1)
+        on_duty[open_slots[picks]] += 1
+    return on_duty, extra
+
+
+@dataclass
+class DayPlan:
+    """Counters staffed per queue and slot, and the staff hours of the day."""
+
+    staffed: np.ndarray  # (n_queues, 48) counters staffed
+    open: np.ndarray  # (n_queues, 48) queue open
+    rostered_h: float
+    backoffice_h: float  # rostered hours not at a counter and not in fixed obligations
+    fixed_h: float  # meetings and inspections during rostered time
+    fixed_overtime_h: float  # meetings and inspections outside anyone's duty
+    pulled_counters: int
+    on_duty_max: int
+
+
+class CounterDemand:
+    """The centre head's expectation of counter work, per queue and half-hour of the week."""
+
+    def __init__(self, n_queues: int, weight: float = 0.3) -> None:
+        self.weight = weight
+        self.expected = np.full((n_queues, SLOTS_PER_WEEK), np.nan)
+        self.observed = np.zeros((n_queues, SLOTS_PER_WEEK))
+
+    def observe(self, queue: int, week_slot: int, service_h: float) -> None:
+        self.observed[queue, week_slot] += service_h
+
+    def end_week(self) -> None:
+        w = self.weight
+        self.expected = np.where(
+            np.isnan(self.expected), self.observed, (1 - w) * self.expected + w * self.observed
+        )
+        self.observed[:] = 0.0
+
+    def counters_needed(self, weekday: int, target_utilisation: float) -> np.ndarray:
+        """Counters to staff per queue and slot of the day (a large number when unknown)."""
+        day = self.expected[:, weekday * SLOTS_PER_DAY : (weekday + 1) * SLOTS_PER_DAY]
+        need = np.ceil(day / (SLOT_H * target_utilisation) - 1e-9)
+        return np.where(np.isnan(need), 10**6, np.maximum(need, 1)).astype(np.int64)
+
+
+def plan_day(
+    queue_open: np.ndarray,
+    counters_per_queue: np.ndarray,
+    counters_needed: np.ndarray,
+    on_duty: np.ndarray,
+    extra_backoffice_h: float,
+    fixed: np.ndarray,
+    admin_due_h: float,
+) -> DayPlan:
+    """Decide the counters for one day (rules 2-4 of the module docstring).
+
+    ``queue_open`` and ``counters_needed`` are (n_queues, 48), ``counters_per_queue`` the counters
+    each queue has room for, ``on_duty`` and ``fixed`` (staff in meetings/inspections) per slot.
+    """
+    taken = np.minimum(fixed, on_duty)
+    available = on_duty - taken
+    n_q = queue_open.shape[0]
+    staffed = np.zeros((n_q, SLOTS_PER_DAY), dtype=np.int64)
+    left = available.copy()
+    wanted = np.minimum(counters_needed, counters_per_queue[:, None])
+    for q in range(n_q):  # earlier queues first: with one counter each, the first departments win
+        take = np.where(queue_open[q], np.minimum(wanted[q], left), 0)
+        staffed[q] = take
+        left -= take
+    total = staffed.sum(axis=0)
+    rostered_h = float(on_duty.sum()) * SLOT_H + extra_backoffice_h
+    fixed_h = float(taken.sum()) * SLOT_H
+    backoffice_h = rostered_h - fixed_h - float(total.sum()) * SLOT_H
+    pulled = 0
+    open_any = queue_open.any(axis=0)
+    open_h = float(open_any.sum()) * SLOT_H
+    if admin_due_h > backoffice_h and open_h > 0:
+        max_staffed = int(total.max())
+        pulled = min(math.ceil((admin_due_h - backoffice_h) / open_h), max(max_staffed - 1, 0))
+        if pulled:
+            staffed, removed = _pull(staffed, pulled)
+            backoffice_h += removed
+    return DayPlan(
+        staffed=staffed,
+        open=queue_open,
+        rostered_h=rostered_h,
+        backoffice_h=backoffice_h,
+        fixed_h=fixed_h,
+        fixed_overtime_h=float((fixed - taken).sum()) * SLOT_H,
+        pulled_counters=pulled,
+        on_duty_max=int(on_duty.max()) if len(on_duty) else 0,
+    )
+
+
+def _pull(staffed: np.ndarray, k: int) -> tuple[np.ndarray, float]:
+    """Take up to k counters off in every slot, from the last queue backwards, keeping one."""
+    staffed = staffed.copy()
+    removed = 0.0
+    for s in range(staffed.shape[1]):
+        total = int(staffed[:, s].sum())
+        cut = min(k, max(total - 1, 0))
+        removed += cut * SLOT_H
+        for q in range(staffed.shape[0] - 1, -1, -1):
+            if cut == 0:
+                break
+            d = min(cut, int(staffed[q, s]))
+            staffed[q, s] -= d
+            cut -= d
+    return staffed, removed
+
+
+@dataclass(order=True)
+class AdminTask:
+    """Administrative work with a deadline (a pushed-down task, a form, a ledger, a preparation)."""
+
+    deadline: float
+    seq: int
+    kind: str = field(compare=False)
+    hours: float = field(compare=False)
+    remaining: float = field(compare=False)
+
+
+@dataclass
+class CaseItem:
+    need: int
+    kind: int
+    remaining: float
+    arrived: float
+
+
+class BackOffice:
+    """Queues of back-office work: administrative tasks (earliest deadline first) and casework
+    (first come, first served), with the day's accounting."""
+
+    def __init__(self) -> None:
+        self.admin: list[AdminTask] = []  # heap by deadline
+        self.cases: deque[CaseItem] = deque()
+        self._seq = 0
+        self.late_tasks = 0
+        self.late_hours = 0.0
+
+    def add_task(self, kind: str, hours: float, deadline: float) -> None:
+        self._seq += 1
+        heapq.heappush(self.admin, AdminTask(deadline, self._seq, kind, hours, hours))
+
+    def add_case(self, item: CaseItem) -> None:
+        self.cases.append(item)
+
+    def admin_backlog_h(self) -> float:
+        return sum(t.remaining for t in self.admin)
+
+    def admin_due_h(self, day_start: float) -> float:
+        """Hours to do today to keep every task on pace for its deadline (all of it if late)."""
+        due = 0.0
+        for task in self.admin:
+            days_left = math.ceil((task.deadline - day_start) / 24.0 - 1e-9)
+            due += task.remaining if days_left <= 1 else task.remaining / days_left
+        return due
+
+    def do_admin(self, hours: float, now: float, only_due: float | None = None) -> float:
+        """Work on administrative tasks, earliest deadline first; return hours used.
+
+        ``only_due`` caps the work at that many hours (the day's due share).
+        """
+        budget = hours if only_due is None else min(hours, only_due)
+        used = 0.0
+        while self.admin and used < budget - 1e-12:
+            task = self.admin[0]
+            work = min(task.remaining, budget - used)
+            task.remaining -= work
+            used += work
+            if task.remaining <= 1e-9:
+                heapq.heappop(self.admin)
+                if now > task.deadline:
+                    self.late_tasks += 1
+                    self.late_hours += task.hours
+        return used
+
+    def do_cases(self, hours: float, cutoff: float) -> tuple[float, list[CaseItem]]:
+        """Casework first come, first served, for cases that arrived before ``cutoff``."""
+        used, done = 0.0, []
+        while self.cases and used < hours - 1e-12 and self.cases[0].arrived < cutoff:
+            item = self.cases[0]
+            work = min(item.remaining, hours - used)
+            item.remaining -= work
+            used += work
+            if item.remaining <= 1e-9:
+                done.append(self.cases.popleft())
+        return used, done
