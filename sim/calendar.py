@@ -50,7 +50,7 @@ def _parse_interval(text: str) -> tuple[int, int]:
 def weekly_mask(spec: Mapping[str, Sequence[str]]) -> np.ndarray:
     """Boolean mask of the week's 336 half-hour slots (Monday 00:00 first) for a schedule table."""
     if not isinstance(spec, Mapping):
-        raise ScheduleError("a weekly schedule must be a table such as {weekdays = [\"08:00-12:00\"]}")
+        raise ScheduleError('a weekly schedule must be a table such as {weekdays = ["08:00-12:00"]}')
     allowed = set(DAY_NAMES) | set(DAY_GROUPS)
     unknown = sorted(set(spec) - allowed)
     if unknown:
@@ -61,7 +61,7 @@ def weekly_mask(spec: Mapping[str, Sequence[str]]) -> np.ndarray:
         if key in spec:
             intervals = spec[key]
             if isinstance(intervals, str) or not isinstance(intervals, Sequence):
-                raise ScheduleError(f"{key!r} must be a list of \"HH:MM-HH:MM\" strings")
+                raise ScheduleError(f'{key!r} must be a list of "HH:MM-HH:MM" strings')
             for day in DAY_GROUPS.get(key, (key,)):
                 per_day[day] = intervals
     mask = np.zeros(SLOTS_PER_WEEK, dtype=bool)
@@ -136,7 +136,7 @@ class SlotFinder:
     Built once per (free-time group, queue) pair; a lookup is two array reads.
     """
 
-    __slots__ = ("first", "end", "n")
+    __slots__ = ("end", "first", "n")
 
     def __init__(self, both: np.ndarray) -> None:
         self.first = next_true(both)

@@ -31,24 +31,52 @@ class KPI:
 _BASE = [
     KPI("service.queue_wait_mean_min", "min", "lower", "Mean wait in a hall queue before service."),
     KPI("service.queue_wait_p95_min", "min", "lower", "95th percentile of the wait in a hall queue."),
-    KPI("service.daytime_wait_mean_min", "min", "lower",
-        "Mean queue wait of residents arriving on weekdays 08:00-17:30."),
-    KPI("service.time_to_resolution_mean_d", "days", "lower",
-        "Mean days from a need arising to it being resolved (resolved needs)."),
-    KPI("service.resolved_share", "share", "higher",
-        "Share of individual needs (matters, assistance, elderly care) resolved by the end."),
+    KPI(
+        "service.daytime_wait_mean_min",
+        "min",
+        "lower",
+        "Mean queue wait of residents arriving on weekdays 08:00-17:30.",
+    ),
+    KPI(
+        "service.time_to_resolution_mean_d",
+        "days",
+        "lower",
+        "Mean days from a need arising to it being resolved (resolved needs).",
+    ),
+    KPI(
+        "service.resolved_share",
+        "share",
+        "higher",
+        "Share of individual needs (matters, assistance, elderly care) resolved by the end.",
+    ),
     KPI("service.unmet_share", "share", "lower", "Share of individual needs given up."),
     KPI("service.pending_share", "share", "", "Share of individual needs still open at the end."),
-    KPI("service.visits_per_matter", "visits", "lower",
-        "Trips to the centre per administrative matter resolved at the counter."),
+    KPI(
+        "service.visits_per_matter",
+        "visits",
+        "lower",
+        "Trips to the centre per administrative matter resolved at the counter.",
+    ),
     KPI("service.online_share", "share", "", "Share of administrative matters handled online."),
-    KPI("service.outreach_visits", "visits", "higher", "Home visits by staff to vulnerable and "
-        "elderly residents."),
-    KPI("staff.service_time_share", "share", "higher",
-        "Staff hours serving residents (counter, casework, outreach) / hours worked."),
+    KPI(
+        "service.outreach_visits",
+        "visits",
+        "higher",
+        "Home visits by staff to vulnerable and elderly residents.",
+    ),
+    KPI(
+        "staff.service_time_share",
+        "share",
+        "higher",
+        "Staff hours serving residents (counter, casework, outreach) / hours worked.",
+    ),
     KPI("staff.admin_time_share", "share", "lower", "Staff hours on administrative work / hours worked."),
-    KPI("staff.admin_h_per_staff_week", "h/staff/week", "lower",
-        "Administrative hours (tasks, forms, ledgers, meetings, inspections) per staff member."),
+    KPI(
+        "staff.admin_h_per_staff_week",
+        "h/staff/week",
+        "lower",
+        "Administrative hours (tasks, forms, ledgers, meetings, inspections) per staff member.",
+    ),
     KPI("staff.overtime_h_per_staff", "h/staff", "lower", "Overtime over the run per staff member."),
     KPI("staff.counter_utilisation", "share", "", "Busy share of staffed counter hours."),
     KPI("tasks.pushed_down", "tasks", "lower", "Tasks departments pushed down to the community."),
@@ -56,25 +84,44 @@ _BASE = [
     KPI("tasks.accepted", "tasks", "lower", "Tasks the community took on."),
     KPI("tasks.late", "tasks", "lower", "Administrative tasks finished after their deadline."),
     KPI("tasks.unfunded_cost_yuan", "yuan", "lower", "Cost of accepted tasks that came without money."),
-    KPI("grid.response_mean_h", "hours", "lower",
-        "Mean hours from a public-space problem appearing to it being fixed."),
-    KPI("governance.participation_rate", "share", "higher",
-        "Share of residents who took part in at least one council, hearing or activity in a year."),
-    KPI("governance.resolved_locally_share", "share", "higher",
-        "Share of disputes and public-space problems settled by the community itself."),
-    KPI("governance.disputes_settled_share", "share", "higher", "Share of disputes settled by "
-        "mediation in the community."),
+    KPI(
+        "grid.response_mean_h",
+        "hours",
+        "lower",
+        "Mean hours from a public-space problem appearing to it being fixed.",
+    ),
+    KPI(
+        "governance.participation_rate",
+        "share",
+        "higher",
+        "Share of residents who took part in at least one council, hearing or activity in a year.",
+    ),
+    KPI(
+        "governance.resolved_locally_share",
+        "share",
+        "higher",
+        "Share of disputes and public-space problems settled by the community itself.",
+    ),
+    KPI(
+        "governance.disputes_settled_share",
+        "share",
+        "higher",
+        "Share of disputes settled by mediation in the community.",
+    ),
     KPI("residents.satisfaction_mean", "0-1", "higher", "Mean resident satisfaction at the end."),
     KPI("residents.trust_mean", "0-1", "higher", "Mean resident trust in the committee at the end."),
     KPI("finance.balance_yuan", "yuan", "higher", "Income minus spending over the run."),
     KPI("verify.little_L", "residents", "", "Time-average number waiting in hall queues."),
-    KPI("verify.little_lambda_W", "residents", "",
-        "Arrival rate x mean wait; equals verify.little_L by Little's law."),
+    KPI(
+        "verify.little_lambda_W",
+        "residents",
+        "",
+        "Arrival rate x mean wait; equals verify.little_L by Little's law.",
+    ),
 ]
 _PER_GROUP = [
     KPI("access.resolved_share", "share", "higher", "Share of the group's needs resolved"),
-    KPI("governance.participation_rate", "share", "higher",
-        "Share of the group taking part in a year"),
+    KPI("governance.participation_rate", "share", "higher", "Share of the group taking part in a year"),
 ]
 
 KPIS: dict[str, KPI] = {k.key: k for k in _BASE}
@@ -128,7 +175,9 @@ def summarise(m: CommunityModel) -> dict[str, float]:
     staff = t.staff_days / max(m.days, 1)
     worked = t.rostered_h + t.overtime_h
     horizon = m.horizon_h
-    years = np.array(t.participation_years) if t.participation_years else np.full((1, len(GROUPS) + 1), np.nan)
+    years = (
+        np.array(t.participation_years) if t.participation_years else np.full((1, len(GROUPS) + 1), np.nan)
+    )
     out = {
         "service.queue_wait_mean_min": _mean(waits),
         "service.queue_wait_p95_min": float(np.percentile(waits, 95)) if len(waits) else math.nan,
@@ -165,7 +214,9 @@ def summarise(m: CommunityModel) -> dict[str, float]:
     need_group = m.population.group[m.needs.resident]
     for gi, g in enumerate(GROUPS):
         mine = need_group == gi
-        out[f"access.resolved_share.{g}"] = float(np.mean(status[mine] == RESOLVED)) if mine.any() else math.nan
+        out[f"access.resolved_share.{g}"] = (
+            float(np.mean(status[mine] == RESOLVED)) if mine.any() else math.nan
+        )
         out[f"governance.participation_rate.{g}"] = float(np.nanmean(years[:, gi]))
     return {k: out[k] for k in KPIS}
 
@@ -181,9 +232,10 @@ def format_value(key: str, value: float | None) -> str:
         return f"{value:,.0f} yuan"
     if unit in ("tasks", "visits") and float(value).is_integer():
         return f"{value:,.0f}"
+    shown = "" if unit == "0-1" else unit
     if abs(value) >= 100:
-        return f"{value:,.0f} {unit}".strip()
-    return f"{value:.2f} {unit}".strip()
+        return f"{value:,.0f} {shown}".strip()
+    return f"{value:.2f} {shown}".strip()
 
 
 def summary_table(kpis: dict[str, float]) -> str:

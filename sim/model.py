@@ -40,7 +40,6 @@ from sim.committee import (
     EVENING_SLOTS,
     ONLINE_JOINABLE,
     WEEKEND_SLOTS,
-    CommitteeEvent,
     CommitteeMember,
     Dispute,
     free_in,
@@ -57,7 +56,6 @@ from sim.residents import (
     ELDERLY,
     PREDRAWN_VISITS,
     RESOLVED,
-    UNMET,
     U_DELAY,
     U_DEPTS,
     U_LEAVE,
@@ -66,6 +64,7 @@ from sim.residents import (
     U_PREFER,
     U_SLOT,
     U_STAGES,
+    UNMET,
     V_RETRY,
     V_RETURN,
     V_SLOT,
@@ -223,7 +222,9 @@ class CommunityModel(mesa.Model):
         self._public_ptr = 0
         self._public_open: list[float] = []  # fix times of problems not yet fixed
         rng_d = streams.stream(self.seed, "disputes")
-        self._disputes_t, self._disputes_u = _poisson_times(rng_d, p["needs.dispute_rate"] * households, self.days, 1)
+        self._disputes_t, self._disputes_u = _poisson_times(
+            rng_d, p["needs.dispute_rate"] * households, self.days, 1
+        )
         self._dispute_party = rng_d.integers(0, len(self.population), len(self._disputes_t))
         self._dispute_ptr = 0
         self._disputes_waiting: deque[Dispute] = deque()
@@ -249,9 +250,7 @@ class CommunityModel(mesa.Model):
         self._wait_sum_today = 0.0
         self._n_resolved = 0
         self._n_unmet = 0
-        self.datacollector = mesa.DataCollector(
-            model_reporters={name: _reporter(name) for name in DAILY}
-        )
+        self.datacollector = mesa.DataCollector(model_reporters={name: _reporter(name) for name in DAILY})
 
         # The schedule.
         self.schedule_recurring(
@@ -300,7 +299,7 @@ class CommunityModel(mesa.Model):
 
     def switch_policy(self) -> None:
         """A timeline date: the reforms dated today come into force."""
-        day = int(round(self.time / 24.0))
+        day = round(self.time / 24.0)
         old_members = [m.part_time for m in self.committee]
         self.p = self._policy_on(day)
         self._apply_structure()
@@ -321,8 +320,10 @@ class CommunityModel(mesa.Model):
             if p["service.one_stop"]:
                 weeks = [np.zeros_like(week)] * k + [week]
             else:
-                weeks = [week & _department_days(week, j, int(p["service.department_counter_days"]))
-                         for j in range(k)] + [np.zeros_like(week)]
+                weeks = [
+                    week & _department_days(week, j, int(p["service.department_counter_days"]))
+                    for j in range(k)
+                ] + [np.zeros_like(week)]
             wd = (self.weekday0 + start) % 7
             for q, wk in enumerate(weeks):
                 out[q, start * SLOTS_PER_DAY : end * SLOTS_PER_DAY] = horizon_mask(wk, end - start, wd)
@@ -341,7 +342,7 @@ class CommunityModel(mesa.Model):
 
     # -- the day --------------------------------------------------------------------------
     def start_day(self) -> None:
-        self.day = day = int(round(self.time / 24.0))
+        self.day = day = round(self.time / 24.0)
         p = self.p
         t0 = day * 24.0
         weekday = (self.weekday0 + day) % 7
@@ -354,7 +355,9 @@ class CommunityModel(mesa.Model):
             self._volunteer_h = p["elderly_care.volunteer_hours_per_week"]
             self._reset_mediation_hours()
             if p["burden.ledger_hours_per_week"] > 0:
-                self.backoffice.add_task("ledger", p["burden.ledger_hours_per_week"], t0 + LEDGER_DEADLINE_DAYS * 24)
+                self.backoffice.add_task(
+                    "ledger", p["burden.ledger_hours_per_week"], t0 + LEDGER_DEADLINE_DAYS * 24
+                )
         fixed = self._burden_today(day, weekday, t0)
 
         # Plan the counters.
@@ -400,7 +403,9 @@ class CommunityModel(mesa.Model):
             k = self._dispute_ptr
             r = int(self._dispute_party[k])
             self._disputes_waiting.append(
-                Dispute(k, float(self._disputes_t[k]), r, int(self._group_of[r]), float(self._disputes_u[k, 0]))
+                Dispute(
+                    k, float(self._disputes_t[k]), r, int(self._group_of[r]), float(self._disputes_u[k, 0])
+                )
             )
             self._dispute_ptr += 1
 
@@ -419,7 +424,7 @@ class CommunityModel(mesa.Model):
             while acc["meetings"] >= 1:
                 acc["meetings"] -= 1
                 start = MEETING_START_SLOTS[(day + k) % 2]
-                fixed[start : start + int(round(p["burden.meeting_hours"] / SLOT_H))] += 1
+                fixed[start : start + round(p["burden.meeting_hours"] / SLOT_H)] += 1
                 k += 1
             acc["inspections"] += p["burden.inspections_per_year"] / 261
             while acc["inspections"] >= 1:
@@ -524,8 +529,14 @@ class CommunityModel(mesa.Model):
         p = self.p
         a = trip.attempts
         trip.attempts += 1
-        patience = trip.patience_unit * p["needs.queue_patience_min"] / 60.0 if p["needs.reneging"] else math.inf
-        unit = float(self.needs.service_unit[i, a]) if a < PREDRAWN_VISITS else float(self._late_rng.exponential())
+        patience = (
+            trip.patience_unit * p["needs.queue_patience_min"] / 60.0 if p["needs.reneging"] else math.inf
+        )
+        unit = (
+            float(self.needs.service_unit[i, a])
+            if a < PREDRAWN_VISITS
+            else float(self._late_rng.exponential())
+        )
         service_h = unit * p["service.counter_service_min"] / 60.0 * self.team.service_factor
         v = Visitor(need=i, arrived=t, deadline=t + patience, service_h=service_h)
         day = int(t // 24.0)
@@ -592,7 +603,9 @@ class CommunityModel(mesa.Model):
             return
         self.tally.matter_trips.append(trip.trips)
         wait_min = trip.wait_h * 60.0
-        self._resolve(i, t, score=1.0 - 0.4 * min(1.0, wait_min / 120.0) - 0.2 * min(1.0, (trip.trips - 1) / 3))
+        self._resolve(
+            i, t, score=1.0 - 0.4 * min(1.0, wait_min / 120.0) - 0.2 * min(1.0, (trip.trips - 1) / 3)
+        )
 
     def _go_online(self, i: int, t: float) -> None:
         self.tally.online_matters += 1
@@ -740,7 +753,10 @@ class CommunityModel(mesa.Model):
         n_pt = sum(m.part_time for m in self.committee)
         n_ft = len(self.committee) - n_pt
         self._ft_mediation_h = (
-            n_ft * p["committee.weekly_hours"] * (1 - p["committee.errand_share"]) * p["committee.mediation_share"]
+            n_ft
+            * p["committee.weekly_hours"]
+            * (1 - p["committee.errand_share"])
+            * p["committee.mediation_share"]
         )
         self._pt_mediation_h = n_pt * p["committee.part_time_hours_per_week"]
 
@@ -763,7 +779,9 @@ class CommunityModel(mesa.Model):
             if self._ft_mediation_h >= need_h and weekday < 5 and free_in(free, DAYTIME_SLOTS):
                 self._ft_mediation_h -= need_h
                 by = False
-            elif self._pt_mediation_h >= need_h and free_in(free, WEEKEND_SLOTS if weekday >= 5 else EVENING_SLOTS):
+            elif self._pt_mediation_h >= need_h and free_in(
+                free, WEEKEND_SLOTS if weekday >= 5 else EVENING_SLOTS
+            ):
                 self._pt_mediation_h -= need_h
                 by = True
             if by is not None:
@@ -792,7 +810,11 @@ class CommunityModel(mesa.Model):
             f = int(pd.function[k])
             dept = self.departments[int(self.catalogue.department[f])]
             departmental = is_department_class(int(self.catalogue.cls[f]))
-            if departmental and p["departments.classification"] and pd.u_withhold[k] < p["departments.classification_compliance"]:
+            if (
+                departmental
+                and p["departments.classification"]
+                and pd.u_withhold[k] < p["departments.classification_compliance"]
+            ):
                 continue  # the department keeps its own work
             tally.pushed_down += 1
             dept.tasks_pushed += 1
@@ -803,7 +825,9 @@ class CommunityModel(mesa.Model):
             tally.accepted += 1
             t = float(pd.t[k])
             self.backoffice.add_task(
-                "task", pd.hours_unit[k] * p["departments.task_hours_mean"], t + p["departments.task_deadline_days"] * 24.0
+                "task",
+                pd.hours_unit[k] * p["departments.task_hours_mean"],
+                t + p["departments.task_deadline_days"] * 24.0,
             )
             cost = pd.cost_unit[k] * p["departments.task_cost_yuan_mean"]
             tally.spending += cost
@@ -848,7 +872,9 @@ class CommunityModel(mesa.Model):
         board = np.array([p["population.notice_board_reach"][g] for g in GROUPS])
         # Each event's draws come from its own sub-stream, so events stay paired across
         # scenarios even when a part-time organiser moves one to the evening.
-        rng = np.random.default_rng(np.random.SeedSequence(self.seed, spawn_key=(streams.stream_key("participation"), n)))
+        rng = np.random.default_rng(
+            np.random.SeedSequence(self.seed, spawn_key=(streams.stream_key("participation"), n))
+        )
         online = p["participation.online_channels"]
         came = take_part(
             self.population,
@@ -895,9 +921,9 @@ class CommunityModel(mesa.Model):
         self.tally.staff_days += len(self.staff)
 
     def _finish(self) -> None:
-        if self.days % 365 or not self.tally.participation_years:
-            if self.days % 365 >= 30 or not self.tally.participation_years:
-                self.tally.participation_years.append(self._participation_shares())
+        # A last part-year counts if it is at least a month long, or if it is all there is.
+        if not self.tally.participation_years or self.days % 365 >= 30:
+            self.tally.participation_years.append(self._participation_shares())
 
     # -- results ------------------------------------------------------------------------------
     def daily(self):

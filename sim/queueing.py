@@ -1,16 +1,9 @@
-"""Small pure functions for queueing theory and interval statistics.
+"""Small pure functions for queueing theory.
 
-Used to verify the service hall against theory (Erlang C for M/M/c, Little's law) and by the
-experiment layer for confidence intervals.
+Used to verify the service hall against theory: Erlang C for the M/M/c queue.
 """
 
 from __future__ import annotations
-
-import math
-from collections.abc import Sequence
-
-import numpy as np
-from scipy import stats
 
 
 def erlang_c(servers: int, offered_load: float) -> float:
@@ -35,28 +28,3 @@ def mmc_mean_wait(servers: int, arrival_rate: float, service_rate: float) -> flo
     """Mean time in queue (before service) of an M/M/c queue, in the rates' time unit."""
     a = arrival_rate / service_rate
     return erlang_c(servers, a) / (servers * service_rate - arrival_rate)
-
-
-def mean_ci(values: Sequence[float], level: float = 0.95) -> tuple[float, float, float]:
-    """Mean and the two-sided Student-t confidence interval of independent observations."""
-    x = np.asarray(values, dtype=float)
-    n = len(x)
-    m = float(x.mean()) if n else math.nan
-    if n < 2:
-        return m, math.nan, math.nan
-    half = float(stats.t.ppf(0.5 + level / 2, n - 1) * x.std(ddof=1) / math.sqrt(n))
-    return m, m - half, m + half
-
-
-def time_average(levels_at: Sequence[tuple[float, int]], t_end: float) -> float:
-    """Time average over [first time, t_end] of a step function given as (time, +/-1) changes."""
-    if not levels_at:
-        return 0.0
-    ev = sorted(levels_at)
-    area, level, t_prev = 0.0, 0, ev[0][0]
-    for t, d in ev:
-        area += level * (t - t_prev)
-        level += d
-        t_prev = t
-    area += level * (t_end - t_prev)
-    return area / (t_end - ev[0][0])

@@ -34,3 +34,13 @@ def stream(seed: int, name: str) -> np.random.Generator:
     if name not in STREAMS:
         raise KeyError(f"unknown random stream {name!r}; known: {', '.join(STREAMS)}")
     return np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(stream_key(name),)))
+
+
+def replication_seed(base_seed: int, replication: int) -> int:
+    """The seed of replication ``r`` of an experiment with ``base_seed``.
+
+    Every scenario of a comparison uses the same seed for the same replication (common random
+    numbers); replications get statistically independent seeds.
+    """
+    state = np.random.SeedSequence([int(base_seed), int(replication)]).generate_state(1, np.uint32)
+    return int(state[0])

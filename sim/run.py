@@ -36,7 +36,9 @@ class RunResult:
             "scenario": self.scenario,
             "seed": self.seed,
             "days": self.days,
-            "kpis": {k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in self.kpis.items()},
+            "kpis": {
+                k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in self.kpis.items()
+            },
         }
 
     def write(self, out: str | Path) -> Path:

@@ -120,9 +120,7 @@ class Scenario:
     def diff(self, other: Scenario) -> dict[str, tuple[Any, Any]]:
         """Parameters whose values differ: key -> (other's value, this value)."""
         return {
-            k: (other.params[k], v)
-            for k, v in self.params.items()
-            if _canon(v) != _canon(other.params[k])
+            k: (other.params[k], v) for k, v in self.params.items() if _canon(v) != _canon(other.params[k])
         }
 
     def content_hash(self) -> str:
@@ -262,9 +260,7 @@ def _load(path: Path, stack: tuple[Path, ...]) -> Scenario:
     )
 
 
-def _own_changes(
-    path: Path, doc: Mapping[str, Any], shown: str, stack: tuple[Path, ...]
-) -> dict[str, Any]:
+def _own_changes(path: Path, doc: Mapping[str, Any], shown: str, stack: tuple[Path, ...]) -> dict[str, Any]:
     """The parameters a file sets itself: first what its ``apply`` files set, then its sections."""
     changes: dict[str, Any] = {}
     for ref in _apply_list(shown, "apply", doc.get("apply", [])):
@@ -295,9 +291,7 @@ def _timeline_step(
         raise ScenarioError(shown, where, "each [[timeline]] entry must be a table")
     for key in entry:
         if key not in TIMELINE_KEYS:
-            raise ScenarioError(
-                shown, f"{where}.{key}", f"unknown key; allowed: {', '.join(TIMELINE_KEYS)}"
-            )
+            raise ScenarioError(shown, f"{where}.{key}", f"unknown key; allowed: {', '.join(TIMELINE_KEYS)}")
     if ("date" in entry) == ("day" in entry):
         raise ScenarioError(shown, where, "give exactly one of 'date' or 'day'")
     date = None
@@ -348,17 +342,14 @@ def _flatten(shown: str, table: Mapping[str, Any], prefix: str = "") -> dict[str
 
 
 def _unknown(key: str, top: bool) -> str:
-    if top:
-        options = list(META_KEYS) + sorted({k.split(".")[0] for k in PARAMS})
-    else:
-        options = list(PARAMS)
+    options = list(META_KEYS) + sorted({k.split(".")[0] for k in PARAMS}) if top else list(PARAMS)
     close = difflib.get_close_matches(key, options, n=1, cutoff=0.6)
     hint = f"; did you mean '{close[0]}'?" if close else ""
     if top:
         return f"unknown key{hint} Allowed: {', '.join(options)}"
     section = key.split(".")[0]
     in_section = [k for k in PARAMS if k.startswith(section + ".")]
-    listing = ", ".join(in_section) if in_section else ", ".join(sorted({k.split('.')[0] for k in PARAMS}))
+    listing = ", ".join(in_section) if in_section else ", ".join(sorted({k.split(".")[0] for k in PARAMS}))
     return f"unknown parameter{hint} Allowed: {listing}"
 
 

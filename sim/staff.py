@@ -107,7 +107,7 @@ def roster(open_week: np.ndarray, n_staff: int, weekly_hours: float) -> tuple[np
         open_days = np.unique(open_slots // SLOTS_PER_DAY)
         extra[open_days] = (staff_slots - len(open_slots) * n_staff) * SLOT_H / len(open_days)
     else:
-        base, rem = divmod(int(round(staff_slots)), len(open_slots))
+        base, rem = divmod(round(staff_slots), len(open_slots))
         on_duty[open_slots] = base
         # Spread the remainder evenly through the week (Bresenham-style), not bunched at Monday.
         picks = (np.arange(rem) * len(open_slots)) // max(rem, 1)

@@ -1,0 +1,287 @@
+"""Comparing scenarios with paired replications: the product's main job.
+
+Every scenario runs with the same R seeds (common random numbers).  For every KPI the comparison
+gives each scenario's mean with a 95 % interval and, against the first scenario, the paired
+difference with its interval, the relative change, Cohen's d and a verdict (better, worse, or
+unsure) from the KPI's direction.  It can keep adding replications until the intervals on chosen
+differences are narrow enough.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from sim.executors import Task, execute
+from sim.kpis import KPIS, better, format_value
+from sim.rng import replication_seed
+from sim.scenario import Scenario, load_scenario
+from sim.statistics import mean_ci, paired_difference, verdict
+
+ProgressFn = Callable[[int, int], None]
+
+TABLE_COLUMNS = [
+    "kpi",
+    "scenario",
+    "n",
+    "mean",
+    "ci_low",
+    "ci_high",
+    "diff",
+    "diff_low",
+    "diff_high",
+    "relative_change",
+    "effect_size",
+    "verdict",
+]
+
+
+class ComparisonCancelled(Exception):
+    """The comparison was stopped before it finished."""
+
+
+@dataclass
+class Comparison:
+    """Results of a comparison.  ``table`` is tidy (one row per KPI and scenario)."""
+
+    scenarios: list[Scenario]
+    seeds: list[int]
+    days: int
+    runs: pd.DataFrame  # one row per run: scenario, replication, seed, every KPI
+    table: pd.DataFrame
+    daily: pd.DataFrame | None = None  # one row per run and day
+    failures: list[str] = field(default_factory=list)
+
+    @property
+    def names(self) -> list[str]:
+        return [s.name for s in self.scenarios]
+
+    def __repr__(self) -> str:
+        return (
+            f"Comparison({self.names}, replications={len(self.seeds)}, days={self.days}, "
+            f"{len(self.failures)} failed runs)"
+        )
+
+    def kpi(self, key: str) -> pd.DataFrame:
+        """The rows of one KPI."""
+        return self.table[self.table["kpi"] == key].set_index("scenario")
+
+    def to_text(self, keys: Sequence[str] | None = None) -> str:
+        """The table for a terminal: each scenario's mean [95 % CI], and the paired difference."""
+        return render(self, keys, markdown=False)
+
+    def to_markdown(self, keys: Sequence[str] | None = None) -> str:
+        return render(self, keys, markdown=True)
+
+    def write_report(self, out: str | Path) -> Path:
+        from sim.report import write_report
+
+        return write_report(self, Path(out))
+
+
+def _resolve(s: Scenario | str | Path) -> Scenario:
+    return s if isinstance(s, Scenario) else load_scenario(s)
+
+
+def _unique_names(scenarios: list[Scenario]) -> list[Scenario]:
+    seen: dict[str, int] = {}
+    out = []
+    for sc in scenarios:
+        n = seen.get(sc.name, 0)
+        seen[sc.name] = n + 1
+        out.append(sc if n == 0 else sc.with_changes({}, name=f"{sc.name} ({n + 1})"))
+    return out
+
+
+def compare(
+    scenarios: Sequence[Scenario | str | Path],
+    *,
+    replications: int = 10,
+    seed: int = 1,
+    days: int | None = None,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    daily: bool = True,
+    until: Mapping[str, float] | None = None,
+    max_replications: int = 100,
+    progress: ProgressFn | None = None,
+    cancel: threading.Event | None = None,
+) -> Comparison:
+    """Run each scenario ``replications`` times with paired seeds and compare them to the first.
+
+    ``until`` maps KPI keys to a target half-width of the 95 % interval of their difference from
+    the first scenario; replications are added (up to ``max_replications``) until every target
+    is met.  ``progress(done, total)`` is called after each run; setting ``cancel`` stops the
+    comparison and raises :class:`ComparisonCancelled`.
+    """
+    scs = _unique_names([_resolve(s) for s in scenarios])
+    if len(scs) < 2:
+        raise ValueError("compare needs at least two scenarios")
+    if replications < 2:
+        raise ValueError("compare needs at least 2 replications for an interval")
+    for key in until or {}:
+        if key not in KPIS:
+            raise ValueError(f"unknown KPI {key!r} in the stopping rule; see `govsim kpis`")
+    run_days = days if days is not None else scs[0].days
+    results: dict[tuple[int, int], dict] = {}
+    dailies: list[pd.DataFrame] = []
+    failures: list[str] = []
+    seeds: list[int] = []
+    target = replications
+
+    while True:
+        new = range(len(seeds), target)
+        seeds.extend(replication_seed(seed, r) for r in new)
+        tasks = [
+            Task(
+                key=f"{i}/{r}", scenario=sc, seed=seeds[r], days=run_days, daily=daily, meta={"i": i, "r": r}
+            )
+            for r in new
+            for i, sc in enumerate(scs)
+        ]
+        done_before = len(results) + len(failures)
+        total = target * len(scs)
+        for n, outcome in enumerate(execute(tasks, workers=workers, scheduler=scheduler, cancel=cancel), 1):
+            i, r = outcome.task.meta["i"], outcome.task.meta["r"]
+            if outcome.ok and outcome.result is not None:
+                res = outcome.result
+                results[(i, r)] = res.kpis
+                if res.daily is not None:
+                    d = res.daily.copy()
+                    d.insert(0, "replication", r)
+                    d.insert(0, "scenario", scs[i].name)
+                    dailies.append(d)
+            else:
+                failures.append(f"{scs[i].name}, replication {r} (seed {seeds[r]}): {outcome.error}")
+            if progress is not None:
+                progress(done_before + n, total)
+        if cancel is not None and cancel.is_set():
+            raise ComparisonCancelled("comparison stopped")
+        comparison = _build(scs, seeds, run_days, results, dailies, failures)
+        if not until or target >= max_replications or _targets_met(comparison, until):
+            return comparison
+        target = min(max_replications, max(target + 2, math.ceil(target * 1.5)))
+
+
+def _targets_met(c: Comparison, until: Mapping[str, float]) -> bool:
+    rows = c.table[c.table["scenario"] != c.names[0]]
+    for key, width in until.items():
+        sub = rows[rows["kpi"] == key]
+        half = (sub["diff_high"] - sub["diff_low"]) / 2
+        if sub.empty or half.isna().any() or (half > width).any():
+            return False
+    return True
+
+
+def _build(
+    scs: list[Scenario],
+    seeds: list[int],
+    days: int,
+    results: dict[tuple[int, int], dict],
+    dailies: list[pd.DataFrame],
+    failures: list[str],
+) -> Comparison:
+    rows = [
+        {"scenario": scs[i].name, "replication": r, "seed": seeds[r], **kpis}
+        for (i, r), kpis in sorted(results.items())
+    ]
+    runs = pd.DataFrame(rows)
+    table = comparison_table(runs, [s.name for s in scs])
+    daily = pd.concat(dailies, ignore_index=True) if dailies else None
+    if daily is not None:
+        daily = daily.sort_values(["scenario", "replication", "day"], kind="stable").reset_index(drop=True)
+    return Comparison(scs, list(seeds), days, runs, table, daily, list(failures))
+
+
+def comparison_table(runs: pd.DataFrame, names: list[str]) -> pd.DataFrame:
+    """The tidy comparison table from one row per run (pure: used by the CLI, web app, tests)."""
+    out = []
+    kpis = [k for k in KPIS if k in runs.columns]
+    by = {name: runs[runs["scenario"] == name].set_index("replication") for name in names}
+    base = by[names[0]]
+    for key in kpis:
+        for name in names:
+            mine = by[name]
+            est = mean_ci(mine[key].to_numpy(dtype=float)) if not mine.empty else mean_ci([])
+            row = {
+                "kpi": key,
+                "scenario": name,
+                "n": est.n,
+                "mean": est.mean,
+                "ci_low": est.low,
+                "ci_high": est.high,
+            }
+            if name != names[0]:
+                common = base.index.intersection(mine.index)
+                d = paired_difference(
+                    base.loc[common, key].to_numpy(dtype=float), mine.loc[common, key].to_numpy(dtype=float)
+                )
+                row.update(
+                    diff=d.estimate.mean,
+                    diff_low=d.estimate.low,
+                    diff_high=d.estimate.high,
+                    relative_change=d.relative,
+                    effect_size=d.effect_size,
+                    verdict=verdict(d, better(key)),
+                )
+            out.append(row)
+    return pd.DataFrame(out, columns=TABLE_COLUMNS)
+
+
+def render(c: Comparison, keys: Sequence[str] | None = None, markdown: bool = False) -> str:
+    """Text (or Markdown) table: rows are KPIs; columns the scenarios and the differences."""
+    keys = (
+        list(keys) if keys else [k for k in KPIS if k in set(c.table["kpi"]) and not k.startswith("verify.")]
+    )
+    names = c.names
+    header = ["KPI"] + [f"{n} (mean [95% CI])" for n in names]
+    header += [f"{n} - {names[0]}" for n in names[1:]]
+    rows = []
+    for key in keys:
+        sub = c.kpi(key)
+        row = [key]
+        for n in names:
+            r = sub.loc[n]
+            row.append(
+                f"{format_value(key, r['mean'])} [{_num(key, r['ci_low'])}, {_num(key, r['ci_high'])}]"
+            )
+        for n in names[1:]:
+            r = sub.loc[n]
+            rel = "" if _nan(r["relative_change"]) else f" ({100 * r['relative_change']:+.0f} %"
+            d = "" if _nan(r["effect_size"]) else f", d={r['effect_size']:+.1f}"
+            tag = {"better": " better", "worse": " WORSE", "unsure": " unsure"}.get(r["verdict"], "")
+            row.append(
+                f"{_num(key, r['diff'], sign=True)} [{_num(key, r['diff_low'], sign=True)}, "
+                f"{_num(key, r['diff_high'], sign=True)}]{rel}{d}{')' if rel else ''}{tag}"
+            )
+        rows.append(row)
+    if markdown:
+        lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+        lines += ["| " + " | ".join(r) + " |" for r in rows]
+        return "\n".join(lines)
+    widths = [max(len(h), *(len(r[j]) for r in rows)) for j, h in enumerate(header)]
+    fmt = lambda r: "  ".join(x.ljust(w) for x, w in zip(r, widths, strict=True)).rstrip()  # noqa: E731
+    return "\n".join([fmt(header), fmt(["-" * w for w in widths]), *(fmt(r) for r in rows)])
+
+
+def _nan(x: float) -> bool:
+    return x is None or (isinstance(x, float) and math.isnan(x))
+
+
+def _num(key: str, x: float, sign: bool = False) -> str:
+    """A number in the KPI's display unit, without the unit (for interval bounds)."""
+    if _nan(x):
+        return "n/a"
+    unit = KPIS[key].unit
+    v = 100 * x if unit == "share" else x
+    s = "+" if sign else ""
+    if unit == "share":
+        return f"{v:{s}.1f}"
+    if abs(v) >= 100:
+        return f"{v:{s},.0f}"
+    return f"{v:{s}.2f}"
