@@ -5,18 +5,23 @@ The public API, for scripts and notebooks::
     import sim
     sc = sim.load_scenario("scenarios/changsha_2014.toml")
     result = sim.simulate(sc, seed=1)          # one run: result.kpis, result.daily
+    cmp = sim.compare(["scenarios/baseline_2002.toml", sc], replications=10)
+    cmp.table                                  # tidy: KPI x scenario, with paired differences
 """
 
+from sim.compare import Comparison, compare
 from sim.run import RunResult, simulate
 from sim.scenario import Scenario, ScenarioError, load_scenario, scenario_from_mapping
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "Comparison",
     "RunResult",
     "Scenario",
     "ScenarioError",
     "__version__",
+    "compare",
     "load_scenario",
     "scenario_from_mapping",
     "simulate",

@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 from sim.scenario import ScenarioError, load_scenario
@@ -137,8 +137,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--days", type=_positive, default=365)
     p.set_defaults(func=cmd_bench)
 
-    for add in _EXTRA_COMMANDS:
-        add(sub)
+    import importlib
+
+    for module in _COMMAND_MODULES:
+        try:
+            mod = importlib.import_module(module)
+        except ModuleNotFoundError as e:
+            if e.name != module:
+                raise
+            continue  # not written yet
+        mod.add_commands(sub)
     return parser
 
 
@@ -146,8 +154,8 @@ def _scenarios_dir() -> Path:
     return Path("scenarios")
 
 
-# Commands defined next to the code they drive register here (experiments, web app, ...).
-_EXTRA_COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = []
+# Commands defined next to the code they drive: each module has ``add_commands(subparsers)``.
+_COMMAND_MODULES = ("sim.experiments.cli", "sim.ui.cli", "sim.validation.cli")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

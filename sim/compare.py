@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import threading
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -111,13 +112,14 @@ def compare(
     max_replications: int = 100,
     progress: ProgressFn | None = None,
     cancel: threading.Event | None = None,
+    executor: Executor | None = None,
 ) -> Comparison:
     """Run each scenario ``replications`` times with paired seeds and compare them to the first.
 
     ``until`` maps KPI keys to a target half-width of the 95 % interval of their difference from
     the first scenario; replications are added (up to ``max_replications``) until every target
     is met.  ``progress(done, total)`` is called after each run; setting ``cancel`` stops the
-    comparison and raises :class:`ComparisonCancelled`.
+    comparison and raises :class:`ComparisonCancelled`.  ``executor`` reuses a warm pool.
     """
     scs = _unique_names([_resolve(s) for s in scenarios])
     if len(scs) < 2:
@@ -146,7 +148,9 @@ def compare(
         ]
         done_before = len(results) + len(failures)
         total = target * len(scs)
-        for n, outcome in enumerate(execute(tasks, workers=workers, scheduler=scheduler, cancel=cancel), 1):
+        for n, outcome in enumerate(
+            execute(tasks, workers=workers, scheduler=scheduler, cancel=cancel, executor=executor), 1
+        ):
             i, r = outcome.task.meta["i"], outcome.task.meta["r"]
             if outcome.ok and outcome.result is not None:
                 res = outcome.result

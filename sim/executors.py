@@ -104,12 +104,17 @@ def execute(
     workers: int | None = None,
     scheduler: str | None = None,
     cancel: threading.Event | None = None,
+    executor: Executor | None = None,
 ) -> Iterator[Outcome]:
     """Run ``tasks`` and yield each outcome as it finishes (in completion order).
 
     At most twice as many tasks as workers are in flight, so a sweep of a million runs does not
     hold a million futures.  Setting ``cancel`` stops submitting and drops what is queued.
+    ``executor`` reuses a pool the caller keeps warm (the web app) instead of opening one.
     """
+    if executor is not None:
+        yield from _drain(executor, tasks, workers or default_workers(), cancel)
+        return
     with open_executor(workers, scheduler) as ex:
         if ex is None:
             for task in tasks:
@@ -117,22 +122,28 @@ def execute(
                     return
                 yield run_task(task)
             return
-        window = 2 * (workers or default_workers())
-        pending: set[Future[Outcome]] = set()
-        it = iter(tasks)
-        exhausted = False
-        try:
-            while True:
-                while not exhausted and len(pending) < window and not (cancel and cancel.is_set()):
-                    try:
-                        pending.add(ex.submit(run_task, next(it)))
-                    except StopIteration:
-                        exhausted = True
-                if not pending or (cancel is not None and cancel.is_set()):
-                    break
-                done, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
-                for fut in done:
-                    yield fut.result()
-        finally:
-            for fut in pending:
-                fut.cancel()
+        yield from _drain(ex, tasks, workers or default_workers(), cancel)
+
+
+def _drain(
+    ex: Executor, tasks: Iterable[Task], workers: int, cancel: threading.Event | None
+) -> Iterator[Outcome]:
+    window = 2 * workers
+    pending: set[Future[Outcome]] = set()
+    it = iter(tasks)
+    exhausted = False
+    try:
+        while True:
+            while not exhausted and len(pending) < window and not (cancel and cancel.is_set()):
+                try:
+                    pending.add(ex.submit(run_task, next(it)))
+                except StopIteration:
+                    exhausted = True
+            if not pending or (cancel is not None and cancel.is_set()):
+                break
+            done, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
+            for fut in done:
+                yield fut.result()
+    finally:
+        for fut in pending:
+            fut.cancel()
