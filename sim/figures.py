@@ -1,0 +1,209 @@
+"""Figures of a comparison, as matplotlib ``Figure`` objects (no pyplot: safe in a web server).
+
+One implementation for the command line's report and the web app:
+
+* :func:`daily_bands` - a daily series, mean and 95 % band over replications, one colour per
+  scenario on the same axes;
+* :func:`staff_time` - how staff hours are spent, per scenario;
+* :func:`forest` - each KPI's paired difference from the reference scenario, relative to the
+  reference, with its 95 % interval, coloured by verdict;
+* :func:`resolved_by_group` - resolved share per resident group and scenario (who gains);
+* :func:`timeline_replay` - KPIs year by year through a timeline run, with reform dates marked.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+from sim.kpis import DAILY
+from sim.parameters import GROUP_LABELS, GROUPS
+from sim.statistics import t_half_width
+
+if TYPE_CHECKING:
+    from sim.compare import Comparison
+    from sim.scenario import TimelineStep
+
+VERDICT_COLOURS = {"better": "#2a9d4b", "worse": "#d1495b", "unsure": "#9a9a9a", "": "#4c6ef5"}
+STAFF_TIME = {
+    "counter_busy_h": "serving at the counter",
+    "casework_h": "casework and online matters",
+    "outreach_h": "outreach home visits",
+    "admin_h": "administrative work",
+    "idle_h": "waiting for residents / idle",
+}
+DEFAULT_FOREST = (
+    "service.queue_wait_mean_min",
+    "service.time_to_resolution_mean_d",
+    "service.resolved_share",
+    "staff.service_time_share",
+    "staff.admin_h_per_staff_week",
+    "staff.overtime_h_per_staff",
+    "tasks.unfunded_cost_yuan",
+    "grid.response_mean_h",
+    "governance.participation_rate",
+    "governance.resolved_locally_share",
+    "residents.satisfaction_mean",
+)
+
+
+def _colours(names: Sequence[str]) -> dict[str, str]:
+    palette = ["#1f77b4", "#ff7f0e", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22"]
+    return {n: palette[i % len(palette)] for i, n in enumerate(names)}
+
+
+def band(frame: pd.DataFrame, index: str, value: str) -> pd.DataFrame:
+    """Mean and 95 % t-interval of ``value`` over replications, for each ``index`` value."""
+    g = frame.groupby(index)[value]
+    out = pd.DataFrame({"mean": g.mean(), "sd": g.std(ddof=1), "n": g.count()})
+    half = [
+        t_half_width(sd, int(n)) if n > 1 and not math.isnan(sd) else 0.0
+        for sd, n in zip(out["sd"], out["n"], strict=True)
+    ]
+    out["low"] = out["mean"] - half
+    out["high"] = out["mean"] + half
+    return out
+
+
+def daily_bands(c: Comparison, series: str, smooth_days: int = 7) -> Figure:
+    """A daily series with a 95 % band over replications, each scenario on the same axes.
+
+    Each replication is first smoothed with a ``smooth_days`` rolling mean: day-to-day noise
+    would otherwise hide the difference between scenarios.
+    """
+    if c.daily is None:
+        raise ValueError("this comparison kept no daily series (run it with daily=True)")
+    if series not in DAILY:
+        raise ValueError(f"unknown daily series {series!r}; known: {', '.join(DAILY)}")
+    fig = Figure(figsize=(8, 3.6), layout="constrained")
+    ax = fig.add_subplot()
+    colours = _colours(c.names)
+    for name in c.names:
+        d = c.daily[c.daily["scenario"] == name][["replication", "date", series]].copy()
+        d[series] = d.groupby("replication")[series].transform(
+            lambda s: s.rolling(smooth_days, min_periods=1).mean()
+        )
+        b = band(d, "date", series)
+        x = pd.to_datetime(b.index)
+        ax.plot(x, b["mean"], color=colours[name], label=name, lw=1.6)
+        ax.fill_between(x, b["low"], b["high"], color=colours[name], alpha=0.25, lw=0)
+    ax.set_title(f"{DAILY[series]} ({smooth_days}-day mean, 95 % band over {len(c.seeds)} runs)", fontsize=10)
+    ax.set_ylabel(series)
+    ax.legend(fontsize=8, loc="best")
+    ax.grid(alpha=0.3)
+    return fig
+
+
+def staff_time(c: Comparison) -> Figure:
+    """Average staff hours per day by activity, per scenario (stacked), overtime on top."""
+    if c.daily is None:
+        raise ValueError("this comparison kept no daily series (run it with daily=True)")
+    fig = Figure(figsize=(7, 3.6), layout="constrained")
+    ax = fig.add_subplot()
+    means = c.daily.groupby("scenario")[[*STAFF_TIME, "overtime_h"]].mean().reindex(c.names)
+    bottom = np.zeros(len(c.names))
+    for col, label in STAFF_TIME.items():
+        ax.bar(c.names, means[col], bottom=bottom, label=label)
+        bottom += means[col].to_numpy()
+    ax.scatter(
+        c.names, means["overtime_h"], color="black", marker="_", s=400, label="of which overtime", zorder=3
+    )
+    ax.set_ylabel("staff hours per day")
+    ax.set_title("How staff time is spent (mean over days and runs)", fontsize=10)
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1, 1))
+    return fig
+
+
+def forest(c: Comparison, keys: Sequence[str] | None = None) -> Figure:
+    """Paired differences from the reference scenario, relative to the reference, with 95 % CIs."""
+    keys = [k for k in (keys or DEFAULT_FOREST) if k in set(c.table["kpi"])]
+    others = c.names[1:]
+    fig = Figure(figsize=(8, 0.45 * len(keys) * len(others) + 1.4), layout="constrained")
+    ax = fig.add_subplot()
+    y, labels = 0, []
+    for key in reversed(keys):
+        sub = c.kpi(key)
+        ref = sub.loc[c.names[0], "mean"]
+        for name in reversed(others):
+            r = sub.loc[name]
+            scale = abs(ref) if ref and not math.isnan(ref) else math.nan
+            mid, lo, hi = (100 * r[k] / scale for k in ("diff", "diff_low", "diff_high"))
+            colour = VERDICT_COLOURS.get(r["verdict"], VERDICT_COLOURS[""])
+            if not math.isnan(mid):
+                ax.errorbar(mid, y, xerr=[[mid - lo], [hi - mid]], fmt="o", color=colour, capsize=3)
+            labels.append(f"{key}" + (f"  [{name}]" if len(others) > 1 else ""))
+            y += 1
+    ax.axvline(0, color="black", lw=0.8)
+    ax.set_yticks(range(len(labels)), labels, fontsize=8)
+    ax.set_xlabel(f"change from {c.names[0]} (% of its mean), 95 % interval of the paired difference")
+    ax.set_title("Effects: green better, red worse, grey unsure", fontsize=10)
+    ax.grid(axis="x", alpha=0.3)
+    return fig
+
+
+def resolved_by_group(c: Comparison) -> Figure:
+    """Share of needs resolved, per resident group and scenario, with 95 % intervals."""
+    fig = Figure(figsize=(8, 3.6), layout="constrained")
+    ax = fig.add_subplot()
+    colours = _colours(c.names)
+    width = 0.8 / len(c.names)
+    x = np.arange(len(GROUPS))
+    for j, name in enumerate(c.names):
+        rows = [c.kpi(f"access.resolved_share.{g}").loc[name] for g in GROUPS]
+        mean = np.array([100 * r["mean"] for r in rows])
+        err = np.array(
+            [
+                [100 * (r["mean"] - r["ci_low"]) for r in rows],
+                [100 * (r["ci_high"] - r["mean"]) for r in rows],
+            ]
+        )
+        ax.bar(
+            x + (j - (len(c.names) - 1) / 2) * width,
+            mean,
+            width,
+            yerr=np.nan_to_num(err),
+            capsize=2,
+            color=colours[name],
+            label=name,
+        )
+    ax.set_xticks(x, [GROUP_LABELS[g].split(" (")[0] for g in GROUPS], fontsize=8)
+    ax.set_ylabel("needs resolved (%)")
+    ax.set_ylim(0, 105)
+    ax.set_title("Who gains: needs resolved by resident group", fontsize=10)
+    ax.legend(fontsize=8)
+    return fig
+
+
+def timeline_replay(
+    daily: pd.DataFrame, series: Sequence[str], steps: Sequence[TimelineStep] = (), title: str = ""
+) -> Figure:
+    """Yearly means of daily series through a timeline run, 95 % band over replications.
+
+    ``daily`` has one row per replication and day (``replication``, ``date`` and the series);
+    ``steps`` are the scenario's timeline steps, drawn as dated markers.
+    """
+    years = pd.to_datetime(daily["date"]).dt.year
+    fig = Figure(figsize=(8, 2.4 * len(series) + 0.6), layout="constrained")
+    axes = fig.subplots(len(series), 1, sharex=True, squeeze=False)[:, 0]
+    for ax, s in zip(axes, series, strict=True):
+        per_year = daily.assign(year=years).groupby(["replication", "year"])[s].mean().reset_index()
+        b = band(per_year, "year", s)
+        ax.plot(b.index, b["mean"], marker="o", color="#1f77b4")
+        ax.fill_between(b.index, b["low"], b["high"], color="#1f77b4", alpha=0.25, lw=0)
+        ax.set_ylabel(s, fontsize=8)
+        ax.set_title(DAILY.get(s, s), fontsize=9)
+        ax.grid(alpha=0.3)
+        for step in steps:
+            if step.date is not None:
+                ax.axvline(
+                    step.date.year - 0.5 + step.date.timetuple().tm_yday / 366, color="grey", lw=0.6, ls=":"
+                )
+    axes[-1].set_xlabel("year (dotted lines: reforms coming into force)")
+    runs = daily["replication"].nunique()
+    fig.suptitle(title or f"Timeline replay: yearly means, 95 % band over {runs} runs", fontsize=10)
+    return fig

@@ -1,0 +1,101 @@
+"""A comparison written out for people and machines: tables, figures and one HTML page.
+
+``write_report`` produces, in one directory: ``table.csv`` (tidy), ``table.md``, ``runs.csv``
+(one row per run), ``daily.csv`` (one row per run and day), one PNG per figure, and
+``report.html``, a single self-contained page (figures embedded) to send to a colleague.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import html
+import io
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sim import figures
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+    from sim.compare import Comparison
+
+FIGURES = {
+    "waiting_time": ("Waiting time in the hall", lambda c: figures.daily_bands(c, "wait_mean_min")),
+    "staff_time": ("Staff time split", figures.staff_time),
+    "participation": ("Participation this year", lambda c: figures.daily_bands(c, "participation_ytd")),
+    "effects": ("Effects against the reference", figures.forest),
+    "resolved_by_group": ("Who gains", figures.resolved_by_group),
+}
+
+
+def figure_png(fig: Figure) -> bytes:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=110)
+    return buf.getvalue()
+
+
+def write_report(c: Comparison, out: Path) -> Path:
+    from sim import __version__
+
+    out.mkdir(parents=True, exist_ok=True)
+    c.table.to_csv(out / "table.csv", index=False)
+    (out / "table.md").write_text(c.to_markdown() + "\n")
+    c.runs.to_csv(out / "runs.csv", index=False)
+    if c.daily is not None:
+        c.daily.to_csv(out / "daily.csv", index=False)
+    pngs: dict[str, bytes] = {}
+    for name, (_, make) in FIGURES.items():
+        if c.daily is None and name in ("waiting_time", "staff_time", "participation"):
+            continue
+        png = figure_png(make(c))
+        (out / f"{name}.png").write_bytes(png)
+        pngs[name] = png
+    meta = {
+        "scenarios": [{"name": s.name, "source": s.source, "sha256": s.content_hash()} for s in c.scenarios],
+        "replications": len(c.seeds),
+        "seeds": c.seeds,
+        "days": c.days,
+        "failed_runs": c.failures,
+        "govsim_version": __version__,
+        "written": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+    }
+    (out / "manifest.json").write_text(json.dumps(meta, indent=2) + "\n")
+    (out / "report.html").write_text(_html(c, pngs, meta))
+    return out
+
+
+def _html(c: Comparison, pngs: dict[str, bytes], meta: dict) -> str:
+    rows = c.to_markdown().splitlines()
+    head = [h.strip() for h in rows[0].strip("|").split("|")]
+    body = [[x.strip() for x in r.strip("|").split("|")] for r in rows[2:]]
+
+    def cell(text: str) -> str:
+        cls = "better" if text.endswith("better") else "worse" if text.endswith("WORSE") else ""
+        return f'<td class="{cls}">{html.escape(text)}</td>'
+
+    table = "<table><tr>" + "".join(f"<th>{html.escape(h)}</th>" for h in head) + "</tr>"
+    table += "".join("<tr>" + "".join(cell(x) for x in r) + "</tr>" for r in body) + "</table>"
+    figs = "".join(
+        f"<h2>{html.escape(FIGURES[n][0])}</h2>"
+        f"<img alt='{n}' src='data:image/png;base64,{base64.b64encode(p).decode()}'>"
+        for n, p in pngs.items()
+    )
+    failed = (
+        f"<p class='worse'>{len(c.failures)} runs failed: " + html.escape("; ".join(c.failures)) + "</p>"
+        if c.failures
+        else ""
+    )
+    title = " vs ".join(c.names)
+    return f"""<!doctype html><html><head><meta charset="utf-8"><title>{html.escape(title)}</title>
+<style>body{{font-family:sans-serif;margin:2em;max-width:1200px}}table{{border-collapse:collapse;font-size:12px}}
+td,th{{border:1px solid #ccc;padding:3px 6px}}.better{{background:#e3f4e6}}.worse{{background:#fbe3e6}}
+img{{max-width:100%}}</style></head><body>
+<h1>{html.escape(title)}</h1>
+<p>{meta["replications"]} paired replications (common random numbers) of {meta["days"]} days each;
+govsim {meta["govsim_version"]}. Mean [95 % interval]; differences are paired, with relative change
+and Cohen's d. "better"/"WORSE" only when the interval excludes zero.</p>{failed}
+{table}{figs}</body></html>
+"""
