@@ -190,6 +190,9 @@ def _build(
     dailies: list[pd.DataFrame],
     failures: list[str],
 ) -> Comparison:
+    if not results:
+        shown = "; ".join(failures[:3]) + (" ..." if len(failures) > 3 else "")
+        raise RuntimeError(f"every run failed ({len(failures)}): {shown}")
     rows = [
         {"scenario": scs[i].name, "replication": r, "seed": seeds[r], **kpis}
         for (i, r), kpis in sorted(results.items())

@@ -508,6 +508,7 @@ class CommunityModel(mesa.Model):
             trip.u_leave,
             p["needs.take_leave_prob"][GROUPS[g]],
             p["needs.patience_days"] * 24.0,
+            p["needs.visit_spread_h"],
         )
         if t_visit is None:
             # Online as a last resort, if this matter can be done online today.

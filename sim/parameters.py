@@ -277,6 +277,17 @@ P: list[Param] = [
         60,
     ),
     Param(
+        "needs.visit_spread_h",
+        3.0,
+        "float",
+        "hours",
+        "Residents who cannot go at once go within this many hours after their next window opens "
+        "(uniformly).",
+        A + "service halls see a morning peak whatever their closing time",
+        0.5,
+        24,
+    ),
+    Param(
         "needs.patience_days",
         14.0,
         "float",

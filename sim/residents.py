@@ -9,9 +9,9 @@ How residents decide (ODD+D):
 
 * **When to visit.**  A need arises; after a preparation delay the resident sets out.  If the
   centre is open and the resident is free, they go now; otherwise they go at a random moment in
-  the first window that is both open and free for their group.  If there is none within their
-  patience, they take leave from work with a probability set by their group, or use the online
-  channel if there is one, or give up.
+  the first hours of the first window that is both open and free for their group.  If there is
+  none within their patience, they take leave from work with a probability set by their group, or
+  use the online channel if there is one, or give up.
 * **Which channel.**  A matter that can be done online, for a resident with digital access, goes
   online with a fixed preference probability (or always, when no visit is possible).
 * **Whether to take part.**  A council, hearing or activity is announced on the notice board and,
@@ -263,11 +263,14 @@ def visit_time(
     u_leave: float,
     take_leave_prob: float,
     patience_h: float,
+    spread_h: float,
 ) -> float | None:
     """When the resident walks in, or None if no visit is possible within their patience.
 
     ``free`` finds windows when the queue is open and the resident's group is free; ``leave``
     finds open windows regardless of free time (for a resident who takes leave from work).
+    Residents go within the first ``spread_h`` hours of a window, not anywhere in it: a hall
+    that stays open late does not move the morning crowd to the evening.
     """
     limit = t_setout + patience_h
     for finder, allowed in ((free, True), (leave, u_leave < take_leave_prob)):
@@ -281,7 +284,7 @@ def visit_time(
             return t_setout
         if start > limit:
             continue
-        return start + u_slot * (end - start)
+        return start + u_slot * min(end - start, spread_h)
     return None
 
 

@@ -1,0 +1,107 @@
+"""Stand-in runs for tests and benchmarks: fast, with known answers, and able to misbehave.
+
+:func:`run` has the signature of :func:`sim.executors.run_task` but, instead of the model, computes
+two KPIs from three parameters in closed form, plus seeded noise:
+
+``staff.service_time_share = 4 x1 + 2 x2 + 0 x3 + noise``
+    additive: with the x uniform on [0, 1] the first-order Sobol indices are exactly
+    16/20 = 0.8, 4/20 = 0.2 and 0 (``x3`` is a dummy), before noise;
+``access.resolved_share.commuter = x1 x2``
+    an interaction: S1 = 3/7 for x1 and x2, ST = 4/7.
+
+with ``x1 = service.first_visit_success``, ``x2 = staff.degree_share``, ``x3 = needs.retry_prob``.
+The noise has a part shared by every run with the same seed (what common random numbers give) and
+a part that differs with the scenario too (what they cannot remove): averaging R replications
+divides the latter's variance by R, which the sensitivity tests check.
+
+Some staff counts misbehave on purpose, so tests can exercise the failure paths: a run with
+``staff.count`` of :data:`FAIL_STAFF` raises, :data:`HANG_STAFF` never returns, and
+:data:`CRASH_STAFF` kills its worker process.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+
+import numpy as np
+import pandas as pd
+
+from sim.executors import Outcome, Task, _where
+from sim.run import RunResult
+
+FAIL_STAFF = 13
+HANG_STAFF = 17
+CRASH_STAFF = 19
+
+X1, X2, X3 = "service.first_visit_success", "staff.degree_share", "needs.retry_prob"
+SHARED_NOISE_SD = 0.5
+OWN_NOISE_SD = 0.5
+
+
+def exact_indices() -> dict[str, dict[str, dict[str, float]]]:
+    """Sobol indices of the noise-free outputs for x uniform on [0, 1]: kpi -> factor -> S1/ST."""
+    return {
+        "staff.service_time_share": {
+            X1: {"S1": 0.8, "ST": 0.8},
+            X2: {"S1": 0.2, "ST": 0.2},
+            X3: {"S1": 0.0, "ST": 0.0},
+        },
+        "access.resolved_share.commuter": {
+            X1: {"S1": 3 / 7, "ST": 4 / 7},
+            X2: {"S1": 3 / 7, "ST": 4 / 7},
+            X3: {"S1": 0.0, "ST": 0.0},
+        },
+    }
+
+
+def _normal(*key: object) -> float:
+    digest = hashlib.sha256(repr(key).encode()).digest()
+    return float(np.random.default_rng(int.from_bytes(digest[:8], "little")).standard_normal())
+
+
+def run(task: Task, work_seconds: float = 0.0, cpu: bool = False) -> Outcome:
+    """Do one synthetic run.  ``work_seconds`` makes it take that long: sleeping, or with ``cpu``
+    spinning the processor (to measure parallel efficiency without the model's own noise)."""
+    start = time.perf_counter()
+    p = task.scenario.params
+    staff = p["staff.count"]
+    if staff == CRASH_STAFF:
+        os._exit(3)
+    if staff == HANG_STAFF:
+        time.sleep(10_000)
+    if work_seconds > 0:
+        if cpu:
+            x = 0
+            while time.perf_counter() - start < work_seconds:
+                x += sum(range(1000))
+        else:
+            time.sleep(work_seconds)
+    try:
+        if staff == FAIL_STAFF:
+            raise ValueError(f"synthetic failure for staff.count = {FAIL_STAFF}")
+        x1, x2, x3 = float(p[X1]), float(p[X2]), float(p[X3])
+        shared = SHARED_NOISE_SD * _normal("shared", task.seed)
+        own = OWN_NOISE_SD * _normal("own", task.seed, task.scenario.content_hash())
+        kpis = {
+            "staff.service_time_share": 4 * x1 + 2 * x2 + 0 * x3 + shared + own,
+            "access.resolved_share.commuter": x1 * x2,
+            "service.queue_wait_mean_min": float(staff) + shared,
+        }
+        days = task.days or task.scenario.days
+        daily = None
+        if task.daily:
+            rng = np.random.default_rng(task.seed)
+            daily = pd.DataFrame(
+                {
+                    "day": np.arange(days),
+                    "date": pd.date_range("2014-01-01", periods=days).strftime("%Y-%m-%d"),
+                    "needs_arisen": rng.poisson(20, days).astype(float),
+                    "satisfaction_mean": 0.5 + 0.1 * x1 + 0.01 * rng.standard_normal(days),
+                }
+            )
+        result = RunResult(task.scenario.name, task.seed, days, kpis, daily, task.scenario.content_hash())
+        return Outcome(task, result, None, time.perf_counter() - start, _where())
+    except Exception as e:
+        return Outcome(task, None, f"{type(e).__name__}: {e}", time.perf_counter() - start, _where())
