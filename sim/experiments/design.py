@@ -1,0 +1,103 @@
+"""Design points of an experiment: which factor values each run of the sweep uses.
+
+Sampled designs are first drawn in unit coordinates (one column per factor, values in [0, 1]) and
+then mapped to factor values by :meth:`Factor.from_unit`.  Every design is a pure function of the
+experiment (its seed included), so a rerun rebuilds exactly the same points, and the run ids (and
+so the resumption of a sweep) follow.
+
+* ``factorial``: every combination of each factor's values, the first factor varying slowest;
+* ``lhs``: a Latin hypercube of ``samples`` points (scipy.stats.qmc);
+* ``sobol``: the first ``samples`` points of a scrambled Sobol sequence (scipy.stats.qmc); a larger
+  ``samples`` gives the same first points, so such a sweep can be extended;
+* ``saltelli``: SALib's Sobol-sensitivity design, ``samples * (D + 2)`` points (``2D + 2`` with
+  second order), in the order ``SALib.analyze.sobol`` expects; its first ``n * (D + 2)`` points
+  are the design for ``n``, which the convergence figure uses;
+* ``morris``: SALib's ``trajectories`` one-at-a-time trajectories of ``D + 1`` points on a grid of
+  ``levels`` values;
+* ``list``: the rows of ``points``, one value per factor.
+"""
+
+from __future__ import annotations
+
+import itertools
+import warnings
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from sim.experiments.experiment import Experiment, Point
+
+
+def salib_problem(exp: Experiment) -> dict[str, Any]:
+    """The SALib problem in unit coordinates: factor ranges are mapped afterwards."""
+    return {
+        "num_vars": len(exp.factors),
+        "names": exp.factor_keys,
+        "bounds": [[0.0, 1.0]] * len(exp.factors),
+    }
+
+
+def unit_matrix(exp: Experiment) -> np.ndarray | None:
+    """The design in unit coordinates, one row per point (None for factorial and list designs)."""
+    d = exp.design
+    k = len(exp.factors)
+    if d.kind == "lhs":
+        from scipy.stats import qmc
+
+        return qmc.LatinHypercube(d=k, seed=d.seed).random(d.samples)
+    if d.kind == "sobol":
+        from scipy.stats import qmc
+
+        return qmc.Sobol(d=k, scramble=True, seed=d.seed).random(d.samples)
+    if d.kind == "saltelli":
+        from SALib.sample import sobol as salib_sobol
+
+        return salib_sobol.sample(
+            salib_problem(exp), d.samples, calc_second_order=d.second_order, scramble=True, seed=d.seed
+        )
+    if d.kind == "morris":
+        from SALib.sample import morris as salib_morris
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", FutureWarning)
+            return salib_morris.sample(salib_problem(exp), d.trajectories, num_levels=d.levels, seed=d.seed)
+    return None
+
+
+def points(exp: Experiment) -> list[Point]:
+    """Every design point of ``exp`` with its validated scenario."""
+    from sim.experiments.experiment import SCENARIO_FACTOR, Point
+
+    rows: list[tuple[dict[str, Any], tuple[float, ...] | None]] = []
+    d = exp.design
+    if d.kind == "factorial":
+        levels = [f.level_list() for f in exp.factors]
+        for combo in itertools.product(*levels):
+            rows.append((dict(zip(exp.factor_keys, combo, strict=True)), None))
+    elif d.kind == "list":
+        assert d.points is not None
+        for row in d.points:
+            rows.append((dict(zip(exp.factor_keys, row, strict=True)), None))
+    else:
+        unit = unit_matrix(exp)
+        assert unit is not None
+        for u in unit:
+            values = {f.key: f.from_unit(x) for f, x in zip(exp.factors, u, strict=True)}
+            rows.append((values, tuple(float(x) for x in u)))
+
+    out: list[Point] = []
+    # Scenarios repeat across points (a Saltelli design reuses columns; a factorial reuses every
+    # combination of the other factors): build each distinct one once.
+    cache: dict[str, Any] = {}
+    for i, (values, u) in enumerate(rows):
+        base = values.get(SCENARIO_FACTOR, exp.base)
+        assert base is not None
+        key = repr((id(base), sorted((k, repr(v)) for k, v in values.items() if k != SCENARIO_FACTOR)))
+        hit = cache.get(key)
+        if hit is None:
+            sc = exp.scenario_for(base, values, i)
+            hit = cache[key] = (sc, sc.content_hash())
+        shown = {f.key: f.label_of(values[f.key]) for f in exp.factors}
+        out.append(Point(i, values, shown, hit[0], hit[1], u))
+    return out

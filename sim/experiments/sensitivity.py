@@ -1,0 +1,456 @@
+"""Global sensitivity analysis: Sobol indices (Saltelli design) or Morris screening, via SALib.
+
+The design is an experiment with ``[design] kind = "saltelli"`` (or ``"morris"``), and it runs
+through :func:`sim.experiments.sweep.sweep`: same store, same resumption, same executors.
+
+The model is stochastic, so the output at a design point is a random variable.  Handing SALib
+one run per point would count seed noise as parameter effect: a factor that does nothing still
+gets a total index about equal to the noise variance over the output variance.  Each point is
+therefore run R times with the same R seeds at every point (common random numbers, which make the
+noise largely shared between points) and the indices are computed on the mean of the R runs, whose
+remaining noise variance is divided by R.  The report gives that remaining noise as a share of the
+variance of the averaged output, so a reader can see whether R was enough.
+
+Intervals are SALib's bootstrap intervals (resampling design rows).  The convergence table and
+figure recompute the indices on nested subsets of the design: the first n base samples of a
+Saltelli design are the design for n (first n trajectories for Morris), so no extra runs are
+needed to see whether the indices have settled as N grows.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import threading
+import warnings
+from collections.abc import Mapping, Sequence
+from concurrent.futures import Executor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from sim.executors import Runner
+from sim.experiments.experiment import Experiment, ExperimentError
+from sim.experiments.sweep import ProgressFn, SweepResult, as_experiment, sweep
+
+
+class SensitivityError(ValueError):
+    """The runs cannot give indices (missing design points, an undefined KPI); one-line message."""
+
+
+@dataclass
+class SensitivityResult:
+    """Indices, their convergence, and the seed-noise check, for each KPI analysed."""
+
+    experiment: Experiment
+    method: str  # "sobol" or "morris"
+    indices: pd.DataFrame
+    convergence: pd.DataFrame
+    noise: pd.DataFrame  # kpi, noise_share, replications
+    outputs: pd.DataFrame  # per design point: factors, n runs averaged, mean of each KPI
+    store: Path | None = None
+    sweep: SweepResult | None = None
+
+    def __repr__(self) -> str:
+        return (
+            f"SensitivityResult({self.experiment.name!r}, {self.method}, "
+            f"kpis={list(self.noise['kpi'])}, factors={self.experiment.factor_keys})"
+        )
+
+    @property
+    def kpis(self) -> list[str]:
+        return list(self.noise["kpi"])
+
+    def figure(self, kpis: Sequence[str] | None = None) -> Any:
+        """Indices against sample size, one row of panels per KPI (a matplotlib ``Figure``)."""
+        from matplotlib.figure import Figure
+
+        keys = list(kpis or self.kpis)
+        names = ["S1", "ST"] if self.method == "sobol" else ["mu_star"]
+        fig = Figure(figsize=(5.2 * len(names), 3.2 * len(keys)), layout="constrained")
+        axes = fig.subplots(len(keys), len(names), squeeze=False)
+        xlabel = "base samples N" if self.method == "sobol" else "trajectories"
+        for i, key in enumerate(keys):
+            sub = self.convergence[self.convergence["kpi"] == key]
+            for j, name in enumerate(names):
+                ax = axes[i][j]
+                for factor, g in sub[sub["index"] == name].groupby("factor", sort=False):
+                    g = g.sort_values("n")
+                    (line,) = ax.plot(g["n"], g["value"], marker="o", ms=3, label=str(factor))
+                    ax.fill_between(
+                        g["n"],
+                        g["value"] - g["conf"],
+                        g["value"] + g["conf"],
+                        color=line.get_color(),
+                        alpha=0.15,
+                    )
+                ax.set_xscale("log", base=2)
+                ax.set_title(f"{key}: {name}", fontsize=9)
+                ax.set_xlabel(xlabel)
+                ax.grid(alpha=0.3)
+                if self.method == "sobol":
+                    ax.axhline(0, color="0.5", lw=0.6)
+        axes[0][-1].legend(fontsize=7, loc="best")
+        fig.suptitle(
+            f"{self.experiment.name}: indices against sample size (bands: 95 % bootstrap)", fontsize=10
+        )
+        return fig
+
+    def save_figure(self, path: str | Path) -> Path:
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.figure().savefig(path, dpi=110)
+        return path
+
+    def to_dict(self) -> dict[str, Any]:
+        """Indices, convergence and noise as JSON-able lists of records (NaN as null)."""
+
+        def records(df: pd.DataFrame) -> list[dict[str, Any]]:
+            return [
+                {k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in r.items()}
+                for r in df.to_dict("records")
+            ]
+
+        return {
+            "experiment": self.experiment.name,
+            "method": self.method,
+            "factors": self.experiment.factor_keys,
+            "indices": records(self.indices),
+            "noise": records(self.noise),
+            "convergence": records(self.convergence),
+        }
+
+    def write(
+        self,
+        *,
+        csv: str | Path | None = None,
+        json_path: str | Path | None = None,
+        figure: str | Path | None = None,
+    ) -> list[Path]:
+        """Write the indices as CSV, everything as JSON, and the convergence figure as PNG."""
+        out: list[Path] = []
+        if csv is not None:
+            Path(csv).parent.mkdir(parents=True, exist_ok=True)
+            self.indices.to_csv(csv, index=False)
+            out.append(Path(csv))
+        if json_path is not None:
+            Path(json_path).parent.mkdir(parents=True, exist_ok=True)
+            Path(json_path).write_text(json.dumps(self.to_dict(), indent=1) + "\n")
+            out.append(Path(json_path))
+        if figure is not None:
+            out.append(self.save_figure(figure))
+        return out
+
+    def to_text(self) -> str:
+        """A table per KPI for the terminal, factors by decreasing total effect."""
+        d = self.experiment.design
+        k = len(self.experiment.factors)
+        reps = self.experiment.replications
+        if self.method == "sobol":
+            per = 2 * k + 2 if d.second_order else k + 2
+            head = (
+                f"Sobol indices: N = {d.samples} base samples x {per} points, {reps} replications averaged "
+                f"per point ({d.samples * per * reps:,} runs); intervals: 95 % bootstrap"
+            )
+        else:
+            head = (
+                f"Morris elementary effects (per full range of each factor): {d.trajectories} trajectories "
+                f"x {k + 1} points, {reps} replications averaged per point; intervals: 95 % bootstrap"
+            )
+        lines = [head]
+        for key in self.kpis:
+            sub = self.indices[self.indices["kpi"] == key]
+            nz = self.noise[self.noise["kpi"] == key].iloc[0]
+            noise = nz["noise_share"]
+            note = (
+                f"seed noise left after averaging: {100 * noise:.1f} % of the output variance"
+                if not math.isnan(noise)
+                else "seed noise not estimated (one replication)"
+            )
+            lines += ["", f"{key}  ({note})"]
+            if self.method == "sobol":
+                sub = sub.sort_values("ST", ascending=False)
+                rows = [
+                    [
+                        r["factor"],
+                        _ci(r["S1"], r["S1_low"], r["S1_high"]),
+                        _ci(r["ST"], r["ST_low"], r["ST_high"]),
+                    ]
+                    for _, r in sub.iterrows()
+                ]
+                header = ["factor", "S1 [95% CI]", "ST [95% CI]"]
+            else:
+                sub = sub.sort_values("mu_star", ascending=False)
+                rows = [
+                    [
+                        r["factor"],
+                        _ci(r["mu_star"], r["mu_star_low"], r["mu_star_high"], 4),
+                        f"{r['mu']:+.4g}",
+                        f"{r['sigma']:.4g}",
+                    ]
+                    for _, r in sub.iterrows()
+                ]
+                header = ["factor", "mu* [95% CI]", "mu", "sigma"]
+            widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(header)]
+            lines.append("  " + "  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)))
+            lines += ["  " + "  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) for r in rows]
+            lines.append(
+                "  " + _convergence_note(self.convergence[self.convergence["kpi"] == key], self.method)
+            )
+        return "\n".join(lines)
+
+
+def _ci(x: float, lo: float, hi: float, digits: int = 2) -> str:
+    if math.isnan(x):
+        return "n/a"
+    return (
+        f"{x:.{digits}f} [{lo:.{digits}f}, {hi:.{digits}f}]"
+        if digits == 2
+        else f"{x:.4g} [{lo:.4g}, {hi:.4g}]"
+    )
+
+
+def _convergence_note(conv: pd.DataFrame, method: str) -> str:
+    """How much the indices still moved between the last two sample sizes."""
+    ns = sorted(conv["n"].unique())
+    if len(ns) < 2:
+        return "convergence: only one sample size, no check"
+    last, prev = conv[conv["n"] == ns[-1]], conv[conv["n"] == ns[-2]]
+    merged = last.merge(prev, on=["factor", "index"], suffixes=("", "_prev"))
+    merged["change"] = (merged["value"] - merged["value_prev"]).abs()
+    if merged["change"].isna().all():
+        return "convergence: n/a"
+    top = merged.loc[merged["change"].idxmax()]
+    unit = "" if method == "sobol" else " (output units)"
+    return (
+        f"convergence: largest change from n = {ns[-2]} to {ns[-1]}: {top['change']:.3g}{unit} "
+        f"({top['index']} of {top['factor']}); the figure shows the whole path"
+    )
+
+
+def sensitivity(
+    experiment: Experiment | str | Path | Mapping[str, Any],
+    *,
+    store: str | Path | None = None,
+    kpis: Sequence[str] | None = None,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    timeout: float | None = None,
+    replications: int | None = None,
+    quick: bool = False,
+    retry_failed: bool = False,
+    resamples: int = 1000,
+    progress: bool | ProgressFn = True,
+    cancel: threading.Event | None = None,
+    executor: Executor | None = None,
+    runner: Runner | None = None,
+    command: str | None = None,
+) -> SensitivityResult:
+    """Run a Saltelli or Morris design (resumable, like :func:`sweep`) and compute the indices.
+
+    ``kpis`` are the outputs analysed (default: the KPIs the experiment keeps).  ``resamples``
+    is the number of bootstrap resamples for the intervals.  Other arguments as for
+    :func:`sim.experiments.sweep.sweep`.
+    """
+    exp = as_experiment(experiment, quick=quick)
+    if exp.design.kind not in ("saltelli", "morris"):
+        raise ExperimentError(
+            exp.source,
+            "design.kind",
+            f'sensitivity needs kind = "saltelli" (Sobol indices) or "morris", not {exp.design.kind!r}',
+        )
+    keys = list(kpis) if kpis else list(exp.kpis)
+    unknown = [k for k in keys if k not in exp.kpis]
+    if unknown:
+        raise ExperimentError(
+            exp.source, "kpis", f"{unknown[0]!r} is not among the KPIs the experiment keeps"
+        )
+    res = sweep(
+        exp,
+        store=store,
+        workers=workers,
+        scheduler=scheduler,
+        timeout=timeout,
+        replications=replications,
+        retry_failed=retry_failed,
+        progress=progress,
+        cancel=cancel,
+        executor=executor,
+        runner=runner,
+        command=command,
+    )
+    if res.interrupted:
+        raise SensitivityError(
+            f"the sweep stopped before the design was complete; its runs are in {res.store}, "
+            "run again to finish"
+        )
+    out = analyse(res.experiment, res.runs, keys, resamples=resamples)
+    out.store, out.sweep = res.store, res
+    return out
+
+
+def point_means(exp: Experiment, runs: pd.DataFrame, kpis: Sequence[str]) -> pd.DataFrame:
+    """Mean of each KPI over the successful replications of each design point, in design order."""
+    ok = runs[runs["status"] == "ok"]
+    n_points = len(exp.points())
+    means = ok.groupby("point")[list(kpis)].mean().reindex(range(n_points))
+    n = ok.groupby("point").size().reindex(range(n_points)).fillna(0).astype(int)
+    missing = int((n == 0).sum())
+    if missing:
+        raise SensitivityError(
+            f"{missing} of {n_points} design points have no successful run (see the failures in the store); "
+            "fix the cause and rerun with --retry-failed"
+        )
+    means.insert(0, "n", n)
+    return means
+
+
+def _noise_share(exp: Experiment, runs: pd.DataFrame, key: str, y: np.ndarray) -> float:
+    """Seed-noise variance left in the point means, as a share of their variance."""
+    ok = runs[runs["status"] == "ok"]
+    if exp.replications < 2:
+        return math.nan
+    g = ok.groupby("point")[key]
+    within = (g.var(ddof=1) / g.count()).mean()
+    total = float(np.var(y, ddof=1))
+    return float(within / total) if total > 0 else math.nan
+
+
+def analyse(
+    exp: Experiment, runs: pd.DataFrame, kpis: Sequence[str], resamples: int = 1000
+) -> SensitivityResult:
+    """Indices from a finished sweep's runs (pure: no model runs).  See the module docstring."""
+    from sim.experiments.design import salib_problem
+
+    problem = salib_problem(exp)
+    means = point_means(exp, runs, kpis)
+    method = "sobol" if exp.design.kind == "saltelli" else "morris"
+    unit = exp.unit_matrix()
+    k = len(exp.factors)
+    step = (2 * k + 2 if exp.design.second_order else k + 2) if method == "sobol" else k + 1
+    total = exp.design.samples if method == "sobol" else exp.design.trajectories
+    assert total is not None
+    sizes = _nested_sizes(total, method)
+    rows, conv, noise = [], [], []
+    for key in kpis:
+        y = means[key].to_numpy(dtype=float)
+        undefined = int(np.isnan(y).sum())
+        if undefined:
+            raise SensitivityError(
+                f"KPI {key} is undefined (no event to measure) at {undefined} design points; "
+                "analyse other KPIs"
+            )
+        noise.append(
+            {"kpi": key, "noise_share": _noise_share(exp, runs, key, y), "replications": exp.replications}
+        )
+        for n in sizes:
+            si = _indices(method, problem, unit, y, n * step, exp, resamples if n == total else 200)
+            for name in ("S1", "ST") if method == "sobol" else ("mu_star",):
+                for f, v, c in zip(exp.factor_keys, si[name], si[f"{name}_conf"], strict=True):
+                    conv.append(
+                        {
+                            "kpi": key,
+                            "factor": f,
+                            "n": n,
+                            "runs": n * step * exp.replications,
+                            "index": name,
+                            "value": float(v),
+                            "conf": float(c),
+                        }
+                    )
+            if n == total:
+                for i, f in enumerate(exp.factor_keys):
+                    if method == "sobol":
+                        row = {"kpi": key, "factor": f}
+                        for name in ("S1", "ST"):
+                            v, c = float(si[name][i]), float(si[f"{name}_conf"][i])
+                            row.update(
+                                {name: v, f"{name}_low": v - c, f"{name}_high": v + c, f"{name}_conf": c}
+                            )
+                    else:
+                        v, c = float(si["mu_star"][i]), float(si["mu_star_conf"][i])
+                        row = {
+                            "kpi": key,
+                            "factor": f,
+                            "mu": float(si["mu"][i]),
+                            "mu_star": v,
+                            "mu_star_low": v - c,
+                            "mu_star_high": v + c,
+                            "mu_star_conf": c,
+                            "sigma": float(si["sigma"][i]),
+                        }
+                    rows.append(row)
+    outputs = means.reset_index().rename(columns={"index": "point"})
+    return SensitivityResult(
+        experiment=exp,
+        method=method,
+        indices=pd.DataFrame(rows),
+        convergence=pd.DataFrame(conv),
+        noise=pd.DataFrame(noise),
+        outputs=outputs,
+    )
+
+
+def _nested_sizes(total: int, method: str) -> list[int]:
+    """Sample sizes for the convergence check: powers of 2 up to N (Sobol), or about eight
+    evenly spread trajectory counts (Morris); never below 4."""
+    if method == "sobol":
+        sizes = [total >> i for i in range(8) if (total >> i) >= 4]
+    else:
+        sizes = sorted({max(4, round(total * j / 8)) for j in range(1, 9)} | {total})
+        sizes = [s for s in sizes if s <= total]
+    return sorted(set(sizes))
+
+
+def _indices(
+    method: str,
+    problem: dict[str, Any],
+    unit: np.ndarray | None,
+    y: np.ndarray,
+    rows: int,
+    exp: Experiment,
+    resamples: int,
+) -> dict[str, Any]:
+    """SALib's analysis on the first ``rows`` design rows (NaN indices for a constant output)."""
+    yy = y[:rows]
+    k = problem["num_vars"]
+    if np.ptp(yy) == 0:
+        nan = np.full(k, math.nan)
+        return {
+            "S1": nan,
+            "S1_conf": nan,
+            "ST": nan,
+            "ST_conf": nan,
+            "mu": nan,
+            "mu_star": nan,
+            "mu_star_conf": nan,
+            "sigma": nan,
+        }
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        if method == "sobol":
+            from SALib.analyze import sobol as salib_sobol
+
+            return salib_sobol.analyze(
+                problem,
+                yy,
+                calc_second_order=exp.design.second_order,
+                num_resamples=resamples,
+                conf_level=0.95,
+                seed=exp.seed + 1,
+            )
+        from SALib.analyze import morris as salib_morris
+
+        assert unit is not None
+        return salib_morris.analyze(
+            problem,
+            unit[:rows],
+            yy,
+            num_resamples=resamples,
+            conf_level=0.95,
+            num_levels=exp.design.levels,
+            seed=exp.seed + 1,
+        )
