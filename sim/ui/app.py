@@ -1,0 +1,88 @@
+"""The page: pick scenarios, change their reforms, run, read the table and the figures.
+
+Started by ``govsim ui`` (``solara run sim.ui.app`` underneath).  The page is laid out in the order
+a planner works: the scenarios and how they differ from the baseline, the reforms of the one being
+edited, the run, the results; the timeline replay has its own tab.
+"""
+
+from __future__ import annotations
+
+import solara
+import solara.lab
+
+from sim.ui import state
+from sim.ui.components.differences import DifferencesTable
+from sim.ui.components.reform_controls import ReformControls
+from sim.ui.components.results_view import ResultsView
+from sim.ui.components.run_panel import RunPanel
+from sim.ui.components.scenario_picker import ScenarioCards, ScenarioPicker
+from sim.ui.components.text import Heading, Prose
+from sim.ui.components.timeline_replay import TimelineReplay
+
+CSS = """
+.govsim-kpis, .govsim-diff { border-collapse: collapse; font-size: 0.85em; width: 100%; }
+.govsim-kpis th, .govsim-kpis td, .govsim-diff th, .govsim-diff td {
+  border-bottom: 1px solid #e0e0e0; padding: 4px 8px; text-align: left; vertical-align: top; }
+.govsim-kpis th { position: sticky; top: 0; background: #fafafa; }
+.govsim-kpis tr.section td { background: #eef2f7; font-weight: 600; padding-top: 10px; }
+.govsim-kpis td.value, .govsim-kpis td.diff { white-space: nowrap; font-variant-numeric: tabular-nums; }
+.govsim-kpis .ci, .govsim-kpis .rel, .govsim-kpis .unit, .govsim-kpis small { color: #666; font-size: 0.9em; }
+.govsim-kpis .tag { font-weight: 600; margin-left: 4px; }
+.verdict-better { background: #dff3e4; color: #14532d; }
+.verdict-worse { background: #fbe1e4; color: #7f1d1d; }
+.verdict-unsure { background: #f2f2f2; color: #555; }
+.govsim-legend span { display: inline-block; padding: 2px 8px; margin: 0 6px 6px 0; border-radius: 4px;
+  font-size: 0.85em; }
+.govsim-legend .verdict-none { border: 1px solid #ddd; }
+.govsim-diff td.changed { font-weight: 600; background: #fff7e0; }
+.govsim-diff td.reform { color: #555; }
+.govsim-origin { font-size: 0.8em; color: #666; }
+.govsim-description { font-size: 0.9em; margin-bottom: 4px; }
+.govsim-changes { font-size: 0.85em; }
+.govsim-changes ul { margin: 0; }
+.govsim-figure-img img, img.govsim-figure-img { max-width: 100%; height: auto; }
+"""
+
+
+@solara.component
+def Editor():
+    """The reforms of the scenario whose card is open."""
+    open_id = state.editing.value
+    draft = next((d for d in state.drafts.value if d.id == open_id), None)
+    if draft is not None:
+        ReformControls(draft).key(f"editor-{draft.id}")
+
+
+@solara.component
+def ComparePage():
+    """The main tab: scenarios, differences, reforms, run, results."""
+    current = state.drafts.value
+    with solara.Column(style={"padding": "8px 16px"}):
+        Heading("1. Scenarios")
+        Prose(
+            "<p>The first is the <b>baseline</b>; every other is compared with it, run by run. "
+            "Change the reforms of any of them, or start a new one from it.</p>"
+        )
+        ScenarioPicker()
+        ScenarioCards()
+        Editor()
+        if len(current) >= 2:
+            Heading("2. How they differ from the baseline")
+            DifferencesTable(current)
+        Heading("3. Run")
+        RunPanel()
+        Heading("4. Results")
+        ResultsView()
+
+
+@solara.component
+def Page():
+    solara.Title("govsim: community governance reforms")
+    solara.Style(CSS)
+    with solara.AppBar():
+        solara.AppBarTitle("govsim: Changsha community governance reforms, 2003-2014")
+    with solara.lab.Tabs():
+        with solara.lab.Tab("Compare packages of reforms"):
+            ComparePage()
+        with solara.lab.Tab("Timeline 2003 → 2014"), solara.Column(style={"padding": "8px 16px"}):
+            TimelineReplay()

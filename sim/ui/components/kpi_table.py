@@ -1,0 +1,149 @@
+"""The KPI table: each scenario's value with its 95 % interval, and the paired difference from the
+baseline with its interval, coloured by whether it is better or worse and whether it is sure.
+
+All numbers come from ``Comparison.table`` (:func:`sim.compare.compare`); this module only lays
+them out.  Each cell carries the exact number in a ``data-`` attribute, so that a test can check
+the page against ``compare`` run directly.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from typing import Any
+
+import solara
+
+from sim.kpis import KPIS
+from sim.ui.labels import (
+    KPI_SECTIONS,
+    VERDICT_WORDS,
+    kpi_difference,
+    kpi_interval,
+    kpi_label,
+    kpi_unit,
+    kpi_value,
+)
+
+_DIRECTION = {"higher": "higher is better", "lower": "lower is better", "": ""}
+
+
+def _num(x: Any) -> str:
+    """The exact number for a data attribute ("nan" for a missing one)."""
+    try:
+        return repr(float(x))
+    except (TypeError, ValueError):
+        return "nan"
+
+
+def _sections(present: set[str]) -> list[tuple[str, list[str]]]:
+    out = []
+    listed: set[str] = set()
+    for title, keys in KPI_SECTIONS:
+        shown = [k for k in keys if k in present]
+        listed.update(keys)
+        if shown:
+            out.append((title, shown))
+    # KPIs added to the model later still show, rather than silently missing.
+    rest = [k for k in KPIS if k in present and k not in listed and not k.startswith("verify.")]
+    if rest:
+        out.append(("Other measures", rest))
+    return out
+
+
+def kpi_table_html(comparison: Any) -> str:
+    """The table as HTML (pure: tested without a browser)."""
+    table = comparison.table
+    names: list[str] = list(comparison.names)
+    ref = names[0]
+    rows = {(r.kpi, r.scenario): r for r in table.itertuples(index=False)}
+    present = set(table["kpi"])
+    head = ['<th class="kpi">Measure</th>']
+    for i, n in enumerate(names):
+        tag = " <small>(baseline)</small>" if i == 0 else ""
+        head.append(f'<th class="value">{html.escape(n)}{tag}<br><small>mean [95 % interval]</small></th>')
+    for n in names[1:]:
+        head.append(
+            f'<th class="diff">{html.escape(n)} − {html.escape(ref)}<br>'
+            "<small>paired difference [95 % interval]</small></th>"
+        )
+    ncols = len(head)
+    out = [
+        f'<table class="govsim-kpis" data-replications="{len(comparison.seeds)}">'
+        f"<thead><tr>{''.join(head)}</tr></thead><tbody>"
+    ]
+    for title, keys in _sections(present):
+        out.append(f'<tr class="section"><td colspan="{ncols}">{html.escape(title)}</td></tr>')
+        for key in keys:
+            kpi = KPIS[key]
+            unit = kpi_unit(key)
+            direction = _DIRECTION.get(kpi.better, "")
+            label = (
+                f'<td class="kpi" title="{html.escape(kpi.doc)}">{html.escape(kpi_label(key))}'
+                f"{f' <span class=unit>({html.escape(unit)})</span>' if unit else ''}"
+                f"{f'<br><small>{direction}</small>' if direction else ''}</td>"
+            )
+            cells = [label]
+            for n in names:
+                r = rows.get((key, n))
+                if r is None:
+                    cells.append('<td class="value">n/a</td>')
+                    continue
+                cells.append(
+                    f'<td class="value" data-scenario="{html.escape(n)}" data-mean="{_num(r.mean)}" '
+                    f'data-low="{_num(r.ci_low)}" data-high="{_num(r.ci_high)}">'
+                    f'<span class="mean">{kpi_value(key, r.mean)}</span> '
+                    f'<span class="ci">{kpi_interval(key, r.ci_low, r.ci_high)}</span></td>'
+                )
+            for n in names[1:]:
+                r = rows.get((key, n))
+                if r is None:
+                    cells.append('<td class="diff">n/a</td>')
+                    continue
+                verdict = r.verdict if isinstance(r.verdict, str) else ""
+                rel = r.relative_change
+                rel_text = (
+                    ""
+                    if rel is None or (isinstance(rel, float) and (math.isnan(rel) or math.isinf(rel)))
+                    else f' <span class="rel">({100 * rel:+.0f} %)</span>'.replace("-", "−")
+                )
+                word = VERDICT_WORDS.get(verdict, "")
+                tag = f' <span class="tag">{word}</span>' if word else ""
+                cells.append(
+                    f'<td class="diff verdict-{verdict or "none"}" data-scenario="{html.escape(n)}" '
+                    f'data-diff="{_num(r.diff)}" data-low="{_num(r.diff_low)}" '
+                    f'data-high="{_num(r.diff_high)}" data-verdict="{verdict}">'
+                    f'<span class="mean">{kpi_difference(key, r.diff)}</span> '
+                    f'<span class="ci">{kpi_interval(key, r.diff_low, r.diff_high, difference=True)}</span>'
+                    f"{rel_text}{tag}</td>"
+                )
+            out.append(f'<tr data-kpi="{html.escape(key)}">{"".join(cells)}</tr>')
+    out.append("</tbody></table>")
+    return "".join(out)
+
+
+LEGEND = (
+    '<div class="govsim-legend">'
+    '<span class="verdict-better">better, and sure</span> '
+    '<span class="verdict-worse">worse, and sure</span> '
+    '<span class="verdict-unsure">not sure: the 95 % interval of the difference includes zero</span> '
+    '<span class="verdict-none">no better or worse (a count or a check)</span>'
+    "</div>"
+)
+
+
+@solara.component
+def KpiTable(comparison: Any):
+    """The table with its legend; shares are in %, their differences in percentage points (pp)."""
+    reps = len(comparison.seeds)
+    solara.HTML(
+        tag="p",
+        unsafe_innerHTML=(
+            f"Means over <b>{reps} paired runs</b> of <b>{comparison.days} days</b> (every scenario "
+            "meets the same residents and the same luck in run <i>r</i>, so the difference is "
+            "measured run by run). Differences of shares are in percentage points (pp); in brackets, "
+            "the change relative to the baseline."
+        ),
+    )
+    solara.HTML(tag="div", unsafe_innerHTML=LEGEND)
+    solara.HTML(tag="div", unsafe_innerHTML=kpi_table_html(comparison), classes=["govsim-kpi-table"])

@@ -1,0 +1,198 @@
+"""Controls for one scenario's reforms, in the words of the article (see :mod:`sim.ui.labels`).
+
+A control shows the value the planner set, even an impossible one, and under it the scenario
+validation's message; every change goes straight to the scenario card (and its problems to the
+run panel, which will not run an impossible scenario).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import solara
+
+from sim.parameters import CLASSES, GROUP_LABELS, GROUPS, PARAMS, SECTIONS
+from sim.ui import state
+from sim.ui.components.opening_hours import OpeningHoursEditor
+from sim.ui.components.save_panel import SaveScenario
+from sim.ui.drafts import NAME_KEY, Draft
+from sim.ui.labels import CONTROLS, NOT_EDITABLE, REFORMS, param_label, widget_for
+
+_SECTION_TITLES = {
+    "population": "Population",
+    "needs": "Residents' needs and behaviour",
+    "service": "Service hall and casework",
+    "office": "Office",
+    "staff": "Staff",
+    "committee": "Residents' committee",
+    "departments": "Departments and their tasks",
+    "burden": "Inspections, meetings, forms, ledgers",
+    "informatisation": "Information platform",
+    "participation": "Participation",
+    "elderly_care": "Elderly care",
+    "finance": "Money",
+}
+
+
+def _unit(key: str) -> str:
+    unit = PARAMS[key].unit
+    return {"m2": "m²", "share": "", "probability": ""}.get(unit, unit)
+
+
+def _percent_of(value: Any) -> float:
+    try:
+        return round(100 * float(value), 2)
+    except (TypeError, ValueError):
+        return 0.0
+
+
+@solara.component
+def ParamControl(key: str, value: Any, on_value: Callable[[Any], None], error: str | None = None):
+    """One parameter with the widget that suits it, its help, and its error message if any."""
+    p = PARAMS[key]
+    widget = widget_for(key)
+    label = param_label(key)
+    help_text = CONTROLS[key].help if key in CONTROLS else ""
+    classes = ["govsim-control", f"govsim-control-{key.replace('.', '-')}"]
+    with solara.Column(gap="0px", classes=classes):
+        if widget == "hours":
+            OpeningHoursEditor(value, on_value=on_value, error=error, label=label)
+            return
+        if widget == "switch":
+            solara.Switch(label=label, value=bool(value), on_value=on_value)
+        elif widget == "percent":
+            lo = 100 * (p.lo or 0.0)
+            hi = 100 * (p.hi if p.hi is not None else 1.0)
+            solara.SliderFloat(
+                f"{label}: {_percent_of(value):g} %",
+                value=_percent_of(value),
+                min=lo,
+                max=hi,
+                step=0.5,
+                on_value=lambda v: on_value(round(v / 100, 4)),
+                thumb_label=True,
+            )
+        elif widget == "count":
+            solara.InputInt(label, value=value, on_value=on_value, suffix=_unit(key), continuous_update=False)
+        elif widget == "date":
+            solara.InputText(label, value=str(value), on_value=on_value)
+        elif widget == "table":
+            GroupTable(key, value, on_value)
+        else:  # number, money
+            solara.InputFloat(
+                label,
+                value=value,
+                on_value=on_value,
+                suffix="yuan/year" if widget == "money" and "year" in p.unit else _unit(key),
+                continuous_update=False,
+            )
+        if help_text:
+            solara.Text(help_text, style={"font-size": "0.8em", "color": "#666"})
+        if error:
+            solara.Error(error, dense=True, classes=["govsim-error"])
+
+
+@solara.component
+def GroupTable(key: str, value: Mapping[str, float], on_value: Callable[[dict[str, float]], None]):
+    """A value per resident group (or per task class): one input each."""
+    names = GROUPS if PARAMS[key].kind == "groups" else CLASSES
+    with solara.Row(style={"flex-wrap": "wrap"}):
+        for name in names:
+            solara.InputFloat(
+                GROUP_LABELS.get(name, name.replace("_", " ")),
+                value=value.get(name, 0.0),
+                on_value=lambda v, name=name: on_value({**value, name: v}),
+                continuous_update=False,
+                style={"max-width": "220px"},
+            )
+
+
+@solara.component
+def ReformCard(title: str, years: str, summary: str, keys: tuple[str, ...], draft: Draft, problems: dict):
+    """One reform: what it is, when it came, and its controls."""
+    with solara.Card(title, subtitle=years, classes=["govsim-reform"], style={"min-width": "320px"}):
+        solara.Text(summary, style={"font-size": "0.9em"})
+        for key in keys:
+            ParamControl(
+                key,
+                draft.value(key),
+                on_value=lambda v, key=key: state.set_value(draft.id, key, v),
+                error=problems.get(key),
+            )
+
+
+@solara.component
+def ReformControls(draft: Draft):
+    """Name, description, each reform's controls, and (on request) every other parameter."""
+    show_all, set_show_all = solara.use_state(False)
+    problems = draft.problems()
+    with solara.Card(f"Edit: {draft.display_name}", classes=["govsim-editor"]):
+        with solara.Row(style={"flex-wrap": "wrap", "align-items": "flex-start"}):
+            solara.InputText(
+                "Name",
+                value=draft.display_name,
+                on_value=lambda v: state.update(draft.with_name(v)),
+                error=problems.get(NAME_KEY) or False,
+                classes=["govsim-name"],
+                style={"min-width": "320px"},
+            )
+            solara.InputText(
+                "Description",
+                value=draft.shown_description,
+                on_value=lambda v: state.update(draft.with_description(v)),
+                style={"min-width": "420px"},
+            )
+        with solara.Row(style={"flex-wrap": "wrap"}):
+            solara.Button(
+                "Undo all changes",
+                icon_name="mdi-undo",
+                text=True,
+                on_click=lambda: state.update(draft.reset()),
+                disabled=not (draft.edits or draft.name is not None or draft.description is not None),
+            )
+            solara.Button(
+                "Close", icon_name="mdi-chevron-up", text=True, on_click=lambda: state.editing.set(None)
+            )
+        with solara.ColumnsResponsive(default=12, medium=6, large=4):
+            for reform in REFORMS:
+                ReformCard(
+                    reform.title,
+                    reform.years,
+                    reform.summary,
+                    tuple(c.key for c in reform.controls),
+                    draft,
+                    problems,
+                )
+        solara.Switch(label="Show all other parameters", value=show_all, on_value=set_show_all)
+        if show_all:
+            OtherParameters(draft, problems)
+        other = [k for k in problems if k not in CONTROLS and k != NAME_KEY and (not show_all or k is None)]
+        for key in other:
+            solara.Error(
+                f"{param_label(key) if key else 'Scenario'}: {problems[key]}", classes=["govsim-error"]
+            )
+        SaveScenario(draft)
+
+
+@solara.component
+def OtherParameters(draft: Draft, problems: dict):
+    """Every parameter that no reform card shows, by model section, with its documentation."""
+    with solara.ColumnsResponsive(default=12, medium=6, large=4):
+        for section in SECTIONS:
+            keys = [k for k in PARAMS if PARAMS[k].section == section and k not in CONTROLS]
+            keys = [k for k in keys if k not in NOT_EDITABLE]
+            if not keys:
+                continue
+            with solara.Card(_SECTION_TITLES.get(section, section), classes=["govsim-section"]):
+                for key in keys:
+                    ParamControl(
+                        key,
+                        draft.value(key),
+                        on_value=lambda v, key=key: state.set_value(draft.id, key, v),
+                        error=problems.get(key),
+                    )
+                    solara.Text(
+                        f"{PARAMS[key].doc} ({PARAMS[key].source})",
+                        style={"font-size": "0.75em", "color": "#777", "margin-bottom": "8px"},
+                    )

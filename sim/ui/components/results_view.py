@@ -1,0 +1,75 @@
+"""The results of the last run: the KPI table, downloads and figures."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import solara
+
+from sim.ui import state
+from sim.ui.components.figures_panel import FiguresPanel, SeriesChooser
+from sim.ui.components.kpi_table import KpiTable
+from sim.ui.runner import daily_csv, runs_csv, table_csv
+
+#: The figures every run draws besides the chosen daily series (see runner.comparison_figures).
+FIXED_FIGURES = 4
+
+
+@solara.component
+def ResultDownloads(comparison: Any):
+    """The table, every run's KPIs, and the daily series, as CSV files."""
+    with solara.Row(style={"flex-wrap": "wrap"}, classes=["govsim-downloads"]):
+        # Callables: a file is only built when the planner asks for it.
+        solara.FileDownload(
+            lambda: table_csv(comparison),
+            filename="govsim-kpi-table.csv",
+            label="KPI table (CSV)",
+            mime_type="text/csv",
+        )
+        solara.FileDownload(
+            lambda: runs_csv(comparison),
+            filename="govsim-runs.csv",
+            label="Every run (CSV)",
+            mime_type="text/csv",
+        )
+        solara.FileDownload(
+            lambda: daily_csv(comparison),
+            filename="govsim-daily.csv",
+            label="Daily series (CSV)",
+            mime_type="text/csv",
+        )
+
+
+@solara.component
+def ResultsView():
+    """What the last run found; says so when the scenarios changed since."""
+    results: state.Results | None = state.run_task.latest
+    SeriesChooser(state.figure_series.value, on_value=state.figure_series.set)
+    if results is None:
+        if not state.run_task.pending:
+            solara.Info("Press Run to compare the scenarios.")
+        return
+    c = results.comparison
+    with solara.Column(classes=["govsim-results"]):
+        if not state.results_are_current(results):
+            solara.Warning(
+                "These results are for the scenarios and settings as they were when you pressed Run; "
+                "they have changed since. Press Run again to update.",
+                classes=["govsim-stale"],
+            )
+        solara.Text(
+            f"Finished in {results.seconds:.1f} s.",
+            classes=["govsim-elapsed"],
+            style={"font-size": "0.85em", "color": "#666"},
+        )
+        if results.failures:
+            solara.Warning(
+                f"{len(results.failures)} run(s) failed and are left out: " + "; ".join(results.failures[:3])
+            )
+        KpiTable(c)
+        ResultDownloads(c)
+        FiguresPanel(
+            results.figures,
+            done=results.figures_done,
+            expected=len(results.series) + FIXED_FIGURES,
+        )

@@ -1,0 +1,107 @@
+"""The run panel: how many paired runs, how long, Run and Stop, progress, and why Run is blocked."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import solara
+
+from sim.ui import state
+from sim.ui.runner import POOL, RunSettings
+
+LENGTHS = {
+    "3 months (91 days)": 91,
+    "6 months (182 days)": 182,
+    "1 year (365 days)": 365,
+    "2 years (730 days)": 730,
+    "3 years (1,095 days)": 1095,
+}
+MAX_REPLICATIONS = 200
+
+
+def settings_problems(s: RunSettings) -> list[str]:
+    """What is wrong with the run settings (empty when they can run)."""
+    out = []
+    if not 2 <= s.replications <= MAX_REPLICATIONS:
+        out.append(
+            f"Paired runs: from 2 to {MAX_REPLICATIONS} (two are the fewest that give an interval); "
+            f"got {s.replications}."
+        )
+    if s.seed < 0:
+        out.append(f"Seed: 0 or more; got {s.seed}.")
+    return out
+
+
+@solara.component
+def RunPanel():
+    """Settings, the Run and Stop buttons, and the progress of the current run."""
+    s = state.settings.value
+    blocked = state.blocking_problems(state.drafts.value) + settings_problems(s)
+    pending = state.run_task.pending
+    done, total = state.progress.value
+    length_label = next((k for k, v in LENGTHS.items() if v == s.days), f"{s.days} days")
+    lengths = list(LENGTHS) if length_label in LENGTHS else [*LENGTHS, length_label]
+
+    with solara.Card("Run", classes=["govsim-run"]):
+        with solara.Row(style={"align-items": "center", "flex-wrap": "wrap", "gap": "16px"}):
+            solara.InputInt(
+                "Paired runs per scenario",
+                value=s.replications,
+                on_value=lambda v: state.settings.set(
+                    dataclasses.replace(state.settings.value, replications=v)
+                ),
+                continuous_update=False,
+                style={"max-width": "220px"},
+                classes=["govsim-replications"],
+            )
+            solara.Select(
+                "Length of each run",
+                values=lengths,
+                value=length_label,
+                on_value=lambda v: state.settings.set(
+                    dataclasses.replace(state.settings.value, days=LENGTHS.get(v, s.days))
+                ),
+                style={"max-width": "220px"},
+            )
+            solara.InputInt(
+                "Random seed",
+                value=s.seed,
+                on_value=lambda v: state.settings.set(dataclasses.replace(state.settings.value, seed=v)),
+                continuous_update=False,
+                style={"max-width": "140px"},
+            )
+            solara.Button(
+                "Run",
+                icon_name="mdi-play",
+                color="primary",
+                on_click=state.start_run,
+                disabled=bool(blocked) or pending,
+                classes=["govsim-run-button"],
+            )
+            if pending:
+                solara.Button(
+                    "Stop",
+                    icon_name="mdi-stop",
+                    color="error",
+                    on_click=state.stop_run,
+                    classes=["govsim-stop"],
+                )
+        solara.Text(
+            f"{len(state.drafts.value)} scenarios x {s.replications} runs = "
+            f"{len(state.drafts.value) * s.replications} runs on {POOL.workers} worker processes.",
+            style={"font-size": "0.85em", "color": "#666"},
+        )
+        if pending:
+            latest = state.run_task.latest
+            drawing = latest is not None and total and done >= total
+            solara.ProgressLinear(100 * done / total if total else True)
+            solara.Text(
+                "Drawing the figures..." if drawing else f"{done} of {total} runs done",
+                classes=["govsim-progress"],
+            )
+        elif state.run_task.cancelled:
+            solara.Warning("Stopped. The results below are from the last finished run.", dense=True)
+        elif state.run_task.error:
+            solara.Error(f"The run failed: {state.run_task.exception}", classes=["govsim-run-error"])
+        for problem in blocked:
+            solara.Error(problem, dense=True, classes=["govsim-blocked"])

@@ -1,0 +1,149 @@
+"""Picking the scenarios to compare, and the card of each: where it comes from, how it differs
+from the baseline, and what the planner can do with it (edit, start a new one from it, make it
+the baseline, remove it)."""
+
+from __future__ import annotations
+
+import solara
+
+from sim.ui import state
+from sim.ui.components.text import Prose, esc
+from sim.ui.drafts import Draft, differences
+from sim.ui.labels import param_label, value_text
+from sim.ui.library import LibraryEntry
+
+
+@solara.component
+def ScenarioPicker():
+    """A list of the scenario files, by group, and a button to add the chosen one."""
+    entries = state.library_entries()
+    usable = [e for e in entries if e.scenario is not None and not e.has_timeline]
+    chosen, set_chosen = solara.use_state(None)
+    items: list[dict] = []
+    group = None
+    for e in usable:
+        if e.group != group:
+            group = e.group
+            items.append({"header": group})
+        items.append({"text": f"{e.name}  ({e.shown})", "value": e.shown})
+    by_shown = {e.shown: e for e in usable}
+
+    def add() -> None:
+        entry: LibraryEntry | None = by_shown.get(chosen) if chosen else None
+        if entry is not None:
+            state.add_from_library(entry)
+            set_chosen(None)
+
+    with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}, classes=["govsim-picker"]):
+        solara.v.Select(
+            label="Add a scenario from the scenarios folder",
+            items=items,
+            v_model=chosen,
+            on_v_model=set_chosen,
+            style_="min-width: 420px; max-width: 640px",
+            class_="govsim-picker-select",
+            hide_details=True,
+        )
+        solara.Button(
+            "Add to the comparison",
+            icon_name="mdi-plus",
+            on_click=add,
+            disabled=chosen not in by_shown,
+            color="primary",
+            classes=["govsim-add-scenario"],
+        )
+    broken = [e for e in entries if e.scenario is None]
+    for e in broken:
+        solara.Warning(f"{e.shown} could not be read: {e.error}", dense=True)
+
+
+def changes_html(changed: list[tuple[str, list]], shown: int = 6) -> str:
+    """The first few differences from the baseline, as a list."""
+    if not changed:
+        return "<p>Same as the baseline in every parameter.</p>"
+    n = len(changed)
+    items = [
+        f"<li>{esc(param_label(key))}: <b>{esc(value_text(key, new))}</b> "
+        f"(baseline {esc(value_text(key, old))})</li>"
+        for key, (old, new) in changed[:shown]
+    ]
+    if n > shown:
+        items.append(f"<li>... and {n - shown} more (see the table below)</li>")
+    return f"<p><b>{n} difference{'s' if n != 1 else ''} from the baseline</b></p><ul>{''.join(items)}</ul>"
+
+
+@solara.component
+def ScenarioCard(draft: Draft, index: int, reference: Draft | None, editing: bool):
+    """One scenario in the comparison, with its differences from the baseline at a glance."""
+    problems = draft.problems()
+    is_reference = index == 0
+    role = (
+        "baseline: the others are compared with it"
+        if is_reference
+        else f"compared with {reference.display_name if reference else '?'}"
+    )
+    changed = [] if is_reference or reference is None else differences([reference, draft])
+    classes = ["govsim-card", "govsim-card-reference" if is_reference else "govsim-card-other"]
+    with solara.Card(draft.display_name, subtitle=role, classes=classes, style={"min-width": "300px"}):
+        Prose(f'<div class="govsim-origin">From {esc(draft.origin)}</div>')
+        if draft.shown_description:
+            Prose(f'<div class="govsim-description">{esc(draft.shown_description)}</div>')
+        if not is_reference:
+            Prose(changes_html(changed), classes=["govsim-changes"])
+        if draft.edits:
+            solara.Text(
+                f"{len(draft.edits)} value{'s' if len(draft.edits) != 1 else ''} changed here, not yet "
+                "saved to a file"
+                if draft.id not in state.saved.value
+                else "Changes saved.",
+                style={"font-size": "0.8em", "color": "#8a5a00"},
+            )
+        if problems:
+            solara.Error(
+                f"{len(problems)} impossible value{'s' if len(problems) != 1 else ''}: "
+                "open its reforms to fix",
+                dense=True,
+                classes=["govsim-error"],
+            )
+        with solara.Row(style={"flex-wrap": "wrap", "gap": "0px"}, classes=["govsim-card-actions"]):
+            solara.Button(
+                "Close reforms" if editing else "Change reforms",
+                icon_name="mdi-tune",
+                text=True,
+                on_click=lambda: state.editing.set(None if editing else draft.id),
+                classes=["govsim-edit"],
+            )
+            solara.Button(
+                "New from this",
+                icon_name="mdi-content-copy",
+                text=True,
+                on_click=lambda: state.start_new_from(draft.id),
+                disabled=bool(problems),
+                classes=["govsim-new-from"],
+            )
+            if not is_reference:
+                solara.Button(
+                    "Make baseline",
+                    icon_name="mdi-format-vertical-align-top",
+                    text=True,
+                    on_click=lambda: state.make_reference(draft.id),
+                )
+            solara.Button(
+                "Remove",
+                icon_name="mdi-delete",
+                text=True,
+                on_click=lambda: state.remove(draft.id),
+                classes=["govsim-remove"],
+            )
+
+
+@solara.component
+def ScenarioCards():
+    """The scenarios in the comparison, baseline first."""
+    current = state.drafts.value
+    reference = current[0] if current else None
+    if not current:
+        solara.Info("No scenario yet: add the baseline first, then the packages to compare with it.")
+    with solara.ColumnsResponsive(default=12, medium=6, large=4):
+        for i, d in enumerate(current):
+            ScenarioCard(d, i, reference, state.editing.value == d.id).key(f"card-{d.id}")

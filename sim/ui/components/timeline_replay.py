@@ -1,0 +1,105 @@
+"""The timeline replay: the reforms switched on year by year from 2003 to 2014, against the same
+community with no reforms, run in the background with few replications (each run is 12 years)."""
+
+from __future__ import annotations
+
+import solara
+
+from sim.ui import state
+from sim.ui.components.figures_panel import FigureCard
+from sim.ui.components.kpi_table import KpiTable
+from sim.ui.components.text import Heading, Prose, esc
+from sim.ui.labels import DAILY_FIGURES
+from sim.ui.runner import POOL
+
+
+@solara.component
+def TimelineReplay():
+    """Choose the timeline, its years and runs; run it; see the replay and its KPI table."""
+    entries = state.timeline_entries()
+    chosen, set_chosen = solara.use_state(entries[0].shown if entries else "")
+    if not entries:
+        solara.Info("No scenario with a [[timeline]] in the scenarios folder.")
+        return
+    entry = next((e for e in entries if e.shown == chosen), entries[0])
+    timeline = entry.scenario
+    assert timeline is not None
+    max_years = state.replay_years_available(timeline)
+    years = min(state.replay_years.value, max_years)
+    reps = state.replay_replications.value
+    pending = state.replay_task.pending
+    done, total = state.replay_progress.value
+    seconds = state.estimate_replay_seconds(years, reps, POOL.workers)
+    problems = [] if 2 <= reps <= 50 else [f"Runs: from 2 to 50; got {reps}."]
+
+    with solara.Card("Timeline replay", classes=["govsim-replay"]):
+        steps = "".join(
+            f"<li>{esc(s.date or f'day {s.day}')}: {esc(s.label)}</li>" for s in timeline.timeline
+        )
+        Prose(f"<p><b>{esc(timeline.name)}</b>: {esc(timeline.description)}</p><ul>{steps}</ul>")
+        with solara.Row(style={"align-items": "center", "flex-wrap": "wrap", "gap": "16px"}):
+            if len(entries) > 1:
+                solara.Select(
+                    "Timeline", values=[e.shown for e in entries], value=chosen, on_value=set_chosen
+                )
+            solara.SliderInt(
+                f"Years to replay: {years} (from {timeline.start_date.year})",
+                value=years,
+                min=1,
+                max=max_years,
+                on_value=state.replay_years.set,
+            )
+            solara.InputInt(
+                "Paired runs",
+                value=reps,
+                on_value=state.replay_replications.set,
+                continuous_update=False,
+                style={"max-width": "140px"},
+                classes=["govsim-replay-runs"],
+            )
+            solara.Button(
+                "Run the replay",
+                icon_name="mdi-play",
+                color="primary",
+                disabled=pending or bool(problems),
+                on_click=lambda: state.replay_task(timeline, years, reps, state.replay_series.value),
+                classes=["govsim-replay-button"],
+            )
+            if pending:
+                solara.Button("Stop", icon_name="mdi-stop", color="error", on_click=state.replay_task.cancel)
+        solara.Text(
+            f"Each run simulates {years} year{'s' if years != 1 else ''}; with {reps} paired runs of the "
+            f"timeline and of the same community without the reforms, that is {2 * reps} runs, roughly "
+            f"{seconds:.0f} s on {POOL.workers} worker processes. Few runs give wide bands: "
+            "add runs for a closer look.",
+            style={"font-size": "0.85em", "color": "#666"},
+            classes=["govsim-replay-estimate"],
+        )
+        solara.v.Select(
+            label="Series to replay",
+            items=[{"text": text, "value": key} for key, text in DAILY_FIGURES.items()],
+            v_model=list(state.replay_series.value),
+            on_v_model=lambda v: state.replay_series.set(tuple(v) or ("wait_mean_min",)),
+            multiple=True,
+            chips=True,
+            small_chips=True,
+            style_="max-width: 720px",
+        )
+        for p in problems:
+            solara.Error(p, dense=True, classes=["govsim-blocked"])
+        if pending:
+            solara.ProgressLinear(100 * done / total if total else True)
+            solara.Text(f"{done} of {total} runs done", classes=["govsim-replay-progress"])
+        elif state.replay_task.error:
+            solara.Error(f"The replay failed: {state.replay_task.exception}")
+        elif state.replay_task.cancelled:
+            solara.Warning("Stopped.", dense=True)
+
+    results: state.ReplayResults | None = state.replay_task.latest
+    if results is None:
+        return
+    if results.figure is not None:
+        FigureCard(results.figure)
+    Heading(f"Over the {results.days} days: the timeline against no reforms", level=4)
+    solara.Text(f"Finished in {results.seconds:.1f} s.")
+    KpiTable(results.comparison)

@@ -1,0 +1,142 @@
+"""The scenarios a planner can pick: the files under ``scenarios/``, and saving new ones.
+
+Packages of reforms sit at the top of the folder, one-reform files in ``reforms/``, and the
+planners' own saves in ``custom/`` (or wherever the app was told to save).  A file that does not
+load is listed with its error instead of breaking the page.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from sim.scenario import Scenario, ScenarioError, load_scenario
+
+PACKAGES = "Packages of reforms"
+SINGLE = "One reform each"
+SAVED = "Saved by planners"
+
+
+@dataclass(frozen=True)
+class LibraryEntry:
+    """One scenario file and what came of reading it."""
+
+    path: Path
+    shown: str  # the path as the planner sees it, relative to the scenarios folder
+    group: str
+    scenario: Scenario | None
+    error: str | None = None
+
+    @property
+    def name(self) -> str:
+        return self.scenario.name if self.scenario is not None else self.path.stem
+
+    @property
+    def has_timeline(self) -> bool:
+        """Scenarios whose policy changes during the run belong to the timeline replay: in a
+        comparison, every scenario runs the same days from the same date."""
+        return self.scenario is not None and bool(self.scenario.timeline)
+
+
+_lock = threading.Lock()
+_cache: dict[tuple[str, str], tuple[tuple, list[LibraryEntry]]] = {}
+
+
+def _signature(files: Sequence[Path]) -> tuple:
+    out = []
+    for f in files:
+        try:
+            st = f.stat()
+        except OSError:
+            continue
+        out.append((str(f), st.st_mtime_ns, st.st_size))
+    return tuple(out)
+
+
+def _shown(path: Path, root: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(root.resolve().parent))
+    except ValueError:
+        return str(path)
+
+
+def scan(scenarios_dir: Path, save_dir: Path) -> list[LibraryEntry]:
+    """Every scenario file: packages, then single reforms, then saved ones, each by name.
+
+    Files are read again only when one of them changed (the page asks on every render).
+    """
+    groups: list[tuple[str, list[Path]]] = [
+        (PACKAGES, sorted(scenarios_dir.glob("*.toml"))),
+        (SINGLE, sorted((scenarios_dir / "reforms").glob("*.toml"))),
+    ]
+    saved = sorted(save_dir.glob("*.toml")) if save_dir.is_dir() else []
+    if save_dir.resolve() in (scenarios_dir.resolve(), (scenarios_dir / "reforms").resolve()):
+        saved = []  # already listed
+    groups.append((SAVED, saved))
+    files = [f for _, fs in groups for f in fs]
+    sig = _signature(files)
+    key = (str(scenarios_dir.resolve()), str(save_dir.resolve()))
+    with _lock:
+        hit = _cache.get(key)
+        if hit is not None and hit[0] == sig:
+            return list(hit[1])
+    entries: list[LibraryEntry] = []
+    for group, paths in groups:
+        loaded = []
+        for path in paths:
+            try:
+                loaded.append(LibraryEntry(path, _shown(path, scenarios_dir), group, load_scenario(path)))
+            except ScenarioError as e:
+                loaded.append(LibraryEntry(path, _shown(path, scenarios_dir), group, None, str(e)))
+        # The baseline first among the packages: it is what the others are compared with.
+        loaded.sort(key=lambda e: (not e.path.stem.startswith("baseline"), e.name.casefold()))
+        entries.extend(loaded)
+    with _lock:
+        _cache[key] = (sig, entries)
+    return list(entries)
+
+
+def file_slug(name: str) -> str:
+    """A file name for a scenario name: letters, digits, '-' and '_' (Chinese characters kept)."""
+    slug = re.sub(r"[^\w-]+", "_", name.strip().casefold()).strip("_")
+    return slug[:60] or "scenario"
+
+
+def save_scenario(scenario: Scenario, folder: Path) -> Path:
+    """Write ``scenario`` as TOML into ``folder`` (created if missing) and return the file.
+
+    A file of the same name that holds a scenario with the same name is replaced (saving again
+    after more edits); any other file is kept, and the new one gets ``-2``, ``-3``...  The file
+    is read back with :func:`load_scenario`, as ``govsim validate`` does, before it is kept.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    stem = file_slug(scenario.name)
+    n = 1
+    while True:
+        path = folder / (f"{stem}.toml" if n == 1 else f"{stem}-{n}.toml")
+        if not path.exists() or _holds(path, scenario.name):
+            break
+        n += 1
+    text = scenario.to_toml()
+    tmp = path.with_suffix(".toml.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    try:
+        back = load_scenario(tmp)
+    except ScenarioError:
+        tmp.unlink(missing_ok=True)
+        raise
+    if back.content_hash() != scenario.content_hash():
+        tmp.unlink(missing_ok=True)
+        raise RuntimeError(f"the saved file does not read back to the same scenario: {path}")
+    tmp.replace(path)
+    return path
+
+
+def _holds(path: Path, name: str) -> bool:
+    try:
+        return load_scenario(path).name == name
+    except ScenarioError:
+        return False

@@ -1,0 +1,245 @@
+"""Running comparisons for the page: a warm pool of worker processes, and the results' files.
+
+The statistics are :func:`sim.compare.compare`'s, the figures :mod:`sim.figures`' (one
+implementation, shared with the command line); this module only decides where the runs happen
+and turns figures and tables into the PNG and CSV files the page shows and offers for download.
+
+The runs happen in worker processes so that the server's threads stay free for the page.  The
+pool is started once per server and kept warm across clicks: starting processes and importing
+the model costs seconds, which would otherwise be paid on every Run.  Because the server has
+threads, the processes come from a ``forkserver`` (forking a threaded process is unsafe).
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import signal
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from sim.executors import default_workers
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+    from sim.compare import Comparison
+    from sim.scenario import Scenario
+
+WORKERS_ENV = "GOVSIM_UI_WORKERS"
+
+
+def _worker_init() -> None:
+    """In each worker: leave Ctrl-C to the server (which stops the pool itself), and die with the
+    forkserver that started us, so that a killed server leaves no process behind."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+def _warm() -> int:
+    """Import the model in a worker so that the first Run does not pay for it."""
+    import sim.model
+    import sim.run  # noqa: F401
+
+    return os.getpid()
+
+
+class WarmPool:
+    """One process pool per server, created on first use and replaced if a worker crashed."""
+
+    def __init__(self, workers: int | None = None) -> None:
+        self.workers = workers or int(os.environ.get(WORKERS_ENV) or 0) or default_workers()
+        self._pool: ProcessPoolExecutor | None = None
+        self._lock = threading.Lock()
+
+    def get(self) -> ProcessPoolExecutor:
+        """The pool, started if needed.  A broken pool (a worker died) is replaced; the runs that
+        were on it have already been handed over by :func:`sim.executors.execute`."""
+        with self._lock:
+            # ``_broken`` is how ProcessPoolExecutor marks itself unusable; there is no public flag.
+            if self._pool is not None and getattr(self._pool, "_broken", False):
+                self._pool.shutdown(wait=False, cancel_futures=True)
+                self._pool = None
+            if self._pool is None:
+                import multiprocessing as mp
+
+                ctx = mp.get_context("forkserver")
+                # The fork server imports the model once; every worker forked from it has it.
+                ctx.set_forkserver_preload(["sim.run", "sim.model", "sim.compare"])
+                self._pool = ProcessPoolExecutor(
+                    max_workers=self.workers, mp_context=ctx, initializer=_worker_init
+                )
+            return self._pool
+
+    def warm_up(self) -> None:
+        """Start every worker now (ProcessPoolExecutor starts them lazily)."""
+        pool = self.get()
+        for f in [pool.submit(_warm) for _ in range(self.workers)]:
+            f.result()
+
+    def shutdown(self) -> None:
+        """Stop the workers, also those still busy with a run nobody will read."""
+        with self._lock:
+            pool, self._pool = self._pool, None
+        if pool is None:
+            return
+        processes = list(getattr(pool, "_processes", {}).values())
+        pool.shutdown(wait=False, cancel_futures=True)
+        for p in processes:
+            if p.is_alive():
+                p.terminate()
+        for p in processes:
+            p.join(timeout=5)
+
+
+POOL = WarmPool()
+
+
+@dataclass(frozen=True)
+class RunSettings:
+    """What the planner chose on the run panel."""
+
+    replications: int = 10
+    days: int = 365
+    seed: int = 1
+
+
+ProgressFn = Callable[[int, int], None]
+
+
+def run_comparison(
+    scenarios: Sequence[Scenario],
+    settings: RunSettings,
+    *,
+    progress: ProgressFn | None = None,
+    cancel: threading.Event | None = None,
+    pool: WarmPool | None = None,
+) -> Comparison:
+    """Compare ``scenarios`` (the first is the reference) with :func:`sim.compare.compare`, on the
+    warm pool.  Raises ``ComparisonCancelled`` when ``cancel`` is set."""
+    from sim.compare import compare
+
+    pool = pool or POOL
+    return compare(
+        list(scenarios),
+        replications=settings.replications,
+        seed=settings.seed,
+        days=settings.days,
+        workers=pool.workers,
+        daily=True,
+        progress=progress,
+        cancel=cancel,
+        executor=pool.get(),
+    )
+
+
+# -- figures and files ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FigureImage:
+    """A figure as the page shows it: a PNG, or the reason there is none."""
+
+    key: str
+    title: str
+    caption: str
+    png: bytes | None = None
+    error: str | None = None
+
+    @property
+    def filename(self) -> str:
+        return f"govsim-{self.key}.png"
+
+
+def figure_png(fig: Figure, dpi: int = 110) -> bytes:
+    """A matplotlib figure as PNG bytes (the Agg renderer; no pyplot, no display)."""
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi)
+    return buf.getvalue()
+
+
+def _image(key: str, title: str, caption: str, make: Callable[[], Figure]) -> FigureImage:
+    try:
+        return FigureImage(key, title, caption, png=figure_png(make()))
+    except Exception as e:  # a figure that cannot be drawn must not hide the others or the table
+        return FigureImage(key, title, caption, error=f"this figure could not be drawn: {e}")
+
+
+def comparison_figures(c: Comparison, series: Sequence[str] = ("wait_mean_min",)) -> Iterator[FigureImage]:
+    """The figures of a comparison, one at a time (the page shows each as soon as it is drawn)."""
+    from sim import figures
+    from sim.ui.labels import DAILY_FIGURES
+
+    ref = c.names[0]
+    for s in series:
+        yield _image(
+            f"daily-{s}",
+            DAILY_FIGURES.get(s, s),
+            "Each scenario's daily mean over its runs, with the 95 % band, on the same axes.",
+            lambda s=s: figures.daily_bands(c, s),
+        )
+    yield _image(
+        "staff-time",
+        "How staff time is spent",
+        "Staff hours a day by activity; the black mark is overtime.",
+        lambda: figures.staff_time(c),
+    )
+    yield _image(
+        "participation",
+        "Participation",
+        "Share of residents who took part in a council, hearing or activity so far this year.",
+        lambda: figures.daily_bands(c, "participation_ytd"),
+    )
+    yield _image(
+        "who-gains",
+        "Who gains: needs resolved by resident group",
+        "A reform that helps commuters may do nothing for retirees; bars are 95 % intervals.",
+        lambda: figures.resolved_by_group(c),
+    )
+    yield _image(
+        "effects",
+        f"Effects compared with {ref}",
+        "Paired difference from the reference, as % of its mean, with 95 % intervals: green better, "
+        "red worse, grey not sure.",
+        lambda: figures.forest(c),
+    )
+
+
+def replay_figure(c: Comparison, scenario: Scenario, series: Sequence[str]) -> FigureImage:
+    """The timeline replay figure for the timeline scenario's runs in ``c``."""
+    from sim import figures
+
+    def make() -> Figure:
+        assert c.daily is not None
+        daily = c.daily[c.daily["scenario"] == scenario.name]
+        return figures.timeline_replay(daily, list(series), scenario.timeline)
+
+    return _image(
+        "timeline-replay",
+        f"Replay: {scenario.name}",
+        "Yearly means with a 95 % band over the runs; dotted lines mark reforms coming into force.",
+        make,
+    )
+
+
+def table_csv(c: Comparison) -> bytes:
+    """The KPI table (one row per KPI and scenario) as CSV."""
+    return c.table.to_csv(index=False).encode()
+
+
+def runs_csv(c: Comparison) -> bytes:
+    """Every run's KPIs (one row per scenario and replication) as CSV."""
+    return c.runs.to_csv(index=False).encode()
+
+
+def daily_csv(c: Comparison) -> bytes:
+    """The daily series of every run as CSV."""
+    return b"" if c.daily is None else c.daily.to_csv(index=False).encode()

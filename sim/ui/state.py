@@ -1,0 +1,326 @@
+"""The app's state and what the planner's clicks do to it (the "model" half of the app; the
+components in :mod:`sim.ui.components` are the view).
+
+State lives in Solara reactive variables, one copy per browser session.  The long work (runs)
+happens in background tasks whose threads only wait: the runs themselves are in worker processes
+(:mod:`sim.ui.runner`), so the page stays responsive and a run can be stopped.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import solara
+import solara.lab
+
+from sim.scenario import Scenario, ScenarioError
+from sim.ui import library
+from sim.ui.config import UiConfig
+from sim.ui.drafts import Draft, name_problems, unique_name
+from sim.ui.runner import (
+    FigureImage,
+    RunSettings,
+    comparison_figures,
+    replay_figure,
+    run_comparison,
+)
+
+#: The two scenarios a planner sees first: the situation before the reforms, and all of them.
+DEFAULT_PICKS = ("baseline_2002.toml", "changsha_2014.toml")
+DEFAULT_SERIES = ("wait_mean_min",)
+REPLAY_SERIES = ("wait_mean_min", "admin_h", "participation_ytd")
+#: The replay runs twelve years per run (several seconds each): few replications by default.
+REPLAY_REPLICATIONS = 3
+
+config = solara.reactive(UiConfig.from_env())
+
+
+def library_entries() -> list[library.LibraryEntry]:
+    cfg = config.value
+    return library.scan(cfg.scenarios_dir, cfg.save_dir)
+
+
+def _initial_drafts(cfg: UiConfig) -> tuple[Draft, ...]:
+    try:
+        entries = library.scan(cfg.scenarios_dir, cfg.save_dir)
+    except OSError:
+        return ()
+    by_file = {e.path.name: e for e in entries if e.scenario is not None and e.group == library.PACKAGES}
+    return tuple(
+        Draft.from_scenario(by_file[f].scenario, by_file[f].shown)  # type: ignore[arg-type]
+        for f in DEFAULT_PICKS
+        if f in by_file
+    )
+
+
+drafts: solara.Reactive[tuple[Draft, ...]] = solara.reactive(_initial_drafts(config.value))
+editing: solara.Reactive[int | None] = solara.reactive(None)  # the draft whose controls are open
+settings = solara.reactive(RunSettings())
+progress: solara.Reactive[tuple[int, int]] = solara.reactive((0, 0))
+saved: solara.Reactive[dict[int, str]] = solara.reactive({})  # draft id -> file it was saved to
+save_errors: solara.Reactive[dict[int, str]] = solara.reactive({})
+figure_series: solara.Reactive[tuple[str, ...]] = solara.reactive(DEFAULT_SERIES)
+
+replay_years = solara.reactive(12)
+replay_replications = solara.reactive(REPLAY_REPLICATIONS)
+replay_progress: solara.Reactive[tuple[int, int]] = solara.reactive((0, 0))
+replay_series: solara.Reactive[tuple[str, ...]] = solara.reactive(REPLAY_SERIES)
+
+
+def reset(cfg: UiConfig | None = None) -> None:
+    """Start over (tests; and a new configuration)."""
+    if cfg is not None:
+        config.set(cfg)
+    drafts.set(_initial_drafts(config.value))
+    editing.set(None)
+    settings.set(RunSettings())
+    progress.set((0, 0))
+    saved.set({})
+    save_errors.set({})
+    figure_series.set(DEFAULT_SERIES)
+    replay_years.set(12)
+    replay_replications.set(REPLAY_REPLICATIONS)
+    replay_progress.set((0, 0))
+    replay_series.set(REPLAY_SERIES)
+
+
+# -- picking and editing scenarios ---------------------------------------------------------------
+
+
+def add_from_library(entry: library.LibraryEntry) -> None:
+    """Add a scenario file to the comparison (a second copy gets a numbered name)."""
+    if entry.scenario is None:
+        return
+    current = drafts.value
+    draft = Draft.from_scenario(entry.scenario, entry.shown)
+    wanted = unique_name(draft.display_name, current)
+    if wanted != draft.display_name:
+        draft = draft.with_name(wanted)
+    drafts.set((*current, draft))
+
+
+def remove(draft_id: int) -> None:
+    drafts.set(tuple(d for d in drafts.value if d.id != draft_id))
+    if editing.value == draft_id:
+        editing.set(None)
+
+
+def make_reference(draft_id: int) -> None:
+    """Move a scenario first: the others are compared with it."""
+    chosen = [d for d in drafts.value if d.id == draft_id]
+    drafts.set(tuple(chosen + [d for d in drafts.value if d.id != draft_id]))
+
+
+def update(draft: Draft) -> None:
+    """Replace the draft with the same id (an edit, a new name)."""
+    drafts.set(tuple(draft if d.id == draft.id else d for d in drafts.value))
+    # An edit after a save makes the saved file out of date: the card says so by dropping it.
+    if draft.id in saved.value:
+        saved.set({k: v for k, v in saved.value.items() if k != draft.id})
+
+
+def set_value(draft_id: int, key: str, value: Any) -> None:
+    for d in drafts.value:
+        if d.id == draft_id:
+            update(d.with_value(key, value))
+
+
+def start_new_from(draft_id: int) -> None:
+    """Copy a scenario into a new card, named "... - variant", and open its controls."""
+    source = next((d for d in drafts.value if d.id == draft_id), None)
+    if source is None or source.problems():
+        return
+    name = unique_name(f"{source.display_name} - variant", drafts.value)
+    new = source.copy_as(name)
+    current = list(drafts.value)
+    current.insert(current.index(source) + 1, new)
+    drafts.set(tuple(current))
+    editing.set(new.id)
+
+
+def save(draft_id: int) -> Path | None:
+    """Write the scenario into the save folder as TOML; record the file or the reason it failed."""
+    draft = next((d for d in drafts.value if d.id == draft_id), None)
+    if draft is None:
+        return None
+    try:
+        path = library.save_scenario(draft.scenario(), config.value.save_dir)
+    except (ScenarioError, OSError, RuntimeError) as e:
+        save_errors.set({**save_errors.value, draft_id: f"not saved: {e}"})
+        return None
+    save_errors.set({k: v for k, v in save_errors.value.items() if k != draft_id})
+    saved.set({**saved.value, draft_id: str(path)})
+    return path
+
+
+# -- what stops a run ----------------------------------------------------------------------------
+
+
+def blocking_problems(current: Sequence[Draft]) -> list[str]:
+    """Why Run is not possible right now, in the planner's words (empty: it is)."""
+    out = []
+    if len(current) < 2:
+        out.append("Pick at least two scenarios: the first is the baseline the others are compared with.")
+    duplicates = name_problems(current)
+    from sim.ui.labels import param_label
+
+    for d in current:
+        for key, message in d.problems().items():
+            what = "name" if key == "name" else param_label(key) if key else "scenario"
+            out.append(f"{d.display_name or '(no name)'}: {what}: {message}")
+        if d.id in duplicates:
+            out.append(f"{d.display_name}: {duplicates[d.id]}")
+    return out
+
+
+# -- running a comparison ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Results:
+    """A finished comparison and what the page shows of it."""
+
+    comparison: Any  # sim.compare.Comparison (Any: keeps pandas out of the reactive's type)
+    settings: RunSettings
+    signature: tuple
+    seconds: float
+    series: tuple[str, ...] = DEFAULT_SERIES
+    figures: tuple[FigureImage, ...] = ()
+    figures_done: bool = False
+    failures: tuple[str, ...] = field(default_factory=tuple)
+
+
+def signature(scenarios: Sequence[Scenario], run: RunSettings) -> tuple:
+    """What the results depend on: scenario names and contents, and the run settings."""
+    return (tuple((s.name, s.content_hash()) for s in scenarios), run)
+
+
+class _TaskCancel:
+    """Lets :func:`sim.compare.compare` ask the background task whether it should stop: Stop
+    (``task.cancel()``) or a newer Run makes the running call no longer the current one."""
+
+    def __init__(self, task: Any) -> None:
+        self.task = task
+
+    def is_set(self) -> bool:
+        return not self.task.is_current()
+
+
+@solara.lab.task(prefer_threaded=True)
+def run_task(scenarios: tuple[Scenario, ...], run: RunSettings, series: tuple[str, ...]) -> Iterator[Results]:
+    """Run the comparison, show the table as soon as it is ready, then draw the figures."""
+    started = time.perf_counter()
+    total = run.replications * len(scenarios)
+    progress.set((0, total))
+    comparison = run_comparison(
+        scenarios,
+        run,
+        progress=lambda done, n: progress.set((done, n)),
+        cancel=_TaskCancel(run_task),  # type: ignore[arg-type]
+    )
+    results = Results(
+        comparison,
+        run,
+        signature(scenarios, run),
+        time.perf_counter() - started,
+        series=tuple(series),
+        failures=tuple(comparison.failures),
+    )
+    yield results
+    images: list[FigureImage] = []
+    for image in comparison_figures(comparison, series):
+        if not run_task.is_current():
+            return
+        images.append(image)
+        yield dataclasses.replace(results, figures=tuple(images))
+    yield dataclasses.replace(results, figures=tuple(images), figures_done=True)
+
+
+def start_run() -> None:
+    """Run the scenarios on the cards as they are now (does nothing if a problem blocks it)."""
+    current = drafts.value
+    if blocking_problems(current):
+        return
+    scenarios = tuple(d.scenario() for d in current)
+    run_task(scenarios, settings.value, figure_series.value)
+
+
+def stop_run() -> None:
+    if run_task.pending:
+        run_task.cancel()
+
+
+def results_are_current(results: Results) -> bool:
+    """Whether the results still match the cards and settings (else the page says they are old)."""
+    current = drafts.value
+    if blocking_problems(current):
+        return False
+    return results.signature == signature([d.scenario() for d in current], settings.value)
+
+
+# -- the timeline replay -------------------------------------------------------------------------
+
+
+def timeline_entries() -> list[library.LibraryEntry]:
+    return [e for e in library_entries() if e.has_timeline]
+
+
+def replay_days(timeline: Scenario, years: int) -> int:
+    """Days from the timeline's start to the same date ``years`` later (at most its own length)."""
+    start = timeline.start_date
+    try:
+        end = start.replace(year=start.year + years)
+    except ValueError:  # 29 February
+        end = start.replace(year=start.year + years, day=28)
+    return min(timeline.days, (end - start).days)
+
+
+def replay_years_available(timeline: Scenario) -> int:
+    return max(1, math.ceil(timeline.days / 365.25 - 0.01))
+
+
+def without_reforms(timeline: Scenario) -> Scenario:
+    """The timeline's starting situation kept all along: its counterfactual, paired run by run."""
+    return dataclasses.replace(timeline, name=f"No reforms after {timeline.start_date.year - 1}", timeline=())
+
+
+@dataclass(frozen=True)
+class ReplayResults:
+    comparison: Any
+    timeline: Scenario
+    days: int
+    seconds: float
+    figure: FigureImage | None = None
+
+
+@solara.lab.task(prefer_threaded=True)
+def replay_task(
+    timeline: Scenario, years: int, replications: int, series: tuple[str, ...]
+) -> Iterator[ReplayResults]:
+    """Run the timeline and its no-reform counterpart, then draw the replay."""
+    started = time.perf_counter()
+    days = replay_days(timeline, years)
+    replay_progress.set((0, 2 * replications))
+    comparison = run_comparison(
+        [without_reforms(timeline), timeline],
+        RunSettings(replications=replications, days=days, seed=settings.value.seed),
+        progress=lambda done, n: replay_progress.set((done, n)),
+        cancel=_TaskCancel(replay_task),  # type: ignore[arg-type]
+    )
+    results = ReplayResults(comparison, timeline, days, time.perf_counter() - started)
+    yield results
+    yield dataclasses.replace(results, figure=replay_figure(comparison, timeline, series))
+
+
+def estimate_replay_seconds(years: int, replications: int, workers: int) -> float:
+    """A rough wall time for the replay: about 0.55 s of one core per simulated year and run,
+    measured on the 2-core development machine."""
+    runs = 2 * replications
+    rounds = math.ceil(runs / max(1, workers))
+    return rounds * years * 0.55
