@@ -196,7 +196,8 @@ class CommunityModel(mesa.Model):
         self.counter_demand = CounterDemand(len(names))
         self.queue_open = self._queue_open_horizon()
         self._next_open_slot = next_true(self.queue_open.any(axis=0))
-        self._finders: dict[tuple[int, int], SlotFinder] = {}
+        # _finders[group + 1][queue], built on first use; group -1 is "anyone taking leave".
+        self._finders: list[list[SlotFinder | None]] = [[None] * len(names) for _ in range(len(GROUPS) + 1)]
         self._visits_by_day: dict[int, list[tuple[float, int, Visitor]]] = {}
         self._hall_state = [0] * len(names)  # (open, staffed) code at the end of the last day
 
@@ -250,7 +251,8 @@ class CommunityModel(mesa.Model):
         self._wait_sum_today = 0.0
         self._n_resolved = 0
         self._n_unmet = 0
-        self.datacollector = mesa.DataCollector(model_reporters={name: _reporter(name) for name in DAILY})
+        # A DataCollector table: one row per day (model reporters would deep-copy every value).
+        self.datacollector = mesa.DataCollector(tables={"daily": list(DAILY)})
 
         # The schedule.
         self.schedule_recurring(
@@ -331,13 +333,12 @@ class CommunityModel(mesa.Model):
 
     def _finder(self, group: int, queue: int) -> SlotFinder:
         """Window finder for a group (or -1: anyone taking leave) at a queue, built on first use."""
-        key = (group, queue)
-        f = self._finders.get(key)
+        f = self._finders[group + 1][queue]
         if f is None:
             both = self.queue_open[queue]
             if group >= 0:
                 both = both & self._free[GROUPS[group]]
-            f = self._finders[key] = SlotFinder(both)
+            f = self._finders[group + 1][queue] = SlotFinder(both)
         return f
 
     # -- the day --------------------------------------------------------------------------
@@ -359,22 +360,26 @@ class CommunityModel(mesa.Model):
                     "ledger", p["burden.ledger_hours_per_week"], t0 + LEDGER_DEADLINE_DAYS * 24
                 )
         fixed = self._burden_today(day, weekday, t0)
+        self._admin_due = self.backoffice.admin_due_h(t0)  # the tasks do not change until tonight
 
-        # Plan the counters.
+        # Plan the counters of the queues that open today (one in a one-stop hall).
         slots = slice(weekday * SLOTS_PER_DAY, (weekday + 1) * SLOTS_PER_DAY)
-        day_slots = slice(day * SLOTS_PER_DAY, (day + 1) * SLOTS_PER_DAY)
+        open_today = self.queue_open[:, day * SLOTS_PER_DAY : (day + 1) * SLOTS_PER_DAY]
+        self._active = active = np.flatnonzero(open_today.any(axis=1))
         if p["service.adaptive_counters"]:
-            needed = self.counter_demand.counters_needed(weekday, p["service.counter_target_utilisation"])
+            needed = self.counter_demand.counters_needed(
+                weekday, p["service.counter_target_utilisation"], active
+            )
         else:
-            needed = np.full((len(self._counters), SLOTS_PER_DAY), 10**6)
+            needed = np.full((len(active), SLOTS_PER_DAY), 10**6)
         self.plan = plan_day(
-            queue_open=self.queue_open[:, day_slots],
-            counters_per_queue=self._counters,
+            queue_open=open_today[active],
+            counters_per_queue=self._counters[active],
             counters_needed=needed,
             on_duty=self._on_duty[slots],
             extra_backoffice_h=self._extra_bo[weekday],
             fixed=fixed,
-            admin_due_h=self.backoffice.admin_due_h(t0),
+            admin_due_h=self._admin_due,
         )
         self._push_staffing(t0)
         self._busy_before = sum(q.busy_h for q in self.hall.queues)
@@ -438,15 +443,21 @@ class CommunityModel(mesa.Model):
 
     def _push_staffing(self, t0: float) -> None:
         """Tell the hall when each queue opens, closes or changes its staffed counters today."""
-        plan = self.plan
+        plan, active = self.plan, self._active
+        state = self._hall_state
+        for q, c in enumerate(state):  # a queue left open overnight that does not open today
+            if c and q not in active:
+                self.hall.set_staffing(t0, q, False, 0)
+                state[q] = 0
         # One integer per slot encodes (open, staffed); the hall hears only the changes.
-        code = np.where(plan.open, plan.staffed + 1, 0)
-        before = np.asarray(self._hall_state)[:, None]
-        changed = np.diff(np.concatenate([before, code], axis=1), axis=1) != 0
-        for q, s in zip(*np.nonzero(changed), strict=True):
-            c = int(code[q, s])
-            self.hall.set_staffing(t0 + int(s) * SLOT_H, int(q), c > 0, max(c - 1, 0))
-        self._hall_state = code[:, -1].tolist()
+        codes = np.where(plan.open, plan.staffed + 1, 0).tolist()
+        for q, row in zip(active.tolist(), codes, strict=True):
+            last = state[q]
+            for s, c in enumerate(row):
+                if c != last:
+                    self.hall.set_staffing(t0 + s * SLOT_H, q, c > 0, max(c - 1, 0))
+                    last = c
+            state[q] = last
         self.today["counters_staffed_h"] = float(plan.staffed.sum()) * SLOT_H
 
     # -- individual needs -------------------------------------------------------------------
@@ -687,7 +698,7 @@ class CommunityModel(mesa.Model):
         p, plan, bo, tally = self.p, self.plan, self.backoffice, self.tally
         workday_end = t0 + WORKDAY_END_H
         hours = plan.backoffice_h
-        due = bo.admin_due_h(t0)
+        due = self._admin_due
         admin = bo.do_admin(hours, workday_end, only_due=due)
         hours -= admin
         overtime = 0.0
@@ -918,7 +929,7 @@ class CommunityModel(mesa.Model):
         t_now = (self.day + 1) * 24.0
         self._public_open = [f for f in self._public_open if f > t_now]
         td["public_open"] = len(self._public_open)
-        self.datacollector.collect(self)
+        self.datacollector.add_table_row("daily", td)
         self.tally.staff_days += len(self.staff)
 
     def _finish(self) -> None:
@@ -931,7 +942,7 @@ class CommunityModel(mesa.Model):
         """The daily series as a pandas DataFrame, one row per day, with the date."""
         import pandas as pd
 
-        df = self.datacollector.get_model_vars_dataframe().reset_index(drop=True)
+        df = self.datacollector.get_table_dataframe("daily").reset_index(drop=True)
         df.insert(0, "day", np.arange(len(df)))
         df.insert(1, "date", pd.date_range(self.start_date, periods=len(df), freq="D").date)
         return df
@@ -939,14 +950,6 @@ class CommunityModel(mesa.Model):
     def summary(self) -> dict[str, float]:
         """The end-of-run KPIs (see :mod:`sim.kpis`)."""
         return summarise(self)
-
-
-def _reporter(name: str):
-    def read(model: CommunityModel) -> float:
-        return model.today[name]
-
-    read.__name__ = name
-    return read
 
 
 def _periods(scenario: Scenario, days: int) -> list[tuple[int, Mapping[str, Any]]]:

@@ -317,11 +317,37 @@ def _timeline_step(
         changes[key] = _merge(changes.get(key), _check_value(shown, key, value))
     if not changes:
         raise ScenarioError(shown, where, "changes nothing: give 'apply' or a 'set' table")
-    for key in ("run.days", "run.start_date", "population.residents"):
-        if key in changes:
-            raise ScenarioError(shown, f"{where}.{key}", "cannot change during a run")
+    for key in changes:
+        if _structural(key):
+            raise ScenarioError(
+                shown, f"{where}.{key}", "cannot change during a run: it is drawn when the run starts"
+            )
     label = _str(shown, f"{where}.label", entry.get("label", f"day {day}"))
     return TimelineStep(day=day, label=label, changes=changes, date=date)
+
+
+# What is drawn or built when a run starts (residents, their needs, the departments' functions)
+# cannot change at a timeline date.
+STRUCTURAL_PREFIXES = ("run.", "population.")
+STRUCTURAL_KEYS = {
+    "needs.admin_rate",
+    "needs.social_assistance_rate",
+    "needs.elderly_care_rate",
+    "needs.public_space_rate",
+    "needs.dispute_rate",
+    "departments.count",
+    "departments.functions",
+    "departments.class_shares",
+    "departments.tasks_per_function_year",
+    "service.department_counters",
+    "service.service_time_cv",
+    "service.exponential_service",
+    "service.extra_counters_mean",
+}
+
+
+def _structural(key: str) -> bool:
+    return key.startswith(STRUCTURAL_PREFIXES) or key in STRUCTURAL_KEYS
 
 
 def _is_section(key: str) -> bool:

@@ -147,9 +147,9 @@ class CounterDemand:
         )
         self.observed[:] = 0.0
 
-    def counters_needed(self, weekday: int, target_utilisation: float) -> np.ndarray:
-        """Counters to staff per queue and slot of the day (a large number when unknown)."""
-        day = self.expected[:, weekday * SLOTS_PER_DAY : (weekday + 1) * SLOTS_PER_DAY]
+    def counters_needed(self, weekday: int, target_utilisation: float, queues: np.ndarray) -> np.ndarray:
+        """Counters to staff per queue (of ``queues``) and slot of the day (large when unknown)."""
+        day = self.expected[queues, weekday * SLOTS_PER_DAY : (weekday + 1) * SLOTS_PER_DAY]
         need = np.ceil(day / (SLOT_H * target_utilisation) - 1e-9)
         return np.where(np.isnan(need), 10**6, np.maximum(need, 1)).astype(np.int64)
 

@@ -92,7 +92,9 @@ class SensitivityResult:
                 ax.set_xlabel(xlabel)
                 ax.grid(alpha=0.3)
                 if self.method == "sobol":
+                    # Indices live in [0, 1]; the bands of the smallest N would squash the rest.
                     ax.axhline(0, color="0.5", lw=0.6)
+                    ax.set_ylim(-0.25, 1.25)
         axes[0][-1].legend(fontsize=7, loc="best")
         fig.suptitle(
             f"{self.experiment.name}: indices against sample size (bands: 95 % bootstrap)", fontsize=10
@@ -396,9 +398,10 @@ def analyse(
 
 def _nested_sizes(total: int, method: str) -> list[int]:
     """Sample sizes for the convergence check: powers of 2 up to N (Sobol), or about eight
-    evenly spread trajectory counts (Morris); never below 4."""
+    evenly spread trajectory counts (Morris); never below 8 base samples or 4 trajectories, where
+    the estimates say little."""
     if method == "sobol":
-        sizes = [total >> i for i in range(8) if (total >> i) >= 4]
+        sizes = [total >> i for i in range(8) if (total >> i) >= min(8, total)]
     else:
         sizes = sorted({max(4, round(total * j / 8)) for j in range(1, 9)} | {total})
         sizes = [s for s in sizes if s <= total]
@@ -429,6 +432,7 @@ def _indices(
             "mu_star_conf": nan,
             "sigma": nan,
         }
+    # SALib seeds its bootstrap only for a truthy seed: +1 keeps seed 0 reproducible too.
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         if method == "sobol":
