@@ -56,6 +56,23 @@ TRUST_START = 0.5
 SATISFACTION_LEARNING = 0.3  # weight of the newest experience (assumption)
 TRUST_LEARNING = 0.1  # trust moves more slowly than satisfaction (assumption)
 
+# How experiences are scored, 0 (worst) to 1 (best).  All assumptions: only their order matters
+# to the article's claims (resolved beats slow beats given up).
+SCORE_GAVE_UP = 0.0
+SCORE_HOME_VISIT = 0.8
+SCORE_DISPUTE_SETTLED = 0.9
+SCORE_DISPUTE_ESCALATED = 0.3
+
+
+def score_counter_matter(wait_min: float, trips: int) -> float:
+    """A matter resolved at the counter: long waits and repeated trips take off up to 0.6."""
+    return 1.0 - 0.4 * min(1.0, wait_min / 120.0) - 0.2 * min(1.0, (trips - 1) / 3)
+
+
+def score_by_delay(days: float) -> float:
+    """A matter resolved by casework, online or by a care station: a month's delay halves it."""
+    return 1.0 - 0.5 * min(1.0, days / 30.0)
+
 
 class Resident(mesa.Agent):
     """One resident: a view on row ``idx`` of the population's columns."""
