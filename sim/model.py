@@ -56,6 +56,10 @@ from sim.residents import (
     ELDERLY,
     PREDRAWN_VISITS,
     RESOLVED,
+    SCORE_DISPUTE_ESCALATED,
+    SCORE_DISPUTE_SETTLED,
+    SCORE_GAVE_UP,
+    SCORE_HOME_VISIT,
     U_DELAY,
     U_DEPTS,
     U_LEAVE,
@@ -73,6 +77,8 @@ from sim.residents import (
     draw_needs,
     extra_counters,
     make_population,
+    score_by_delay,
+    score_counter_matter,
     take_part,
     visit_time,
 )
@@ -615,9 +621,7 @@ class CommunityModel(mesa.Model):
             return
         self.tally.matter_trips.append(trip.trips)
         wait_min = trip.wait_h * 60.0
-        self._resolve(
-            i, t, score=1.0 - 0.4 * min(1.0, wait_min / 120.0) - 0.2 * min(1.0, (trip.trips - 1) / 3)
-        )
+        self._resolve(i, t, score=score_counter_matter(wait_min, trip.trips))
 
     def _go_online(self, i: int, t: float) -> None:
         self.tally.online_matters += 1
@@ -631,7 +635,7 @@ class CommunityModel(mesa.Model):
         days = (t - float(self.needs.t[i])) / 24.0
         self.tally.resolution_days.append(days)
         if score is None:
-            score = 1.0 - 0.5 * min(1.0, days / 30.0)
+            score = score_by_delay(days)
         self.population.experience(int(self.needs.resident[i]), score)
         self._n_resolved += 1
 
@@ -639,7 +643,7 @@ class CommunityModel(mesa.Model):
         self._trips.pop(i, None)
         self.need_status[i] = UNMET
         self._n_unmet += 1
-        self.population.experience(int(self.needs.resident[i]), 0.0)
+        self.population.experience(int(self.needs.resident[i]), SCORE_GAVE_UP)
 
     # -- public-space problems ------------------------------------------------------------
     def _public_today(self, t_end: float) -> None:
@@ -731,7 +735,7 @@ class CommunityModel(mesa.Model):
         if n_visits:
             who = (self._outreach_cursor + np.arange(n_visits)) % n_targets
             self._outreach_cursor += n_visits
-            self.population.experience_many(self._outreach_targets[who], 0.8)
+            self.population.experience_many(self._outreach_targets[who], SCORE_HOME_VISIT)
         self._outreach_due -= n_visits
         outreach_h = n_visits * visit
         hours -= outreach_h
@@ -811,7 +815,7 @@ class CommunityModel(mesa.Model):
     def _dispute_closed(self, d: Dispute, settled: bool) -> None:
         self.tally.disputes_closed += 1
         self.tally.disputes_settled += settled
-        self.population.experience(d.resident, 0.9 if settled else 0.3)
+        self.population.experience(d.resident, SCORE_DISPUTE_SETTLED if settled else SCORE_DISPUTE_ESCALATED)
 
     def _push_down(self, t_end: float) -> None:
         """Departments push today's tasks down; classification and the access system filter them."""
