@@ -139,8 +139,9 @@ class SlotFinder:
     __slots__ = ("end", "first", "n")
 
     def __init__(self, both: np.ndarray) -> None:
-        self.first = next_true(both)
-        self.end = run_end(both)
+        # int32 halves the memory of these per-slot tables (a 12-year run has 210,000 slots).
+        self.first = next_true(both).astype(np.int32)
+        self.end = run_end(both).astype(np.int32)
         self.n = len(both)
 
     def window(self, t: float) -> tuple[int, int] | None:

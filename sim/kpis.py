@@ -8,6 +8,7 @@ the web app can say "better" or "worse" without guessing.  Per-group KPIs are wr
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -159,7 +160,7 @@ def better(key: str) -> str:
     return kpi.better if kpi else ""
 
 
-def _mean(x: list[float] | np.ndarray) -> float:
+def _mean(x: Sequence[float] | np.ndarray) -> float:
     return float(np.mean(x)) if len(x) else math.nan
 
 

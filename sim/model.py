@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import bisect
 import math
+from array import array
 from collections import deque
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -121,11 +122,12 @@ class Trip:
 class Tally:
     """Running totals for the summary."""
 
-    waits_min: list[float] = field(default_factory=list)
-    daytime_waits_min: list[float] = field(default_factory=list)
+    # array('d'): 8 bytes a value instead of a 24-byte float object in a list.
+    waits_min: array = field(default_factory=lambda: array("d"))
+    daytime_waits_min: array = field(default_factory=lambda: array("d"))
     served: int = 0
-    resolution_days: list[float] = field(default_factory=list)
-    matter_trips: list[int] = field(default_factory=list)
+    resolution_days: array = field(default_factory=lambda: array("d"))
+    matter_trips: array = field(default_factory=lambda: array("i"))
     online_matters: int = 0
     admin_matters: int = 0
     outreach_visits: int = 0
@@ -142,7 +144,7 @@ class Tally:
     unfunded_cost: float = 0.0
     income: float = 0.0
     spending: float = 0.0
-    public_response_h: list[float] = field(default_factory=list)
+    public_response_h: array = field(default_factory=lambda: array("d"))
     public_local: int = 0
     public_total: int = 0
     disputes_settled: int = 0
