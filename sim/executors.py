@@ -27,6 +27,7 @@ import socket
 import threading
 import time
 import traceback
+import warnings
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
@@ -327,6 +328,10 @@ class WorkerPool:
         self.replaced = 0  # processes started again after a crash or a time-out (for tests, logs)
         if self.ctx.get_start_method() == "fork":
             import sim.model  # noqa: F401  (imported once here, not once in every forked worker)
+        else:
+            # The fork server imports the model once and every worker is forked from it with the
+            # model in memory (a no-op if the server already runs, e.g. started by the web app).
+            self.ctx.set_forkserver_preload(["sim.executors", "sim.run", "sim.model"])
         for _ in range(workers):
             self.slots.append(self._start())
 
@@ -342,7 +347,12 @@ class WorkerPool:
             name="govsim-worker",
         )
         try:
-            proc.start()
+            with warnings.catch_warnings():
+                # Python warns about forking beside *any* thread, native ones included: numpy's
+                # and Arrow's thread pools, which are fork-safe.  Python threads, the dangerous
+                # ones, made _mp_context choose forkserver already.
+                warnings.filterwarnings("ignore", "This process .* is multi-threaded", DeprecationWarning)
+                proc.start()
         except BaseException:
             _PARENT_ENDS.remove(parent_end)
             parent_end.close()
@@ -468,9 +478,12 @@ class WorkerPool:
             if slot.task is None:
                 with suppress(OSError, ValueError):
                     slot.conn.send(None)
+        # Idle processes exit at once; one still starting up (a forkserver child importing the
+        # model) would only be slow to, and has nothing to lose: kill what is left after 0.5 s.
+        deadline = time.monotonic() + 0.5
         for slot in self.slots:
             if slot.task is None:
-                slot.process.join(timeout=2)
+                slot.process.join(timeout=max(0.0, deadline - time.monotonic()))
             self._retire(slot, kill=True)
         self.slots = []
 

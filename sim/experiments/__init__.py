@@ -21,6 +21,7 @@ from sim.experiments.experiment import (
 )
 from sim.experiments.export import export
 from sim.experiments.sensitivity import SensitivityResult, sensitivity
+from sim.experiments.store import StoreBusy, StoreError
 from sim.experiments.sweep import SweepInterrupted, SweepResult, sweep
 
 __all__ = [
@@ -29,6 +30,8 @@ __all__ = [
     "Factor",
     "Point",
     "SensitivityResult",
+    "StoreBusy",
+    "StoreError",
     "SweepInterrupted",
     "SweepResult",
     "experiment_from_mapping",

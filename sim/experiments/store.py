@@ -338,6 +338,11 @@ class Store:
                 # New series (a model that added one): the table grows a column, old runs get NULL.
                 self.conn.execute(f'ALTER TABLE daily ADD COLUMN "{c}" REAL')
                 self.daily_columns.add(c)
+        frame = frame.copy()
+        for c in cols:
+            if frame[c].dtype == object:
+                # Dates as ISO text (sqlite3's implicit date adapter is deprecated since 3.12).
+                frame[c] = frame[c].map(lambda v: v.isoformat() if hasattr(v, "isoformat") else v)
         quoted = ", ".join(f'"{c}"' for c in cols)
         marks = ", ".join("?" for _ in range(len(cols) + 1))
         values = (

@@ -311,8 +311,8 @@ def _progress(progress: bool | ProgressFn, total: int, name: str, skipped: int) 
         if close:
             bar.close()
             return
-        bar.update(1)
         bar.set_postfix_str(f"failed {failed}, left {total - done}", refresh=False)
+        bar.update(1)
 
     return update
 
