@@ -39,9 +39,14 @@ REPLAY_SERIES = ("wait_mean_min", "admin_h", "participation_ytd")
 REPLAY_REPLICATIONS = 3
 
 config = solara.reactive(UiConfig.from_env())
+#: Bumped when the app writes a scenario file, so that the components that list files read again.
+library_version = solara.reactive(0)
 
 
 def library_entries() -> list[library.LibraryEntry]:
+    """The scenario files (reading ``library_version`` makes a component list them again after
+    a save)."""
+    _ = library_version.value
     cfg = config.value
     return library.scan(cfg.scenarios_dir, cfg.save_dir)
 
@@ -156,6 +161,7 @@ def save(draft_id: int) -> Path | None:
         return None
     save_errors.set({k: v for k, v in save_errors.value.items() if k != draft_id})
     saved.set({**saved.value, draft_id: str(path)})
+    library_version.set(library_version.value + 1)
     return path
 
 
