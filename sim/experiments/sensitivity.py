@@ -311,14 +311,26 @@ def point_means(exp: Experiment, runs: pd.DataFrame, kpis: Sequence[str]) -> pd.
 
 
 def _noise_share(exp: Experiment, runs: pd.DataFrame, key: str, y: np.ndarray) -> float:
-    """Seed-noise variance left in the point means, as a share of their variance."""
-    ok = runs[runs["status"] == "ok"]
+    """Seed noise left in the point means, as a share of their variance across the design.
+
+    With common random numbers part of the noise is the same at every point for a given seed: it
+    moves all point means together and adds no variance across points, so it cannot pass for a
+    parameter effect.  What can is the rest, estimated as the residual of the two-way layout
+    point x replication, ``y[p, r] - mean_r(p) - mean_p(r) + mean`` (variance
+    ``sum(residual^2) / ((P - 1)(R - 1))``), divided by R for a mean of R runs.
+    """
     if exp.replications < 2:
         return math.nan
-    g = ok.groupby("point")[key]
-    within = (g.var(ddof=1) / g.count()).mean()
+    ok = runs[runs["status"] == "ok"]
+    m = ok.pivot_table(index="point", columns="replication", values=key, aggfunc="first").dropna()
+    n_points, n_reps = m.shape
     total = float(np.var(y, ddof=1))
-    return float(within / total) if total > 0 else math.nan
+    if n_points < 2 or n_reps < 2 or not total > 0:
+        return math.nan
+    a = m.to_numpy(dtype=float)
+    resid = a - a.mean(axis=1, keepdims=True) - a.mean(axis=0, keepdims=True) + a.mean()
+    noise = float((resid**2).sum() / ((n_points - 1) * (n_reps - 1))) / n_reps
+    return noise / total
 
 
 def analyse(

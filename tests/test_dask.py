@@ -1,0 +1,119 @@
+"""A real Dask cluster on 127.0.0.1 (scheduler and workers as separate processes): the same
+numbers as the local pool, and a run past its time limit recorded as failed while the rest go on."""
+
+from __future__ import annotations
+
+import functools
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from helpers import SCENARIOS
+
+import sim
+from sim.experiments import synthetic
+
+pytest.importorskip("distributed")
+
+DASK = Path(sys.executable).with_name("dask")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def cluster(tmp_path_factory):
+    """``dask scheduler`` and ``dask worker`` (two single-threaded processes), torn down after."""
+    from distributed import Client
+
+    tmp = tmp_path_factory.mktemp("dask")
+    port = free_port()
+    address = f"tcp://127.0.0.1:{port}"
+    env = {**os.environ, "PYTHONWARNINGS": "ignore"}
+    log = (tmp / "log.txt").open("w")  # open for the whole life of the cluster
+    common = {"cwd": tmp, "env": env, "stdout": subprocess.DEVNULL, "stderr": log}
+    procs = [
+        subprocess.Popen(
+            [str(DASK), "scheduler", "--host", "127.0.0.1", "--port", str(port), "--no-dashboard"], **common
+        )
+    ]
+    try:
+        procs.append(
+            subprocess.Popen(
+                [str(DASK), "worker", address, "--host", "127.0.0.1", "--nworkers", "2", "--nthreads", "1",
+                 "--no-dashboard", "--memory-limit", "0", "--local-directory", str(tmp)],
+                **common,
+            )
+        )  # fmt: skip
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with Client(address, timeout="5s") as client:
+                    client.wait_for_workers(2, timeout=60)
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.5)
+        yield address
+    finally:
+        for p in reversed(procs):
+            p.terminate()
+        for p in procs:
+            try:
+                p.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                p.kill()  # a worker thread still sleeping in the hung run
+        log.close()
+
+
+def tiny_doc() -> dict:
+    return {
+        "name": "tiny on dask",
+        "base": (SCENARIOS / "changsha_2014.toml").as_posix(),
+        "replications": 2,
+        "days": 10,
+        "set": {"population": {"residents": 300}},
+        "kpis": ["staff.*", "service.*", "access.resolved_share.*"],
+        "factors": {"staff.count": {"values": [6, 11]}, "service.one_stop": {"values": [False, True]}},
+    }
+
+
+def table(res) -> pd.DataFrame:
+    cols = ["point", "replication", "seed", "run_id", "status", *res.kpis]
+    return res.runs[cols].sort_values(["point", "replication"]).reset_index(drop=True)
+
+
+def test_dask_gives_the_numbers_of_the_local_pool(cluster, tmp_path):
+    remote = sim.sweep(tiny_doc(), store=tmp_path / "dask.sqlite", scheduler=cluster, progress=False)
+    local = sim.sweep(tiny_doc(), store=tmp_path / "local.sqlite", workers=2, progress=False)
+    assert remote.failed == 0 and remote.ran == local.ran == 8
+    pd.testing.assert_frame_equal(table(remote), table(local), check_exact=True)
+    workers = set(remote.runs["worker"])
+    assert len(workers) >= 1 and all(":" in w for w in workers)
+
+
+def test_dask_records_a_run_past_its_time_limit_and_goes_on(cluster, tmp_path):
+    doc = {
+        "name": "hang on dask",
+        "base": (SCENARIOS / "baseline_2002.toml").as_posix(),
+        "replications": 1,
+        "days": 5,
+        "timeout": 2,
+        "kpis": ["staff.service_time_share"],
+        "factors": {"staff.count": {"values": [5, synthetic.HANG_STAFF, 6, 7, 8]}},
+    }
+    runner = functools.partial(synthetic.run, work_seconds=0.05)
+    res = sim.sweep(doc, store=tmp_path / "s.sqlite", scheduler=cluster, runner=runner, progress=False)
+    assert res.ran == 5 and res.failed == 1
+    (error,) = res.failures["error"]
+    assert error.startswith("timed out after 2 s") and "cannot stop a running task" in error
+    assert (res.runs["status"] == "ok").sum() == 4
