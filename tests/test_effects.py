@@ -10,22 +10,9 @@ import pytest
 
 from sim.compare import compare
 from sim.scenario import load_scenario
+from sim.validation.claims import CLAIMS, tradeoff_pair
 
 R = 8
-CLAIMS = [
-    # (reform file, KPI, direction, the article's claim)
-    ("access_system", "staff.service_time_share", +1, "access control frees staff time for residents"),
-    ("access_system", "tasks.unfunded_cost_yuan", -1, "access control cuts unfunded work"),
-    ("funding_follows_task", "finance.balance_yuan", +1, "funding follows the task"),
-    ("burden_reduction", "staff.admin_h_per_staff_week", -1, "burden reduction"),
-    ("one_stop", "service.queue_wait_mean_min", -1, "one-stop service: shorter waits"),
-    ("one_stop", "service.time_to_resolution_mean_d", -1, "one-stop service: quicker resolution"),
-    ("grid_reporting", "grid.response_mean_h", -1, "first-moment collection and handling"),
-    ("online_participation", "governance.participation_rate.commuter", +1, "online channels reach commuters"),
-    ("online_participation", "governance.participation_rate.migrant", +1, "online channels reach migrants"),
-    ("staggered_hours", "access.resolved_share.commuter", +1, "staggered hours serve commuters"),
-    ("part_time_members", "governance.resolved_locally_share", +1, "part-time members settle issues locally"),
-]
 
 
 @pytest.fixture(scope="module")
@@ -59,11 +46,7 @@ def test_staggered_hours_without_extra_staff_lengthen_daytime_waits(request):
     """The trade-off: a thin one-stop team (4 staff) spread over evenings and Saturday leaves the
     morning crowd fewer counters.  (With 6 or more staff the model finds no such cost.)"""
     root = request.config.rootpath
-    thin = load_scenario(root / "scenarios/reforms/one_stop.toml").with_changes(
-        {"staff.count": 4}, name="thin"
-    )
-    stag = load_scenario(root / "scenarios/reforms/staggered_hours.toml")
-    spread = thin.with_changes({"service.opening": stag.params["service.opening"]}, name="thin, staggered")
+    thin, spread = tradeoff_pair(root / "scenarios", staff=4)
     c = compare([thin, spread], replications=R, seed=2024, workers=2, daily=False)
     daytime = c.kpi("service.daytime_wait_mean_min").loc["thin, staggered"]
     assert daytime["diff_low"] > 0, daytime

@@ -11,55 +11,11 @@ import math
 import numpy as np
 import pytest
 
-from sim.parameters import CLASSES, GROUPS
+from sim.parameters import CLASSES
 from sim.queueing import erlang_c, mmc_mean_wait
 from sim.run import simulate
-from sim.scenario import scenario_from_mapping
 from sim.statistics import mean_ci
-
-ALWAYS = {"daily": ["00:00-24:00"]}
-
-
-def mmc_scenario(servers: int, arrivals_per_h: float, service_min: float, residents: int = 6000):
-    rate = arrivals_per_h * 8760 / residents  # matters per resident per year
-    return scenario_from_mapping(
-        {
-            "population": {
-                "residents": residents,
-                "free_time": dict.fromkeys(GROUPS, ALWAYS),
-                "vulnerable_share": dict.fromkeys(GROUPS, 0.0),
-                "digital_access": dict.fromkeys(GROUPS, 0.0),
-            },
-            "needs": {
-                "admin_rate": dict.fromkeys(GROUPS, rate),
-                "public_space_rate": 0.0,
-                "dispute_rate": 0.0,
-                "elderly_care_rate": 0.0,
-                "visit_delay_days": 0.0,
-                "reneging": False,
-            },
-            "service": {
-                "opening": ALWAYS,
-                "one_stop": True,
-                "exponential_service": True,
-                "counter_service_min": service_min,
-                "adaptive_counters": False,
-                "first_visit_success": 1.0,
-                "outreach_visits_per_month": 0.0,
-            },
-            "office": {"area_m2": 100.0 * servers, "m2_per_counter": 100.0},
-            # Enough staff that c counters are staffed at every hour of the week.
-            "staff": {"count": 5 * servers, "degree_share": 0.0},
-            "departments": {"tasks_per_function_year": 0.0},
-            "burden": {
-                "inspections_per_year": 0,
-                "meetings_per_week": 0.0,
-                "forms_per_month": 0.0,
-                "ledger_hours_per_week": 0.0,
-            },
-        },
-        name=f"M/M/{servers}",
-    )
+from sim.validation.mmc import mmc_scenario
 
 
 def test_erlang_c_known_values():

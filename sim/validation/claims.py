@@ -1,0 +1,196 @@
+"""The article's claimed effects (its stylised facts) and how the model's evidence is judged.
+
+The article states effects as directions only ("one-stop service ... quick", "raised the
+participation of commuters and migrants"); it gives no effect sizes.  So a claim here is a reform
+file, a KPI and the direction the article says it moves, and a claim is *reproduced* when the 95 %
+interval of the paired difference (reform minus the 2002 baseline, same seeds) lies entirely on
+the claimed side of zero.  An interval that spans zero is "not shown"; one entirely on the other
+side is "opposite".  Both count as not reproduced and are reported as such.
+
+One trade-off the model must be able to show as well: staggered hours with no extra staff spread
+the same staff-hours over evenings and Saturdays and so lengthen daytime waits.  The model shows
+it for a thin one-stop team (4 staff); with 6 or more staff it finds no daytime cost.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from matplotlib.figure import Figure
+
+    from sim.compare import Comparison
+    from sim.scenario import Scenario
+
+
+class Claim(NamedTuple):
+    """One claimed effect: reform file (stem in ``scenarios/reforms``), KPI, direction, wording."""
+
+    reform: str
+    kpi: str
+    direction: int  # +1: the article says the KPI rises; -1: it falls
+    claim: str
+
+
+CLAIMS: list[Claim] = [
+    Claim("access_system", "staff.service_time_share", +1, "access control frees staff time for residents"),
+    Claim("access_system", "tasks.unfunded_cost_yuan", -1, "access control cuts unfunded work"),
+    Claim("funding_follows_task", "finance.balance_yuan", +1, "funding follows the task"),
+    Claim("burden_reduction", "staff.admin_h_per_staff_week", -1, "burden reduction"),
+    Claim("one_stop", "service.queue_wait_mean_min", -1, "one-stop service: shorter waits"),
+    Claim("one_stop", "service.time_to_resolution_mean_d", -1, "one-stop service: quicker resolution"),
+    Claim("grid_reporting", "grid.response_mean_h", -1, "first-moment collection and handling"),
+    Claim(
+        "online_participation",
+        "governance.participation_rate.commuter",
+        +1,
+        "online channels reach commuters",
+    ),
+    Claim(
+        "online_participation", "governance.participation_rate.migrant", +1, "online channels reach migrants"
+    ),
+    Claim("staggered_hours", "access.resolved_share.commuter", +1, "staggered hours serve commuters"),
+    Claim(
+        "part_time_members",
+        "governance.resolved_locally_share",
+        +1,
+        "part-time members settle issues locally",
+    ),
+]
+
+#: The trade-off: staff count of the thin one-stop team that shows it, and the counts checked beside.
+TRADEOFF_STAFF = 4
+TRADEOFF_STAFF_CHECKED = (4, 6, 8, 11)
+#: KPI that carries the cost (rises) and the one that shows what the trade buys (rises).
+TRADEOFF_COST_KPI = "service.daytime_wait_mean_min"
+TRADEOFF_GAIN_KPI = "access.resolved_share.commuter"
+
+REPRODUCED, NOT_SHOWN, OPPOSITE, NO_DATA = "reproduced", "not shown", "opposite", "no data"
+
+
+def tradeoff_pair(
+    scenarios_dir: str | Path,
+    staff: int = TRADEOFF_STAFF,
+    names: tuple[str, str] = ("thin", "thin, staggered"),
+) -> tuple[Scenario, Scenario]:
+    """The trade-off's two scenarios: a one-stop hall with ``staff`` staff on weekday office hours,
+    and the same team on the staggered-hours opening schedule (same staff-hours, longer week)."""
+    from sim.scenario import load_scenario
+
+    root = Path(scenarios_dir)
+    thin = load_scenario(root / "reforms/one_stop.toml").with_changes({"staff.count": staff}, name=names[0])
+    stag = load_scenario(root / "reforms/staggered_hours.toml")
+    spread = thin.with_changes({"service.opening": stag.params["service.opening"]}, name=names[1])
+    return thin, spread
+
+
+def judge(direction: int, low: float, high: float) -> str:
+    """The outcome of a claim from the 95 % interval [low, high] of its paired difference."""
+    if any(x is None or math.isnan(x) for x in (low, high)):
+        return NO_DATA
+    if direction > 0:
+        return REPRODUCED if low > 0 else OPPOSITE if high < 0 else NOT_SHOWN
+    return REPRODUCED if high < 0 else OPPOSITE if low > 0 else NOT_SHOWN
+
+
+def claims_table(comparison: Comparison, claims: Sequence[Claim], names: Mapping[str, str]) -> pd.DataFrame:
+    """One row per claim: the reform's and baseline's means, the paired difference with its 95 %
+    interval, and the outcome judged from that interval (never from the claim's wording).
+
+    ``names`` maps each reform file stem to the scenario's name in ``comparison``.
+    """
+    import pandas as pd
+
+    ref = comparison.names[0]
+    rows = []
+    for c in claims:
+        sub = comparison.kpi(c.kpi)
+        r = sub.loc[names[c.reform]]
+        outcome = judge(c.direction, float(r["diff_low"]), float(r["diff_high"]))
+        rows.append(
+            {
+                "reform": c.reform,
+                "scenario": names[c.reform],
+                "kpi": c.kpi,
+                "claim": c.claim,
+                "claimed": "up" if c.direction > 0 else "down",
+                "n": int(r["n"]),
+                "baseline_mean": float(sub.loc[ref, "mean"]),
+                "reform_mean": float(r["mean"]),
+                "diff": float(r["diff"]),
+                "diff_low": float(r["diff_low"]),
+                "diff_high": float(r["diff_high"]),
+                "relative_change": float(r["relative_change"]),
+                "effect_size": float(r["effect_size"]),
+                "outcome": outcome,
+                "reproduced": "yes" if outcome == REPRODUCED else "no",
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def claims_forest(table: pd.DataFrame, title: str = "") -> Figure:
+    """One row per claim: the paired difference and its 95 % interval, as a share of the larger
+    of the two means (so that a KPI at zero in the baseline, such as migrants' participation, can
+    be drawn), coloured by outcome, with the claimed direction and the difference in the KPI's
+    own units written beside it.
+
+    ``sim.figures.forest`` draws every KPI for every scenario of one comparison; a claim is one
+    (reform, KPI) pair, so this figure is drawn here.
+    """
+    from matplotlib.figure import Figure
+
+    from sim.figures import VERDICT_COLOURS
+
+    colour = {REPRODUCED: VERDICT_COLOURS["better"], OPPOSITE: VERDICT_COLOURS["worse"]}
+    n = len(table)
+    fig = Figure(figsize=(10, 0.42 * n + 1.3), layout="constrained")
+    ax = fig.add_subplot()
+    labels = []
+    for y, (_, r) in enumerate(table.iloc[::-1].iterrows()):
+        scale = max(abs(r["baseline_mean"]), abs(r["reform_mean"]))
+        if not scale or math.isnan(scale):
+            scale = math.nan
+        mid, lo, hi = (100 * r[k] / scale for k in ("diff", "diff_low", "diff_high"))
+        c = colour.get(r["outcome"], VERDICT_COLOURS["unsure"])
+        if not math.isnan(mid):
+            ax.errorbar(mid, y, xerr=[[mid - lo], [hi - mid]], fmt="o", color=c, capsize=3)
+        arrow = "\u2191" if r["claimed"] == "up" else "\u2193"
+        labels.append(f"{r['reform']}: {r['kpi']} {arrow}")
+        ax.annotate(
+            f"{fmt_diff(r['kpi'], r['diff'])} [{fmt_diff(r['kpi'], r['diff_low'])}, "
+            f"{fmt_diff(r['kpi'], r['diff_high'])}]  {r['outcome']}",
+            xy=(1.01, y),
+            xycoords=("axes fraction", "data"),
+            fontsize=7,
+            va="center",
+        )
+    ax.axvline(0, color="black", lw=0.8)
+    ax.set_yticks(range(n), labels, fontsize=8)
+    ax.set_xlabel("paired difference reform - baseline, % of the larger mean (95 % interval)", fontsize=8)
+    ax.set_title(
+        title or "The article's claims: green reproduced, red opposite, grey not shown (arrow: claimed)",
+        fontsize=9,
+    )
+    ax.grid(axis="x", alpha=0.3)
+    return fig
+
+
+def fmt_diff(kpi: str, x: float) -> str:
+    """A difference in the KPI's unit, signed: shares in percentage points."""
+    from sim.kpis import KPIS
+
+    if x is None or math.isnan(x):
+        return "n/a"
+    unit = KPIS[kpi].unit if kpi in KPIS else ""
+    if unit == "share":
+        return f"{100 * x:+.1f} pp"
+    if abs(x) >= 1000:
+        return f"{x:+,.0f} {unit}".rstrip()
+    if abs(x) >= 10:
+        return f"{x:+.1f} {unit}".rstrip()
+    return f"{x:+.3g} {unit}".rstrip()

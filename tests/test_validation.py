@@ -1,0 +1,174 @@
+"""``govsim validate-model`` regenerates the evidence, and the evidence says what the data say.
+
+One quick run (few, short runs on a small population) into a temporary directory, on a copy of the
+scenario files with one input corrupted: grid reporting switched off in its reform file.  The
+grid claim must then come out *not reproduced*, and the common-random-numbers check (which relies
+on grid reporting changing only public-space problems) must fail: the evidence is computed from
+the runs, not written to match the claims.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import shutil
+
+import pandas as pd
+import pytest
+from helpers import ROOT
+
+from sim.cli import main
+from sim.queueing import mmc_mean_wait
+from sim.validation.claims import CLAIMS, NOT_SHOWN, OPPOSITE, REPRODUCED, judge
+from sim.validation.evidence import littles_law, scenario_files
+from sim.validation.mmc import SERVICE_MIN
+
+FILES = [
+    "README.md",
+    "settings.json",
+    "claims.csv",
+    "tradeoff.csv",
+    "effects_all.csv",
+    "runs_claims.csv",
+    "mmc.csv",
+    "littles_law.csv",
+    "checks.csv",
+    "timeline_yearly.csv",
+    "claims.png",
+    "mmc.png",
+    "timeline.png",
+    "effects_2014.png",
+    "resolved_by_group_2014.png",
+]
+
+
+@pytest.fixture(scope="module")
+def quick(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("validate")
+    scenarios = tmp / "scenarios"
+    shutil.copytree(ROOT / "scenarios", scenarios)
+    grid = scenarios / "reforms" / "grid_reporting.toml"
+    text = grid.read_text()
+    assert "grid_reporting = true" in text
+    grid.write_text(text.replace("grid_reporting = true", "grid_reporting = false"))
+    out = tmp / "evidence"
+    args = ["validate-model", "--quick", "--quiet", "--out", str(out), "--scenarios", str(scenarios)]
+    assert main([*args, "--workers", "2"]) == 0
+    return out, scenarios
+
+
+def test_quick_run_writes_every_file(quick):
+    out, _ = quick
+    missing = [f for f in FILES if not (out / f).is_file() or (out / f).stat().st_size == 0]
+    assert not missing
+    readme = (out / "README.md").read_text()
+    for link in re.findall(r"!\[[^\]]*\]\(([^)]+)\)", readme):
+        assert (out / link).is_file(), link
+    assert "Quick mode" in readme and "govsim validate-model --quick" in readme
+
+
+def test_mmc_rows_agree_with_erlang_c(quick):
+    out, _ = quick
+    t = pd.read_csv(out / "mmc.csv")
+    assert len(t) == 4
+    for r in t.itertuples():
+        mu = 60 / SERVICE_MIN
+        theory = 60 * mmc_mean_wait(int(r.servers), r.rho * r.servers * mu, mu)  # recomputed here
+        assert r.wait_erlang_c_min == pytest.approx(theory)
+        assert r.ci99_low <= theory <= r.ci99_high, r
+        assert r.agrees
+        assert (r.ci95_high - r.ci95_low) / 2 < 0.3 * theory  # the check has power
+        assert r.utilisation_sim == pytest.approx(r.rho, abs=0.03)
+
+
+def test_claims_are_marked_from_the_intervals(quick):
+    out, _ = quick
+    claims = pd.read_csv(out / "claims.csv")
+    assert [(r.reform, r.kpi) for r in claims.itertuples()] == [(c.reform, c.kpi) for c in CLAIMS]
+    for r in claims.itertuples():
+        direction = 1 if r.claimed == "up" else -1
+        assert r.outcome == judge(direction, r.diff_low, r.diff_high)
+        assert (r.reproduced == "yes") == (r.outcome == REPRODUCED)
+    # The corrupted input: grid reporting that reports nothing cannot be credited with anything.
+    grid = claims[claims["reform"] == "grid_reporting"].iloc[0]
+    assert grid["diff"] == 0 and grid["reproduced"] == "no" and grid["outcome"] == NOT_SHOWN
+    readme = (out / "README.md").read_text()
+    row = next(ln for ln in readme.splitlines() if "(`grid_reporting`)" in ln)
+    assert row.endswith("**no** (not shown) |")
+    n_yes = int((claims["reproduced"] == "yes").sum())
+    assert f"**{n_yes} of {len(CLAIMS)} claims reproduced.**" in readme
+
+
+def test_checks_fail_when_their_premise_is_broken(quick):
+    out, _ = quick
+    checks = pd.read_csv(out / "checks.csv").set_index("check")["passed"]
+    assert bool(checks["determinism"])
+    assert not bool(checks["common random numbers"])  # grid reporting no longer changes anything
+    assert "| common random numbers |" in (out / "README.md").read_text()
+
+
+def test_little_law_covers_every_run_and_scenario_file(quick):
+    out, scenarios = quick
+    little = pd.read_csv(out / "littles_law.csv")
+    assert little["holds"].all()
+    files = {f"scenarios/{f.relative_to(scenarios).as_posix()}" for f in scenario_files(scenarios)}
+    assert files <= set(little["scenario"])
+    settings = pd.read_json(out / "settings.json", typ="series")
+    runs = (len(files) - 1) * settings["replications"]  # every file but the timeline, paired
+    assert little[little["scenario"].isin(files)]["runs"].sum() >= runs
+
+
+def test_judge_reads_only_the_interval():
+    assert judge(+1, 0.1, 0.5) == REPRODUCED
+    assert judge(-1, -0.5, -0.1) == REPRODUCED
+    assert judge(+1, -0.1, 0.5) == NOT_SHOWN
+    assert judge(-1, 0.0, 0.0) == NOT_SHOWN
+    assert judge(+1, -0.5, -0.1) == OPPOSITE
+    assert judge(-1, 0.1, 0.5) == OPPOSITE
+    assert judge(+1, math.nan, 1.0) == "no data"
+
+
+def test_littles_law_flags_a_run_that_breaks_it():
+    runs = pd.DataFrame(
+        {
+            "scenario": ["a", "a", "b"],
+            "verify.little_L": [1.0, 2.0, 0.5],
+            "verify.little_lambda_W": [1.0, 2.0 + 1e-6, 0.5],
+        }
+    )
+    t = littles_law(runs).set_index("scenario")
+    assert not t.loc["a", "holds"] and t.loc["b", "holds"]
+    assert t.loc["a", "runs"] == 2
+
+
+def test_committed_evidence_is_consistent():
+    """The evidence in the repository: full settings, and every mark follows from its interval."""
+    ev = ROOT / "docs" / "validation"
+    settings = pd.read_json(ev / "settings.json", typ="series")
+    assert not settings["quick"] and settings["replications"] >= 5
+    claims = pd.read_csv(ev / "claims.csv")
+    for r in claims.itertuples():
+        assert r.outcome == judge(1 if r.claimed == "up" else -1, r.diff_low, r.diff_high)
+    assert pd.read_csv(ev / "littles_law.csv")["holds"].all()
+    assert pd.read_csv(ev / "mmc.csv")["agrees"].mean() >= 0.8
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--out", "README.md"], "is not a directory"),
+        (["--scenarios", "docs"], "no baseline_2002.toml"),
+    ],
+)
+def test_bad_input_is_a_one_line_usage_error(args, message, capsys, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    assert main(["validate-model", "--quick", *args]) == 2
+    err = capsys.readouterr().err
+    assert message in err and len(err.strip().splitlines()) == 1 and "Traceback" not in err
+
+
+def test_too_few_replications_are_refused(capsys):
+    with pytest.raises(SystemExit) as e:
+        main(["validate-model", "--replications", "1"])
+    assert e.value.code == 2
+    assert "at least 2" in capsys.readouterr().err
