@@ -246,3 +246,11 @@ def test_shipped_experiments_load():
         assert exp.points(), path
         quick = load_experiment(path, quick=True)
         assert quick.replications <= exp.replications
+
+
+def test_labels_replace_numeric_values_in_the_tables(tmp_path):
+    exp = load_experiment(
+        write(tmp_path, '[factors."staff.count"]\nvalues = [6, 11]\nlabels = ["few", "planned"]\n')
+    )
+    assert [p.shown["staff.count"] for p in exp.points()] == ["few", "planned"]
+    assert [p.scenario["staff.count"] for p in exp.points()] == [6, 11]

@@ -141,7 +141,9 @@ class Factor:
     def labelled(self) -> bool:
         """The results table shows a label for this factor, not the value itself."""
         return self.values is not None and (
-            self.param is None or any(not _is_number(v) and not isinstance(v, bool) for v in self.values)
+            self.labels is not None
+            or self.param is None
+            or any(not _is_number(v) and not isinstance(v, bool) for v in self.values)
         )
 
     def level_list(self) -> list[Any]:

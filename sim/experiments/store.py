@@ -134,7 +134,7 @@ def connect(path: str | Path, readonly: bool = False) -> sqlite3.Connection:
     if readonly:
         if not Path(path).is_file():
             raise StoreError(f"{path}: no such store")
-        conn = sqlite3.connect(f"file:{Path(path)}?mode=ro", uri=True, timeout=30)
+        conn = sqlite3.connect(Path(path).resolve().as_uri() + "?mode=ro", uri=True, timeout=30)
     else:
         conn = sqlite3.connect(str(path), timeout=30)
         conn.execute("PRAGMA journal_mode=WAL")

@@ -110,7 +110,8 @@ def sweep(
 ) -> SweepResult:
     """Run an experiment's design and keep every run in an SQLite store; return the results.
 
-    ``experiment`` is an experiment file, a dict with the same structure, or an
+    ``experiment`` is an experiment file, a dict with the same structure (its paths relative to
+    the current directory; :func:`experiment_from_mapping` takes another root), or an
     :class:`Experiment`.  ``store`` defaults to ``results/<name>.sqlite``.  Runs already in the
     store are not run again (failed ones neither, unless ``retry_failed``), so calling this again
     after an interruption finishes the job.  ``workers`` local processes (default: one per core),
@@ -196,6 +197,7 @@ def sweep(
         failed=failed,
         skipped=skipped,
         planned=len({pl.rid for pl in planned}),
+        points=len(points),
         interrupted=status != "finished",
         seconds=time.perf_counter() - started,
     )
@@ -330,6 +332,7 @@ class SweepResult:
     failed: int  # runs of this call that failed
     skipped: int  # runs already in the store
     planned: int  # distinct runs of the design
+    points: int  # design points
     interrupted: bool = False
     seconds: float = 0.0
 
@@ -349,8 +352,10 @@ class SweepResult:
 
         with connect(self.store, readonly=True) as conn:
             frame = runs_frame(conn)
-        # Only this experiment's replications (a store may hold more from an earlier, larger call).
-        return frame[frame["replication"] < self.experiment.replications].reset_index(drop=True)
+        # Only this experiment's points and replications: a store may hold more from an earlier,
+        # larger call (more replications, or a Sobol design with a larger N).
+        mine = (frame["replication"] < self.experiment.replications) & (frame["point"] < self.points)
+        return frame[mine].reset_index(drop=True)
 
     @property
     def failures(self) -> pd.DataFrame:
@@ -386,9 +391,13 @@ class SweepResult:
         if not ref:
             return int(pts.index.min())
         mask = pd.Series(True, index=pts.index)
+        factors = {f.key: f for f in self.experiment.factors}
         for k, v in ref.items():
-            if k not in pts.columns:
+            if k not in factors:
                 raise ValueError(f"reference: {k!r} is not a factor of this experiment")
+            f = factors[k]
+            if f.values is not None and any(v is x or v == x for x in f.values):
+                v = f.label_of(v)  # a value given where the tables show a label
             mask &= pts[k].map(lambda x, v=v: x == v or str(x) == str(v))
         hits = list(pts.index[mask])
         if len(hits) != 1:
@@ -484,6 +493,8 @@ class SweepResult:
                 width = max(len(label(r)) for _, r in sub.iterrows())
                 for _, r in sub.iterrows():
                     tag = {"better": "better", "worse": "WORSE", "unsure": "unsure"}.get(r["verdict"], "")
+                    if r["diff"] == 0 and r["diff_low"] == 0 and r["diff_high"] == 0:
+                        tag = "no change"  # the same runs: identical in every replication
                     lines.append(
                         f"  {label(r):<{width}}  {_signed(key, r['diff'])} "
                         f"[{_signed(key, r['diff_low'])}, {_signed(key, r['diff_high'])}]  {tag}"
@@ -515,11 +526,14 @@ def _signed(key: str, x: float) -> str:
     if x is None or (isinstance(x, float) and math.isnan(x)):
         return "n/a"
     unit = KPIS[key].unit if key in KPIS else ""
+    if x == 0:
+        return "0" + (" pt" if unit == "share" else "")
     if unit == "share":
-        return f"{100 * x:+.1f} pt"
+        pct = 100 * x
+        return f"{pct:+.1f} pt" if abs(pct) >= 0.1 else f"{pct:+.2g} pt"
     if abs(x) >= 100:
         return f"{x:+,.0f}"
-    return f"{x:+.2f}"
+    return f"{x:+.2f}" if abs(x) >= 0.01 else f"{x:+.2g}"
 
 
 __all__ = ["StoreError", "SweepInterrupted", "SweepResult", "plan", "sweep"]
