@@ -39,6 +39,15 @@ SCENARIOS = ROOT / "scenarios"
 # -- fixtures ------------------------------------------------------------------------------------
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _stop_worker_pool():
+    """The Run test starts the app's warm worker pool in this process; stop it afterwards."""
+    yield
+    from sim.ui.runner import POOL
+
+    POOL.shutdown()
+
+
 @pytest.fixture
 def app(tmp_path: Path):
     """The app's state at its start (baseline and Changsha 2014 picked), saving into tmp_path."""
@@ -130,7 +139,8 @@ def test_percent_control_shows_percent_and_sends_a_share():
     slider = rc.find(v.Slider).widget
     assert slider.v_model == 23.0
     assert (slider.min, slider.max) == (0.0, 90.0)  # the parameter allows at most 0.9
-    assert "23 %" in slider.label
+    label = "Share of part-time members (from enterprises and local units): 23 %"
+    assert any(label in w.children for w in rc.find(v.Html, tag="span").widgets)
     slider.v_model = 40.5
     assert got == [0.405]
 
@@ -282,7 +292,7 @@ def test_access_strictness_without_classification_is_refused(app):
     _box, rc = _page()
     app.editing.set(app.drafts.value[1].id)
     rc.find(v.Switch, label="Functions sorted into the four 2003 classes").widget.v_model = False
-    assert "needs departments.classification = true" in _alerts(rc)
+    assert "needs 'Functions sorted into the four 2003 classes' on" in _alerts(rc)
     assert _button(rc, "Run").disabled
     # Either fix works: strictness back to zero ...
     app.set_value(app.drafts.value[1].id, "departments.access_strictness", 0.0)

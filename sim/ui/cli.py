@@ -161,10 +161,12 @@ def cmd_ui(args: argparse.Namespace) -> int:
         "--no-check-version",
         "--production",
     ]
+    import click
+
     try:
         solara_main.run.main(args=argv, standalone_mode=False)
-    except KeyboardInterrupt:
-        pass
+    except (KeyboardInterrupt, click.exceptions.Abort):
+        pass  # Ctrl-C: uvicorn has shut down; rich-click turns the interrupt into Abort
     finally:
         POOL.shutdown()
     print("govsim ui: stopped", flush=True)

@@ -13,6 +13,7 @@ import dataclasses
 import datetime as dt
 import itertools
 import math
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -161,10 +162,24 @@ class Draft:
         )
 
 
+_KEY_EQUALS = re.compile(r"\b([a-z_]+\.[a-z_.]+) = (true|false)\b")
+_KEY = re.compile(r"\b([a-z_]+\.[a-z_]+(?:\.[a-z_]+)?)\b")
+
+
 def _message(e: ScenarioError) -> str:
-    """The error for the planner: the validation message without the TOML example that a file's
-    author needs but a planner using the hours editor does not."""
-    return e.message.split("; expected a weekly schedule table")[0]
+    """The validation message in the planner's words: parameter names as the controls call them,
+    and without the TOML example that a file's author needs but the hours editor does not."""
+    from sim.ui.labels import param_label
+
+    text = e.message.split("; expected a weekly schedule table")[0]
+
+    def switch(m: re.Match[str]) -> str:
+        if m.group(1) not in PARAMS:
+            return m.group(0)
+        return f"'{param_label(m.group(1))}' {'on' if m.group(2) == 'true' else 'off'}"
+
+    text = _KEY_EQUALS.sub(switch, text)
+    return _KEY.sub(lambda m: f"'{param_label(m.group(1))}'" if m.group(1) in PARAMS else m.group(0), text)
 
 
 def name_problems(drafts: Sequence[Draft]) -> dict[int, str]:

@@ -130,11 +130,15 @@ def DayRow(day: str, periods: list[str], on_periods: Callable[[list[str]], None]
         on_periods([*periods, f"{start}-{end}"])
 
     with solara.Row(
-        style={"align-items": "center", "flex-wrap": "wrap", "gap": "8px"},
+        style={"align-items": "center", "flex-wrap": "wrap", "gap": "8px", "min-height": "44px"},
         classes=["govsim-day", f"govsim-day-{day}"],
     ):
+        # A fixed-width checkbox keeps the periods on the same line as their day.
         solara.Checkbox(
-            label=DAY_LABELS[day], value=bool(periods), on_value=set_open, style="min-width: 130px"
+            label=DAY_LABELS[day],
+            value=bool(periods),
+            on_value=set_open,
+            style="flex: 0 0 130px; margin-top: 0; padding-top: 0",
         )
         if not periods:
             solara.Text("closed", style={"color": "#777"})

@@ -64,8 +64,15 @@ def ParamControl(key: str, value: Any, on_value: Callable[[Any], None], error: s
         elif widget == "percent":
             lo = 100 * (p.lo or 0.0)
             hi = 100 * (p.hi if p.hi is not None else 1.0)
-            solara.SliderFloat(
+            # The label above the slider: beside it, a long label squeezes the slider and wraps
+            # over the help text.
+            solara.Text(
                 f"{label}: {_percent_of(value):g} %",
+                style={"display": "block"},
+                classes=["govsim-slider-label"],
+            )
+            solara.SliderFloat(
+                "",
                 value=_percent_of(value),
                 min=lo,
                 max=hi,
@@ -88,7 +95,7 @@ def ParamControl(key: str, value: Any, on_value: Callable[[Any], None], error: s
                 continuous_update=False,
             )
         if help_text:
-            solara.Text(help_text, style={"font-size": "0.8em", "color": "#666"})
+            solara.Text(help_text, style={"display": "block", "font-size": "0.8em", "color": "#666"})
         if error:
             solara.Error(error, dense=True, classes=["govsim-error"])
 
@@ -154,8 +161,20 @@ def ReformControls(draft: Draft):
             solara.Button(
                 "Close", icon_name="mdi-chevron-up", text=True, on_click=lambda: state.editing.set(None)
             )
+        # Opening hours need the width of a week; the other reforms share the rows.
+        wide = [r for r in REFORMS if any(c.widget == "hours" for c in r.controls)]
+        narrow = [r for r in REFORMS if r not in wide]
+        for reform in wide:
+            ReformCard(
+                reform.title,
+                reform.years,
+                reform.summary,
+                tuple(c.key for c in reform.controls),
+                draft,
+                problems,
+            )
         with solara.ColumnsResponsive(default=12, medium=6, large=4):
-            for reform in REFORMS:
+            for reform in narrow:
                 ReformCard(
                     reform.title,
                     reform.years,

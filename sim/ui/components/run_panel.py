@@ -42,7 +42,7 @@ def RunPanel():
     length_label = next((k for k, v in LENGTHS.items() if v == s.days), f"{s.days} days")
     lengths = list(LENGTHS) if length_label in LENGTHS else [*LENGTHS, length_label]
 
-    with solara.Card("Run", classes=["govsim-run"]):
+    with solara.Card(classes=["govsim-run"]):
         with solara.Row(style={"align-items": "center", "flex-wrap": "wrap", "gap": "16px"}):
             solara.InputInt(
                 "Paired runs per scenario",

@@ -1,0 +1,314 @@
+"""The web app in a real browser: ``govsim ui`` started as a planner starts it, driven in headless
+Chromium (Debian's package, through Playwright's sync API; no browser download).
+
+One server serves every test here.  The first test is the planner's main path and measures the
+time from pressing Run to the KPI table on screen (printed; the ceiling is only a guard against a
+hang).  Set ``GOVSIM_UI_SCREENSHOTS=/some/dir`` to keep screenshots of each step.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from helpers import ROOT, govsim
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+# Generous: only a guard against a hang.  The measured time is printed and reported.
+RUN_CEILING_S = 180.0
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not CHROMIUM.exists(),
+        reason="headless Chromium is not installed at /usr/bin/chromium "
+        "(apt-get install chromium; .ci/run does it)",
+    ),
+]
+playwright_sync = pytest.importorskip("playwright.sync_api", reason="playwright (Python) is not installed")
+expect = playwright_sync.expect
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _govsim_command() -> list[str]:
+    """``govsim`` as installed next to this Python, else ``python -m sim`` (the same program)."""
+    script = Path(sys.executable).with_name("govsim")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "sim"]
+
+
+def _shot(page, name: str) -> None:
+    folder = os.environ.get("GOVSIM_UI_SCREENSHOTS")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(Path(folder) / f"{name}.png"), full_page=True)
+
+
+class Server:
+    def __init__(self, url: str, save_dir: Path, log: Path) -> None:
+        self.url, self.save_dir, self.log = url, save_dir, log
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """``govsim ui`` on a free port, saving into a temporary folder; stopped with Ctrl-C (SIGINT)."""
+    tmp = tmp_path_factory.mktemp("ui")
+    port = _free_port()
+    log = tmp / "server.log"
+    save_dir = tmp / "custom"
+    with log.open("w") as out:
+        proc = subprocess.Popen(
+            [*_govsim_command(), "ui", "--port", str(port), "--save-dir", str(save_dir)],
+            cwd=ROOT,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env={k: v for k, v in os.environ.items() if k not in ("VSCODE_PID", "VSCODE_CWD")},
+        )
+    url = f"http://127.0.0.1:{port}/"
+    deadline = time.monotonic() + 90
+    while True:
+        if proc.poll() is not None:
+            pytest.fail(f"govsim ui exited with {proc.returncode}:\n{log.read_text()}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as r:
+                if r.status == 200:
+                    break
+        except OSError:
+            pass
+        if time.monotonic() > deadline:
+            proc.kill()
+            pytest.fail(f"govsim ui did not answer within 90 s:\n{log.read_text()}")
+        time.sleep(0.3)
+    try:
+        yield Server(url, save_dir, log)
+    finally:
+        proc.send_signal(signal.SIGINT)
+        try:
+            code = proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+            pytest.fail(f"govsim ui did not stop within 30 s of Ctrl-C:\n{log.read_text()}")
+        text = log.read_text()
+        assert code == 0, text
+        assert "govsim ui: stopped" in text
+        assert "Traceback" not in text, text
+
+
+@pytest.fixture
+def page(server: Server, tmp_path: Path):
+    """A fresh headless Chromium (its own user-data-dir) on the app's page."""
+    with playwright_sync.sync_playwright() as p:
+        context = p.chromium.launch_persistent_context(
+            user_data_dir=str(tmp_path / "chromium-profile"),
+            executable_path=str(CHROMIUM),
+            headless=True,
+            args=CHROMIUM_ARGS,
+            accept_downloads=True,
+            viewport={"width": 1400, "height": 1000},
+        )
+        page = context.pages[0] if context.pages else context.new_page()
+        page.set_default_timeout(30_000)
+        outside: list[str] = []
+        page.on(
+            "request",
+            lambda r: (
+                outside.append(r.url)
+                if not r.url.startswith(("http://127.0.0.1", "data:", "blob:"))
+                else None
+            ),
+        )
+        page.goto(server.url)
+        page.get_by_text("1. Scenarios").wait_for(timeout=60_000)
+        yield page
+        context.close()
+        # The page works with no internet access: nothing was asked of another host.
+        assert outside == [], outside
+
+
+def _card(page, name: str):
+    return page.locator(".govsim-card").filter(has=page.get_by_text(name, exact=True))
+
+
+def _kpi_cells(page) -> list[list[str]]:
+    return page.eval_on_selector_all(
+        "table.govsim-kpis td[data-mean]",
+        "els => els.map(e => [e.closest('tr').dataset.kpi, e.dataset.scenario, e.dataset.mean,"
+        " e.dataset.low, e.dataset.high])",
+    )
+
+
+def _diff_cells(page) -> list[list[str]]:
+    return page.eval_on_selector_all(
+        "table.govsim-kpis td[data-diff]",
+        "els => els.map(e => [e.closest('tr').dataset.kpi, e.dataset.scenario, e.dataset.diff,"
+        " e.dataset.low, e.dataset.high, e.dataset.verdict])",
+    )
+
+
+def _exact(x: object) -> str:
+    """How the page writes a number into a data attribute (see kpi_table._num)."""
+    return repr(float(x))  # type: ignore[arg-type]
+
+
+def test_pick_two_scenarios_change_a_reform_run_and_read_the_results(page, server: Server) -> None:
+    _shot(page, "01-start")
+    # Pick: take Changsha 2014 out, then pick it again from the scenarios folder.
+    _card(page, "Changsha 2014").get_by_role("button", name="Remove").click()
+    _card(page, "Changsha 2014").wait_for(state="detached")
+    page.locator(".govsim-picker-select").click()
+    page.get_by_role("option", name=re.compile(r"^Changsha 2014")).click()
+    page.locator(".govsim-add-scenario").click()
+    _card(page, "Changsha 2014").wait_for()
+    assert page.locator(".govsim-card").count() == 2
+
+    # Change a reform: staff.  Zero staff is refused next to the control and blocks Run.
+    _card(page, "Changsha 2014").get_by_role("button", name="Change reforms").click()
+    staff = page.get_by_label("Hired staff")
+    staff.fill("0")
+    staff.press("Enter")
+    page.locator(".govsim-control-staff-count .govsim-error").filter(
+        has_text="must be an integer from 1 to 1000, got 0"
+    ).wait_for()
+    expect(page.locator(".govsim-run-button")).to_be_disabled()
+    assert "Traceback (most recent call last)" not in page.inner_text("body")
+    _shot(page, "02-impossible-input")
+    staff.fill("8")
+    staff.press("Enter")
+    page.locator('.govsim-diff tr[data-key="staff.count"] td.changed', has_text="8 staff").wait_for()
+    expect(page.locator(".govsim-control-staff-count .govsim-error")).to_have_count(0)
+    run = page.locator(".govsim-run-button")
+    expect(run).to_be_enabled()
+    assert page.get_by_label("Paired runs per scenario").input_value() == "10"
+
+    # Run with the default settings: two scenarios, ten paired runs, one year.
+    run.scroll_into_view_if_needed()
+    started = time.perf_counter()
+    run.click()
+    page.locator("table.govsim-kpis").wait_for(timeout=RUN_CEILING_S * 1000)
+    seconds = time.perf_counter() - started
+    print(
+        f"\n[ui timing] Run pressed -> KPI table on screen: {seconds:.1f} s (2 scenarios x 10 runs x 1 year)"
+    )
+    _shot(page, "03-table")
+    assert seconds < RUN_CEILING_S
+
+    # The same numbers as compare run directly with the same settings (same seeds, same code).
+    from sim.compare import compare
+    from sim.scenario import load_scenario
+
+    baseline = load_scenario(ROOT / "scenarios" / "baseline_2002.toml")
+    changed = load_scenario(ROOT / "scenarios" / "changsha_2014.toml").with_changes(
+        {"staff.count": 8}, name="Changsha 2014 (edited)"
+    )
+    expected = compare([baseline, changed], replications=10, seed=1, days=365, workers=2).table
+    shown = expected[~expected["kpi"].str.startswith("verify.")]
+    want = sorted(
+        [r.kpi, r.scenario, _exact(r.mean), _exact(r.ci_low), _exact(r.ci_high)] for r in shown.itertuples()
+    )
+    assert sorted(_kpi_cells(page)) == want
+    others = shown[shown["scenario"] == "Changsha 2014 (edited)"]
+    want_diff = sorted(
+        [r.kpi, r.scenario, _exact(r.diff), _exact(r.diff_low), _exact(r.diff_high), r.verdict]
+        for r in others.itertuples()
+    )
+    assert sorted(_diff_cells(page)) == want_diff
+    # And the text a planner reads, for one row: the mean wait in minutes.
+    from sim.ui.labels import kpi_value
+
+    wait = expected[
+        (expected["kpi"] == "service.queue_wait_mean_min") & (expected["scenario"] == "Baseline 2002")
+    ]
+    cell = page.locator('tr[data-kpi="service.queue_wait_mean_min"] td.value').first
+    assert cell.locator(".mean").inner_text() == kpi_value(
+        "service.queue_wait_mean_min", wait["mean"].iloc[0]
+    )
+
+    # Figures: daily waiting time, staff time, participation, who gains, effects.
+    page.locator("text=Drawing figures").wait_for(state="detached", timeout=120_000)
+    images = page.locator(".govsim-figure img")
+    assert images.count() == 5
+    for i in range(5):
+        img = images.nth(i)
+        img.scroll_into_view_if_needed()
+        page.wait_for_function("e => e.complete && e.naturalWidth > 0", arg=img.element_handle())
+        w, h = img.evaluate("e => [e.naturalWidth, e.naturalHeight]")
+        assert w > 300 and h > 200, (i, w, h)
+    _shot(page, "04-figures")
+
+    # Downloads: the KPI table as CSV, a figure as PNG.
+    with page.expect_download() as dl:
+        page.get_by_role("button", name="KPI table (CSV)").click()
+    table = pd.read_csv(dl.value.path())
+    assert list(table.columns) == list(expected.columns)
+    assert set(table["scenario"]) == {"Baseline 2002", "Changsha 2014 (edited)"}
+    with page.expect_download() as dl:
+        page.locator(".govsim-figure-who-gains").get_by_role("button", name="Download PNG").click()
+    assert Path(dl.value.path()).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+    # Save the edited scenario; the command line accepts the file.
+    page.locator(".govsim-save-button").click()
+    page.locator(".govsim-saved").wait_for()
+    saved = sorted(server.save_dir.glob("*.toml"))
+    assert [p.name for p in saved] == ["changsha_2014_edited.toml"]
+    check = govsim("validate", str(saved[0]))
+    assert check.returncode == 0, check.stderr
+    assert load_scenario(saved[0]).content_hash() == changed.content_hash()
+
+
+def test_stop_a_long_run(page) -> None:
+    replications = page.get_by_label("Paired runs per scenario")
+    replications.fill("100")
+    replications.press("Enter")
+    page.locator(".govsim-run-button").click()
+    page.locator(".govsim-progress").wait_for()
+    page.locator(".govsim-stop").click()
+    page.get_by_text("Stopped.").wait_for(timeout=30_000)
+    expect(page.locator(".govsim-run-button")).to_be_enabled()
+    assert page.locator("table.govsim-kpis").count() == 0
+
+
+def test_timeline_replay_of_one_year(page) -> None:
+    page.get_by_role("tab", name=re.compile("Timeline 2003")).click()
+    page.locator(".govsim-replay").wait_for()
+    # One year, two runs: the replay's own controls, kept small for the test.
+    slider = page.locator(".govsim-replay .v-slider__thumb-container")
+    slider.focus()
+    slider.press("Home")
+    page.get_by_text("Years to replay: 1 (from 2003)").wait_for()
+    runs = page.get_by_label("Paired runs", exact=True)
+    runs.fill("2")
+    runs.press("Enter")
+    page.get_by_text("that is 4 runs").wait_for()
+    page.locator(".govsim-replay-button").click()
+    img = page.locator(".govsim-figure-timeline-replay img")
+    img.wait_for(timeout=RUN_CEILING_S * 1000)
+    page.wait_for_function("e => e.complete && e.naturalWidth > 300", arg=img.element_handle())
+    page.get_by_text("Over the 365 days").wait_for()
+    scenarios = page.eval_on_selector_all(
+        "table.govsim-kpis td[data-mean]", "els => [...new Set(els.map(e => e.dataset.scenario))]"
+    )
+    assert scenarios == ["No reforms after 2002", "Timeline 2003-2014"]
+    _shot(page, "05-replay")
