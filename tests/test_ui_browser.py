@@ -246,11 +246,12 @@ def test_pick_two_scenarios_change_a_reform_run_and_read_the_results(page, serve
         "service.queue_wait_mean_min", wait["mean"].iloc[0]
     )
 
-    # Figures: daily waiting time, staff time, participation, who gains, effects.
+    # Figures: daily waiting time and administrative hours, staff time, participation, who gains,
+    # effects.
     page.locator("text=Drawing figures").wait_for(state="detached", timeout=120_000)
     images = page.locator(".govsim-figure img")
-    assert images.count() == 5
-    for i in range(5):
+    assert images.count() == 6
+    for i in range(6):
         img = images.nth(i)
         img.scroll_into_view_if_needed()
         page.wait_for_function("e => e.complete && e.naturalWidth > 0", arg=img.element_handle())
@@ -284,6 +285,12 @@ def test_stop_a_long_run(page) -> None:
     replications.press("Enter")
     page.locator(".govsim-run-button").click()
     page.locator(".govsim-progress").wait_for()
+    # The page answers while the runs go on in the worker processes: open a scenario's reforms.
+    asked = time.perf_counter()
+    _card(page, "Baseline 2002").get_by_role("button", name="Change reforms").click()
+    page.locator(".govsim-editor").wait_for(timeout=15_000)
+    print(f"\n[ui timing] reforms opened during a run in {time.perf_counter() - asked:.1f} s")
+    expect(page.locator(".govsim-progress")).to_be_visible()  # still running
     page.locator(".govsim-stop").click()
     page.get_by_text("Stopped.").wait_for(timeout=30_000)
     expect(page.locator(".govsim-run-button")).to_be_enabled()

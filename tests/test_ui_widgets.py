@@ -396,7 +396,7 @@ def test_run_shows_progress_then_the_table_and_figures(app):
         time.sleep(0.1)
     assert app.run_task.finished, app.run_task.exception
     results = app.run_task.latest
-    assert results.figures_done and len(results.figures) == 5
+    assert results.figures_done and len(results.figures) == 6
     assert app.progress.value == (4, 4)
     expected = compare(
         [d.scenario() for d in app.drafts.value], replications=2, days=20, seed=1, workers=1
@@ -404,7 +404,7 @@ def test_run_shows_progress_then_the_table_and_figures(app):
     pd.testing.assert_frame_equal(results.comparison.table, expected)
     (table,) = _html(rc, "govsim-kpis")
     assert table == kpi_table_html(results.comparison)
-    assert len(_images(rc)) == 5
+    assert len(_images(rc)) == 6
 
 
 # -- KPI table -----------------------------------------------------------------------------------
@@ -529,3 +529,33 @@ def test_draft_keeps_an_impossible_value_and_drops_an_edit_set_back():
     assert set(d.problems()) == {"staff.count"}
     d = d.with_value("staff.count", 11)
     assert d.edits == {} and d.display_name == "Changsha 2014"
+
+
+# -- the command ---------------------------------------------------------------------------------
+
+
+def test_ui_command_refuses_impossible_options_without_a_traceback(tmp_path):
+    import socket
+
+    from helpers import govsim
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        r = govsim("ui", "--port", str(port))
+    assert r.returncode == 2
+    assert f"cannot listen on 127.0.0.1:{port}" in r.stderr and "Traceback" not in r.stderr
+    r = govsim("ui", "--scenarios", str(tmp_path / "missing"))
+    assert r.returncode == 2 and "no scenarios folder" in r.stderr and "Traceback" not in r.stderr
+    r = govsim("ui", "--port", "70000")
+    assert r.returncode == 2 and "a port is from 0 to 65535" in r.stderr
+
+
+def test_ui_command_serves_offline_by_default():
+    from sim.ui.cli import DEFAULT_HOST, offline_environment
+
+    assert DEFAULT_HOST == "127.0.0.1"
+    env = offline_environment(SCENARIOS, SCENARIOS / "custom", None)
+    assert env["SOLARA_ASSETS_PROXY"] == "True"  # assets from solara-assets, not a CDN
+    assert env["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] == "False"

@@ -33,7 +33,9 @@ from sim.ui.runner import (
 
 #: The two scenarios a planner sees first: the situation before the reforms, and all of them.
 DEFAULT_PICKS = ("baseline_2002.toml", "changsha_2014.toml")
-DEFAULT_SERIES = ("wait_mean_min",)
+#: Daily series drawn with bands at every run: waiting, and the staff's administrative load
+#: (participation and the staff-time split are always drawn).
+DEFAULT_SERIES = ("wait_mean_min", "admin_h")
 REPLAY_SERIES = ("wait_mean_min", "admin_h", "participation_ytd")
 #: The replay runs twelve years per run (several seconds each): few replications by default.
 REPLAY_REPLICATIONS = 3

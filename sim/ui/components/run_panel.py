@@ -94,7 +94,8 @@ def RunPanel():
         if pending:
             latest = state.run_task.latest
             drawing = latest is not None and total and done >= total
-            solara.ProgressLinear(100 * done / total if total else True)
+            # Moving stripes until the first run is back, so that a start does not look stuck.
+            solara.ProgressLinear(100 * done / total if done else True)
             solara.Text(
                 "Drawing the figures..." if drawing else f"{done} of {total} runs done",
                 classes=["govsim-progress"],

@@ -88,7 +88,7 @@ def TimelineReplay():
         for p in problems:
             solara.Error(p, dense=True, classes=["govsim-blocked"])
         if pending:
-            solara.ProgressLinear(100 * done / total if total else True)
+            solara.ProgressLinear(100 * done / total if done else True)
             solara.Text(f"{done} of {total} runs done", classes=["govsim-replay-progress"])
         elif state.replay_task.error:
             solara.Error(f"The replay failed: {state.replay_task.exception}")
