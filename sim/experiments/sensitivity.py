@@ -95,7 +95,8 @@ class SensitivityResult:
                     # Indices live in [0, 1]; the bands of the smallest N would squash the rest.
                     ax.axhline(0, color="0.5", lw=0.6)
                     ax.set_ylim(-0.25, 1.25)
-        axes[0][-1].legend(fontsize=7, loc="best")
+        handles, labels = axes[0][0].get_legend_handles_labels()
+        fig.legend(handles, labels, loc="outside lower center", ncols=min(4, len(labels)), fontsize=7)
         fig.suptitle(
             f"{self.experiment.name}: indices against sample size (bands: 95 % bootstrap)", fontsize=10
         )
