@@ -84,7 +84,9 @@ def plan_events(
     for year in range(-(-days // 365)):
         for kind, n in per_year.items():
             for k in range(int(n)):
-                nominal.append((year * 365 + (k + 0.5) * 365.0 / n, kind))
+                # Hearings a week after the mid-period point, so they never fall on a council.
+                offset = 7.0 if kind == HEARING else 0.0
+                nominal.append((year * 365 + (k + 0.5) * 365.0 / n + offset, kind))
     nominal.sort()
     events = []
     for i, (day_f, kind) in enumerate(nominal):

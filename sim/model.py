@@ -210,7 +210,7 @@ class CommunityModel(mesa.Model):
         self._hall_state = [0] * len(names)  # (open, staffed) code at the end of the last day
 
         # Departments, their functions and the tasks they will push down.
-        self.catalogue = make_catalogue(p, streams.stream(self.seed, "departments"))
+        self.catalogue = make_catalogue(p, streams.stream(self.seed, "catalogue"))
         self.departments = [
             Department(self, i, np.flatnonzero(self.catalogue.department == i))
             for i in range(int(p["departments.count"]))
@@ -872,16 +872,17 @@ class CommunityModel(mesa.Model):
         self._events = [e for e in self._events if e.time < from_day * 24.0]
         part_timers = [m.part_time for m in self.committee]
         planned = plan_events(self.p, self.start_date, self.days, part_timers)
-        self._event_queue = {}
-        for n, e in enumerate(planned):
-            if e.time_h >= from_day * 24.0:
-                self._event_queue[e.time_h] = (n, e)
-        for t in sorted(self._event_queue):
+        # Events in time order; each Mesa event holds the next one, so two events at the same
+        # hour are two events (Mesa callbacks take no arguments).
+        self._event_queue = deque(
+            sorted(((e.time_h, n, e) for n, e in enumerate(planned) if e.time_h >= from_day * 24.0))
+        )
+        for t, _, _ in self._event_queue:
             self._events.append(self.schedule_event(self.hold_event, at=t, priority=Priority.DEFAULT))
 
     def hold_event(self) -> None:
         """A council, hearing or activity now: who hears of it, who is free, who comes."""
-        n, event = self._event_queue.pop(self.time)
+        _, n, event = self._event_queue.popleft()
         p = self.p
         member = self.committee[event.organiser % len(self.committee)]
         member.events_organised += 1

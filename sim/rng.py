@@ -18,7 +18,8 @@ STREAMS = (
     "needs",  # when needs arise, and each need's own draws (delay, channel, patience, ...)
     "visits",  # per-visit draws: service time, first-visit success, retry, return delay
     "late_visits",  # visits beyond the pre-drawn ones (rare)
-    "departments",  # functions' classes, push-down times and each task's draws
+    "catalogue",  # which class each of the departments' functions belongs to
+    "departments",  # push-down times and each task's draws
     "public",  # public-space problems and their handling
     "disputes",  # disputes and mediation outcomes
     "participation",  # who takes part in each council, hearing or activity
