@@ -60,6 +60,8 @@ def test_real_runs_identical_in_process_and_on_two_workers(base):
             assert v == pooled[key][k] or (v != v and pooled[key][k] != pooled[key][k]), k
 
 
+# The caller's pool forks beside pytest's and numpy's threads; that warning is about the caller's pool.
+@pytest.mark.filterwarnings("ignore:This process .* is multi-threaded:DeprecationWarning")
 def test_a_caller_pool_that_breaks_hands_its_runs_over(base):
     """A crashed process breaks a ProcessPoolExecutor for every run on it; the runs move to a fresh
     pool, which pins the crash on the one run that caused it."""
