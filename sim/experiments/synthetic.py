@@ -63,7 +63,8 @@ def _normal(*key: object) -> float:
 
 def run(task: Task, work_seconds: float = 0.0, cpu: bool = False) -> Outcome:
     """Do one synthetic run.  ``work_seconds`` makes it take that long: sleeping, or with ``cpu``
-    spinning the processor (to measure parallel efficiency without the model's own noise)."""
+    that many seconds of processor time (to measure parallel efficiency without the model's own
+    variation from run to run)."""
     start = time.perf_counter()
     p = task.scenario.params
     staff = p["staff.count"]
@@ -73,9 +74,11 @@ def run(task: Task, work_seconds: float = 0.0, cpu: bool = False) -> Outcome:
         time.sleep(10_000)
     if work_seconds > 0:
         if cpu:
-            x = 0
-            while time.perf_counter() - start < work_seconds:
-                x += sum(range(1000))
+            # A fixed amount of processor time (not of wall time): a busy machine slows it down
+            # exactly as it slows the model down.
+            cpu0 = time.process_time()
+            while time.process_time() - cpu0 < work_seconds:
+                sum(range(1000))
         else:
             time.sleep(work_seconds)
     try:
