@@ -676,7 +676,7 @@ def _tradeoff_sentence(t: pd.DataFrame) -> str:
         )
     if by[cl.OPPOSITE]:
         parts.append(
-            f"With {_staff_list(by[cl.OPPOSITE])} staff it finds no daytime cost either: daytime waits are "
+            f"With {_staff_list(by[cl.OPPOSITE])} staff it finds no daytime cost: daytime waits are "
             "shorter under staggered hours (the interval lies below zero)."
         )
     verdict = "reproduced" if cl.TRADEOFF_STAFF in by[cl.REPRODUCED] else "**not reproduced**"
