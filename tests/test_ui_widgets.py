@@ -175,6 +175,31 @@ def test_office_space_control_in_square_metres():
     assert got == [700.0]
 
 
+def test_a_number_field_refuses_text_that_is_not_a_number():
+    got = []
+    _box, rc = solara.render(ParamControl("staff.count", 6, on_value=got.append), handle_error=False)
+    _type(rc, "Hired staff", "eleven")
+    field = rc.find(v.TextField, label="Hired staff").widget
+    assert got == [] and field.error and field.error_messages == ["a whole number, please"]
+    _type(rc, "Hired staff", "1,000")
+    assert got == [1000] and not field.error
+
+
+def test_typing_survives_a_page_update_before_it_is_committed(app):
+    """The page re-renders while a run reports progress; a value being typed must not be reset
+    to the old one (Solara's own fields lose it), nor reach the scenario before Enter."""
+    _box, rc = _page()
+    app.editing.set(app.drafts.value[1].id)
+    field = rc.find(v.TextField, label="Hired staff").widget
+    field.v_model = "12"  # typed, not yet committed
+    app.progress.set((3, 20))
+    app.settings.set(dataclasses.replace(app.settings.value, seed=2))
+    assert field.v_model == "12"
+    assert app.drafts.value[1].value("staff.count") == 11
+    field.fire_event("keyup.enter")
+    assert app.drafts.value[1].value("staff.count") == 12
+
+
 def test_a_control_shows_its_error_next_to_it():
     _box, rc = solara.render(
         ParamControl(

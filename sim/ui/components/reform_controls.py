@@ -14,6 +14,7 @@ import solara
 
 from sim.parameters import CLASSES, GROUP_LABELS, GROUPS, PARAMS, SECTIONS
 from sim.ui import state
+from sim.ui.components.fields import NumberField, TextField
 from sim.ui.components.opening_hours import OpeningHoursEditor
 from sim.ui.components.save_panel import SaveScenario
 from sim.ui.drafts import NAME_KEY, Draft
@@ -81,18 +82,17 @@ def ParamControl(key: str, value: Any, on_value: Callable[[Any], None], error: s
                 thumb_label=True,
             )
         elif widget == "count":
-            solara.InputInt(label, value=value, on_value=on_value, suffix=_unit(key), continuous_update=False)
+            NumberField(label, value, on_value=on_value, integer=True, suffix=_unit(key))
         elif widget == "date":
-            solara.InputText(label, value=str(value), on_value=on_value)
+            TextField(label, str(value), on_value=on_value)
         elif widget == "table":
             GroupTable(key, value, on_value)
         else:  # number, money
-            solara.InputFloat(
+            NumberField(
                 label,
-                value=value,
+                value,
                 on_value=on_value,
                 suffix="yuan/year" if widget == "money" and "year" in p.unit else _unit(key),
-                continuous_update=False,
             )
         if help_text:
             solara.Text(help_text, style={"display": "block", "font-size": "0.8em", "color": "#666"})
@@ -106,12 +106,11 @@ def GroupTable(key: str, value: Mapping[str, float], on_value: Callable[[dict[st
     names = GROUPS if PARAMS[key].kind == "groups" else CLASSES
     with solara.Row(style={"flex-wrap": "wrap"}):
         for name in names:
-            solara.InputFloat(
+            NumberField(
                 GROUP_LABELS.get(name, name.replace("_", " ")),
-                value=value.get(name, 0.0),
-                on_value=lambda v, name=name: on_value({**value, name: v}),
-                continuous_update=False,
-                style={"max-width": "220px"},
+                value.get(name, 0.0),
+                on_value=lambda v, name=name: on_value({**value, name: float(v)}),
+                style="max-width: 220px",
             )
 
 
@@ -136,19 +135,19 @@ def ReformControls(draft: Draft):
     problems = draft.problems()
     with solara.Card(f"Edit: {draft.display_name}", classes=["govsim-editor"]):
         with solara.Row(style={"flex-wrap": "wrap", "align-items": "flex-start"}):
-            solara.InputText(
+            TextField(
                 "Name",
-                value=draft.display_name,
+                draft.display_name,
                 on_value=lambda v: state.update(draft.with_name(v)),
-                error=problems.get(NAME_KEY) or False,
+                error=problems.get(NAME_KEY),
                 classes=["govsim-name"],
-                style={"min-width": "320px"},
+                style="min-width: 320px",
             )
-            solara.InputText(
+            TextField(
                 "Description",
-                value=draft.shown_description,
+                draft.shown_description,
                 on_value=lambda v: state.update(draft.with_description(v)),
-                style={"min-width": "420px"},
+                style="min-width: 420px",
             )
         with solara.Row(style={"flex-wrap": "wrap"}):
             solara.Button(

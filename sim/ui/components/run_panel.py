@@ -7,6 +7,7 @@ import dataclasses
 import solara
 
 from sim.ui import state
+from sim.ui.components.fields import NumberField
 from sim.ui.runner import POOL, RunSettings
 
 LENGTHS = {
@@ -44,14 +45,14 @@ def RunPanel():
 
     with solara.Card(classes=["govsim-run"]):
         with solara.Row(style={"align-items": "center", "flex-wrap": "wrap", "gap": "16px"}):
-            solara.InputInt(
+            NumberField(
                 "Paired runs per scenario",
-                value=s.replications,
+                s.replications,
                 on_value=lambda v: state.settings.set(
-                    dataclasses.replace(state.settings.value, replications=v)
+                    dataclasses.replace(state.settings.value, replications=int(v))
                 ),
-                continuous_update=False,
-                style={"max-width": "220px"},
+                integer=True,
+                style="max-width: 220px",
                 classes=["govsim-replications"],
             )
             solara.Select(
@@ -63,12 +64,12 @@ def RunPanel():
                 ),
                 style={"max-width": "220px"},
             )
-            solara.InputInt(
+            NumberField(
                 "Random seed",
-                value=s.seed,
-                on_value=lambda v: state.settings.set(dataclasses.replace(state.settings.value, seed=v)),
-                continuous_update=False,
-                style={"max-width": "140px"},
+                s.seed,
+                on_value=lambda v: state.settings.set(dataclasses.replace(state.settings.value, seed=int(v))),
+                integer=True,
+                style="max-width: 140px",
             )
             solara.Button(
                 "Run",

@@ -6,6 +6,7 @@ from __future__ import annotations
 import solara
 
 from sim.ui import state
+from sim.ui.components.fields import NumberField
 from sim.ui.components.figures_panel import FigureCard
 from sim.ui.components.kpi_table import KpiTable
 from sim.ui.components.text import Heading, Prose, esc
@@ -49,12 +50,12 @@ def TimelineReplay():
                 max=max_years,
                 on_value=state.replay_years.set,
             )
-            solara.InputInt(
+            NumberField(
                 "Paired runs",
-                value=reps,
-                on_value=state.replay_replications.set,
-                continuous_update=False,
-                style={"max-width": "140px"},
+                reps,
+                on_value=lambda v: state.replay_replications.set(int(v)),
+                integer=True,
+                style="max-width: 140px",
                 classes=["govsim-replay-runs"],
             )
             solara.Button(
