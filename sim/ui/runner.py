@@ -12,6 +12,7 @@ threads, the processes come from a ``forkserver`` (forking a threaded process is
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import signal
@@ -32,9 +33,17 @@ if TYPE_CHECKING:
 WORKERS_ENV = "GOVSIM_UI_WORKERS"
 
 
+#: Workers run at a lower priority than the server, so that the page answers at once during a
+#: run (the workers still get every CPU cycle the page does not need).
+WORKER_NICENESS = 10
+
+
 def _worker_init() -> None:
-    """In each worker: leave Ctrl-C to the server (which stops the pool itself), and die with the
-    forkserver that started us, so that a killed server leaves no process behind."""
+    """In each worker: yield the CPU to the page, leave Ctrl-C to the server (which stops the
+    pool itself), and die with the forkserver that started us, so that a killed server leaves no
+    process behind."""
+    with contextlib.suppress(OSError):
+        os.nice(WORKER_NICENESS)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         import ctypes
