@@ -30,8 +30,14 @@ class KPI:
 
 
 _BASE = [
-    KPI("service.queue_wait_mean_min", "min", "lower", "Mean wait in a hall queue before service."),
-    KPI("service.queue_wait_p95_min", "min", "lower", "95th percentile of the wait in a hall queue."),
+    KPI(
+        "service.queue_wait_mean_min",
+        "min",
+        "lower",
+        "Mean time in a hall queue: until served, or until leaving the queue or being turned away at "
+        "closing.",
+    ),
+    KPI("service.queue_wait_p95_min", "min", "lower", "95th percentile of the time in a hall queue."),
     KPI(
         "service.daytime_wait_mean_min",
         "min",
@@ -135,7 +141,7 @@ DAILY = {
     "needs_arisen": "individual needs that arose that day",
     "visits": "residents arriving at a hall queue",
     "served": "residents served at a counter",
-    "wait_mean_min": "mean queue wait of those served that day",
+    "wait_mean_min": "mean time in a queue of those who queued that day",
     "counters_staffed_h": "counter hours staffed",
     "counter_busy_h": "counter hours serving residents",
     "casework_h": "staff hours of casework and online matters",

@@ -85,6 +85,7 @@ from sim.residents import (
 )
 from sim.scenario import Scenario
 from sim.staff import (
+    CORE_HOURS,
     BackOffice,
     CaseItem,
     CounterDemand,
@@ -96,6 +97,7 @@ from sim.staff import (
 )
 
 WORKDAY_END_H = 18.0  # back-office work of a day counts as done by 18:00
+CASEWORK_CLEAR_DAYS = 5  # the head plans to clear waiting casework within a working week
 INSPECTION_SLOTS = (18, 24)  # 09:00-12:00
 MEETING_START_SLOTS = (18, 29)  # 09:00 or 14:30, alternately
 INSPECTION_NOTICE_DAYS = 7
@@ -257,6 +259,7 @@ class CommunityModel(mesa.Model):
         self.today: dict[str, float] = dict.fromkeys(DAILY, 0.0)
         self._participants_today = 0
         self._wait_sum_today = 0.0
+        self._queued_today = 0
         self._n_resolved = 0
         self._n_unmet = 0
         # A DataCollector table: one row per day (model reporters would deep-copy every value).
@@ -299,7 +302,10 @@ class CommunityModel(mesa.Model):
                 m.remove()
             self.committee = [CommitteeMember(self, pt) for pt in _interleave(n_ft, n_pt)]
         hall_open_week = weekly_mask(p["service.opening"])
-        self._on_duty, self._extra_bo = roster(hall_open_week, len(self.staff), p["staff.weekly_hours"])
+        self._on_duty, self._extra_bo = roster(
+            hall_open_week, len(self.staff), p["staff.weekly_hours"], int(p["staff.extended_hours_crew"])
+        )
+
         # Office space limits the one-stop hall's counters; before one-stop, each department
         # kept its own desk whatever the space ("many heads managing").
         space = max(1, int(p["office.area_m2"] // p["office.m2_per_counter"]))
@@ -321,7 +327,11 @@ class CommunityModel(mesa.Model):
         return self._periods[bisect.bisect_right(starts, day) - 1][1]
 
     def _queue_open_horizon(self) -> np.ndarray:
-        """Whether each queue is open in each half-hour slot of the run."""
+        """Whether each queue is open in each half-hour slot of the run.
+
+        Queue ``k`` (after the department desks) is the one-stop hall, or, before one-stop
+        service, the duty desk of the evening and weekend crew.
+        """
         k = self.n_dept_queues
         out = np.zeros((k + 1, self.days * SLOTS_PER_DAY), dtype=bool)
         bounds = [s for s, _ in self._periods] + [self.days]
@@ -330,10 +340,12 @@ class CommunityModel(mesa.Model):
             if p["service.one_stop"]:
                 weeks = [np.zeros_like(week)] * k + [week]
             else:
-                weeks = [
-                    week & _department_days(week, j, int(p["service.department_counter_days"]))
-                    for j in range(k)
-                ] + [np.zeros_like(week)]
+                # Department desks keep core hours on their days; evenings and weekends (if the
+                # hall opens then) are covered by the duty crew at a duty desk for any matter.
+                core = week & CORE_HOURS
+                days_per_week = int(p["service.department_counter_days"])
+                weeks = [core & _department_days(core, j, days_per_week) for j in range(k)]
+                weeks.append(week & ~CORE_HOURS)
             wd = (self.weekday0 + start) % 7
             for q, wk in enumerate(weeks):
                 out[q, start * SLOTS_PER_DAY : end * SLOTS_PER_DAY] = horizon_mask(wk, end - start, wd)
@@ -358,6 +370,7 @@ class CommunityModel(mesa.Model):
         self.today = dict.fromkeys(DAILY, 0.0)
         self._participants_today = 0
         self._wait_sum_today = 0.0
+        self._queued_today = 0
         if weekday == 0 and day > 0:
             self.counter_demand.end_week()
         if weekday == 0 or day == 0:
@@ -387,7 +400,8 @@ class CommunityModel(mesa.Model):
             on_duty=self._on_duty[slots],
             extra_backoffice_h=self._extra_bo[weekday],
             fixed=fixed,
-            admin_due_h=self._admin_due,
+            backoffice_due_h=self._admin_due + self.backoffice.case_backlog_h() / CASEWORK_CLEAR_DAYS,
+            first_queue=day % max(len(active), 1),
         )
         self._push_staffing(t0)
         self._busy_before = sum(q.busy_h for q in self.hall.queues)
@@ -516,19 +530,24 @@ class CommunityModel(mesa.Model):
             self._unmet(i)
             return
         g = trip.group
-        q = trip.stages[0]
         if u_slot is None:
             u_slot = self._draw(i, trip.attempts, V_SLOT)
-        t_visit = visit_time(
-            t_from,
-            self._finder(g, q),
-            self._finder(-1, q),
-            u_slot,
-            trip.u_leave,
-            p["needs.take_leave_prob"][GROUPS[g]],
-            p["needs.patience_days"] * 24.0,
-            p["needs.visit_spread_h"],
-        )
+        # The next department's desk, or the duty desk in the evening or at the weekend if that
+        # comes first (before one-stop service; with it, there is only the hall).
+        t_visit, q = None, trip.stages[0]
+        for desk in (q,) if q == self.one_stop_queue else (q, self.one_stop_queue):
+            t = visit_time(
+                t_from,
+                self._finder(g, desk),
+                self._finder(-1, desk),
+                u_slot,
+                trip.u_leave,
+                p["needs.take_leave_prob"][GROUPS[g]],
+                p["needs.patience_days"] * 24.0,
+                p["needs.visit_spread_h"],
+            )
+            if t is not None and (t_visit is None or t < t_visit):
+                t_visit, q = t, desk
         if t_visit is None:
             # Online as a last resort, if this matter can be done online today.
             if trip.can_online or (
@@ -574,14 +593,19 @@ class CommunityModel(mesa.Model):
         """A resident leaves a hall queue: served, left the queue, or turned away at closing."""
         i = v.need
         trip = self._trips[i]
-        if outcome == SERVED:
-            wait = v.started - v.arrived
-            trip.wait_h += wait
-            self.tally.waits_min.append(wait * 60.0)
+        # Waits count everyone who queued, served or not: a resident who waited an hour and left
+        # had a worse wait than one served, not none (arrivals at a closed door never queued).
+        left_at = v.started if outcome == SERVED else t
+        if outcome == SERVED or left_at > v.arrived:
+            wait_min = (left_at - v.arrived) * 60.0
+            self.tally.waits_min.append(wait_min)
             if self._is_daytime(v.arrived):
-                self.tally.daytime_waits_min.append(wait * 60.0)
+                self.tally.daytime_waits_min.append(wait_min)
+            self._wait_sum_today += wait_min
+            self._queued_today += 1
+        if outcome == SERVED:
+            trip.wait_h += v.started - v.arrived
             self.today["served"] += 1
-            self._wait_sum_today += wait * 60.0
             a = trip.attempts - 1
             if self._draw(i, a, V_SUCCESS) >= self.team.first_visit_success:
                 self._come_back(i, t, a)  # missing papers: back another day for this counter
@@ -594,6 +618,8 @@ class CommunityModel(mesa.Model):
             slot = int(t // SLOT_H)
             if slot < self.queue_open.shape[1] and self.queue_open[nxt, slot]:
                 self._enqueue(i, nxt, t)  # on to the next department's counter
+            elif slot < self.queue_open.shape[1] and self.queue_open[self.one_stop_queue, slot]:
+                self._enqueue(i, self.one_stop_queue, t)  # the duty desk takes the next step
             else:
                 self._come_back(i, t, a)
         else:
@@ -923,8 +949,8 @@ class CommunityModel(mesa.Model):
     # -- records ---------------------------------------------------------------------------
     def _record_day(self) -> None:
         td = self.today
-        served = td["served"]
-        td["wait_mean_min"] = self._wait_sum_today / served if served else float("nan")
+        queued = self._queued_today
+        td["wait_mean_min"] = self._wait_sum_today / queued if queued else float("nan")
         td["admin_backlog_h"] = self.backoffice.admin_backlog_h()
         td["casework_backlog"] = len(self.backoffice.cases)
         td["resolved_total"] = self._n_resolved

@@ -575,6 +575,16 @@ P: list[Param] = [
         80,
     ),
     Param(
+        "staff.extended_hours_crew",
+        1,
+        "int",
+        "staff",
+        "People on duty when the hall is open outside weekday 08:00-18:00 (evenings, weekends).",
+        A + "staggered-hours pilots keep a small duty crew for the extra hours",
+        0,
+        50,
+    ),
+    Param(
         "staff.degree_share",
         0.40,
         "float",

@@ -2,11 +2,12 @@
 
 How the centre uses its staff each day (ODD+D: the centre head's rules):
 
-1. **Roster.**  Contract hours are spread as evenly as possible over the opening hours of the
-   week.  If the week has fewer opening hours than a staff member's contract, everybody is on
-   duty whenever the hall is open and the rest of the hours are back-office time on working days.
-   Stretching the same hours over evenings and weekends (staggered hours) therefore leaves fewer
-   people on duty at any one time unless staff are added.
+1. **Roster.**  Evenings and weekends the hall is open get a small duty crew; the rest of the
+   contract hours are spread as evenly as possible over the core weekday opening hours.  If those
+   are fewer than a staff member's contract, everybody is on duty whenever the hall is open and
+   the rest of the hours are back-office time on working days.  Opening longer with the same
+   staff (staggered hours) therefore leaves fewer people on duty in the day unless staff are
+   added.
 2. **Fixed obligations.**  Meetings and inspections take named people off duty at set times.
 3. **Counters.**  The head expects, for each half-hour of the week, the counter work that arrived
    in that half-hour in past weeks (an exponentially weighted average, updated weekly; with no
@@ -14,10 +15,12 @@ How the centre uses its staff each day (ODD+D: the centre head's rules):
    than a target share of the time, at least one while the hall is open, and no more than the
    office has room for or staff on duty; the others work in the back office.
 4. **Deadlines first.**  The administrative work due today (pushed-down tasks paced to their
-   deadlines, forms, ledgers, inspection preparation) must be done.  If the back office cannot do
-   it in rostered time, the head pulls staff off counters for the day (keeping one counter open);
-   what still does not fit is overtime, up to a cap; the rest is late.  This is how government
-   errands crowd out services, the problem the Changsha reforms set out to solve.
+   deadlines, forms, ledgers, inspection preparation) must be done, and the casework waiting
+   should be cleared within a week (a fifth of it each day).  If the back office cannot do that
+   in rostered time, the head pulls staff off counters for the day (keeping one counter open);
+   administrative work that still does not fit is overtime, up to a cap; the rest is late.  This
+   is how government errands crowd out services, the problem the Changsha reforms set out to
+   solve.
 5. **Leftover time** goes to casework (social assistance, elderly care, online matters), then to
    administrative work ahead of its deadline, then to outreach home visits.
 """
@@ -91,28 +94,52 @@ class Team:
         )
 
 
-def roster(open_week: np.ndarray, n_staff: int, weekly_hours: float) -> tuple[np.ndarray, np.ndarray]:
+# Core hours: weekdays 08:00-18:00.  Opening beyond them is "extended" and gets a duty crew.
+CORE_HOURS = np.zeros(SLOTS_PER_WEEK, dtype=bool)
+for _d in range(5):
+    CORE_HOURS[_d * SLOTS_PER_DAY + 16 : _d * SLOTS_PER_DAY + 36] = True
+
+
+def roster(
+    open_week: np.ndarray, n_staff: int, weekly_hours: float, extended_crew: int = 1
+) -> tuple[np.ndarray, np.ndarray]:
     """Staff on duty in each half-hour slot of the week, and back-office hours per weekday.
 
-    The week's staff-hours are spread evenly over the open slots (whole people, the remainder
-    given to slots spread through the week); hours left when everybody is on duty whenever the
-    hall is open become back-office hours on the days the hall opens.
+    Opening hours outside the core weekday hours (evenings, weekends) get a duty crew of
+    ``extended_crew`` people, as in the staggered-hours pilots; the rest of the week's
+    staff-hours are spread evenly over the core opening hours (whole people, the remainder spread
+    through the week).  Hours left when everybody is on duty whenever the core hall is open become
+    back-office hours on the days the hall opens.  With the same staff, longer opening therefore
+    leaves fewer people on duty in the day.
     """
-    open_slots = np.flatnonzero(open_week)
-    staff_slots = n_staff * weekly_hours / SLOT_H
     on_duty = np.zeros(SLOTS_PER_WEEK, dtype=np.int64)
     extra = np.zeros(7)
-    if len(open_slots) * n_staff <= staff_slots:
-        on_duty[open_slots] = n_staff
-        open_days = np.unique(open_slots // SLOTS_PER_DAY)
-        extra[open_days] = (staff_slots - len(open_slots) * n_staff) * SLOT_H / len(open_days)
+    staff_slots = n_staff * weekly_hours / SLOT_H
+    extended = np.flatnonzero(open_week & ~CORE_HOURS)
+    crew = min(extended_crew, n_staff)
+    if crew * len(extended) > staff_slots:  # not even enough hours for the crew: spread them all
+        _spread(on_duty, np.flatnonzero(open_week), staff_slots)
+        return on_duty, extra
+    on_duty[extended] = crew
+    staff_slots -= crew * len(extended)
+    core = np.flatnonzero(open_week & CORE_HOURS)
+    if len(core) * n_staff <= staff_slots:
+        on_duty[core] = n_staff
+        open_days = np.unique(np.flatnonzero(open_week) // SLOTS_PER_DAY)
+        extra[open_days] = (staff_slots - len(core) * n_staff) * SLOT_H / len(open_days)
     else:
-        base, rem = divmod(round(staff_slots), len(open_slots))
-        on_duty[open_slots] = base
-        # Spread the remainder evenly through the week (Bresenham-style), not bunched at Monday.
-        picks = (np.arange(rem) * len(open_slots)) // max(rem, 1)
-        on_duty[open_slots[picks]] += 1
+        _spread(on_duty, core, staff_slots)
     return on_duty, extra
+
+
+def _spread(on_duty: np.ndarray, slots: np.ndarray, staff_slots: float) -> None:
+    """Whole people over ``slots``, the remainder spread through the week, not bunched at Monday."""
+    if len(slots) == 0:
+        return
+    base, rem = divmod(round(staff_slots), len(slots))
+    on_duty[slots] = base
+    picks = (np.arange(rem) * len(slots)) // max(rem, 1)
+    on_duty[slots[picks]] += 1
 
 
 @dataclass
@@ -161,12 +188,16 @@ def plan_day(
     on_duty: np.ndarray,
     extra_backoffice_h: float,
     fixed: np.ndarray,
-    admin_due_h: float,
+    backoffice_due_h: float,
+    first_queue: int = 0,
 ) -> DayPlan:
     """Decide the counters for one day (rules 2-4 of the module docstring).
 
     ``queue_open`` and ``counters_needed`` are (n_queues, 48), ``counters_per_queue`` the counters
     each queue has room for, ``on_duty`` and ``fixed`` (staff in meetings/inspections) per slot.
+    When there are fewer people than counters, queues are served in turn starting at
+    ``first_queue``; the caller rotates it day by day so that no department's desk is always the
+    one left empty.
     """
     taken = np.minimum(fixed, on_duty)
     available = on_duty - taken
@@ -174,7 +205,8 @@ def plan_day(
     staffed = np.zeros((n_q, SLOTS_PER_DAY), dtype=np.int64)
     left = available.copy()
     wanted = np.minimum(counters_needed, counters_per_queue[:, None])
-    for q in range(n_q):  # earlier queues first: with one counter each, the first departments win
+    for k in range(n_q):
+        q = (first_queue + k) % n_q
         take = np.where(queue_open[q], np.minimum(wanted[q], left), 0)
         staffed[q] = take
         left -= take
@@ -185,9 +217,9 @@ def plan_day(
     pulled = 0
     open_any = queue_open.any(axis=0)
     open_h = float(open_any.sum()) * SLOT_H
-    if admin_due_h > backoffice_h and open_h > 0:
+    if backoffice_due_h > backoffice_h and open_h > 0:
         max_staffed = int(total.max())
-        pulled = min(math.ceil((admin_due_h - backoffice_h) / open_h), max(max_staffed - 1, 0))
+        pulled = min(math.ceil((backoffice_due_h - backoffice_h) / open_h), max(max_staffed - 1, 0))
         if pulled:
             staffed, removed = _pull(staffed, pulled)
             backoffice_h += removed
@@ -256,6 +288,9 @@ class BackOffice:
 
     def add_case(self, item: CaseItem) -> None:
         self.cases.append(item)
+
+    def case_backlog_h(self) -> float:
+        return sum(c.remaining for c in self.cases)
 
     def admin_backlog_h(self) -> float:
         return sum(t.remaining for t in self.admin)

@@ -240,7 +240,7 @@ def _tradeoff(root: Path, settings: Settings, workers: int | None) -> tuple[pd.D
     rows, runs = [], []
     for staff in settings.tradeoff_staff:
         pair = cl.tradeoff_pair(
-            root, staff, names=(f"one-stop, {staff} staff", f"one-stop, {staff} staff, staggered")
+            root, staff, names=(f"{staff} staff, office hours", f"{staff} staff, staggered")
         )
         a, b = (_with_residents(s, settings.residents) for s in pair)
         c = compare(
@@ -680,7 +680,7 @@ def _tradeoff_sentence(t: pd.DataFrame) -> str:
             "shorter under staggered hours (the interval lies below zero)."
         )
     verdict = "reproduced" if cl.TRADEOFF_STAFF in by[cl.REPRODUCED] else "**not reproduced**"
-    parts.append(f"The trade-off claim (a thin team of {cl.TRADEOFF_STAFF} staff) is {verdict}.")
+    parts.append(f"The trade-off claim (no extra staff: {cl.TRADEOFF_STAFF}, as in 2002) is {verdict}.")
     return " ".join(parts)
 
 

@@ -61,7 +61,7 @@ def mmc_scenario(servers: int, arrivals_per_h: float, service_min: float, reside
             },
             "office": {"area_m2": 100.0 * servers, "m2_per_counter": 100.0},
             # Enough staff that c counters are staffed at every hour of the week.
-            "staff": {"count": 5 * servers, "degree_share": 0.0},
+            "staff": {"count": 5 * servers, "degree_share": 0.0, "extended_hours_crew": servers},
             "departments": {"tasks_per_function_year": 0.0},
             "burden": {
                 "inspections_per_year": 0,
