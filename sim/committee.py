@@ -8,7 +8,8 @@ to fix some public problems) and can mediate disputes at times when working resi
 How the committee decides (ODD+D):
 
 * **Events.**  Councils, hearings and volunteer activities are spread evenly over the year and
-  organised by members in rotation.  Volunteer activities are on Saturday mornings.  A full-time
+  organised by members in rotation.  Volunteer activities are on Saturday and Sunday mornings in
+  turn.  A full-time
   member holds a council or hearing on a weekday at 15:00; a part-time member on a weekday evening
   at 19:30 or a Saturday at 10:00.
 * **Mediation.**  Each day, waiting disputes are taken first come, first served.  Full-time members
@@ -89,14 +90,19 @@ def plan_events(
                 nominal.append((year * 365 + (k + 0.5) * 365.0 / n + offset, kind))
     nominal.sort()
     events = []
+    activities = 0
     for i, (day_f, kind) in enumerate(nominal):
         member = i % len(part_timers)
         pt = part_timers[member]
         day = int(day_f)
         weekday = (start.weekday() + day) % 7
-        if kind == ACTIVITY or (pt and i % 2):  # Saturday morning
+        if kind == ACTIVITY:  # Saturday and Sunday mornings in turn
+            day += (5 + activities % 2 - weekday) % 7
+            hour = 9.0
+            activities += 1
+        elif pt and i % 2:  # Saturday morning
             day += (5 - weekday) % 7
-            hour = 9.0 if kind == ACTIVITY else 10.0
+            hour = 10.0
         elif pt:  # weekday evening
             day += 0 if weekday < 5 else 7 - weekday
             hour = 19.5

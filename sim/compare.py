@@ -261,7 +261,9 @@ def render(c: Comparison, keys: Sequence[str] | None = None, markdown: bool = Fa
             r = sub.loc[n]
             rel = "" if _nan(r["relative_change"]) else f" ({100 * r['relative_change']:+.0f} %"
             d = "" if _nan(r["effect_size"]) else f", d={r['effect_size']:+.1f}"
-            tag = {"better": " better", "worse": " WORSE", "unsure": " unsure"}.get(r["verdict"], "")
+            tag = {"better": " better", "worse": " WORSE", "unsure": " unsure", "same": " no change"}.get(
+                r["verdict"], ""
+            )
             row.append(
                 f"{_num(key, r['diff'], sign=True)} [{_num(key, r['diff_low'], sign=True)}, "
                 f"{_num(key, r['diff_high'], sign=True)}]{rel}{d}{')' if rel else ''}{tag}"

@@ -86,6 +86,13 @@ _BASE = [
     ),
     KPI("staff.overtime_h_per_staff", "h/staff", "lower", "Overtime over the run per staff member."),
     KPI("staff.counter_utilisation", "share", "", "Busy share of staffed counter hours."),
+    KPI(
+        "staff.idle_time_share",
+        "share",
+        "",
+        "Rostered hours with nothing to do (an empty counter, no work left) / hours worked. Faster "
+        "service or fewer errands raise it: read it beside staff.service_time_share.",
+    ),
     KPI("tasks.pushed_down", "tasks", "lower", "Tasks departments pushed down to the community."),
     KPI("tasks.turned_back", "tasks", "", "Tasks the access system turned back."),
     KPI("tasks.accepted", "tasks", "lower", "Tasks the community took on."),
@@ -201,6 +208,7 @@ def summarise(m: CommunityModel) -> dict[str, float]:
         "staff.admin_h_per_staff_week": _ratio(t.admin_h, staff * m.days / 7),
         "staff.overtime_h_per_staff": _ratio(t.overtime_h, staff),
         "staff.counter_utilisation": _ratio(t.counter_busy_h, t.counter_staffed_h),
+        "staff.idle_time_share": _ratio(t.idle_h, worked),
         "tasks.pushed_down": float(t.pushed_down),
         "tasks.turned_back": float(t.turned_back),
         "tasks.accepted": float(t.accepted),

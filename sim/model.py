@@ -140,6 +140,7 @@ class Tally:
     casework_h: float = 0.0
     outreach_h: float = 0.0
     admin_h: float = 0.0
+    idle_h: float = 0.0
     pushed_down: int = 0
     turned_back: int = 0
     accepted: int = 0
@@ -195,6 +196,19 @@ class CommunityModel(mesa.Model):
             for g in GROUPS
         }
         self._group_of = self.population.group
+        # Who is at home when full-time members call (some weekday time between 09:00 and 17:00).
+        self._home_in_daytime = np.array(
+            [
+                any(
+                    weekly_mask(p[f"population.free_time.{g}"])[
+                        d * SLOTS_PER_DAY + 18 : d * SLOTS_PER_DAY + 34
+                    ].any()
+                    for d in range(5)
+                )
+                for g in GROUPS
+            ],
+            dtype=float,
+        )
         self._groups: list[int] = self.population.group.tolist()
         self._digital: list[bool] = self.population.digital.tolist()
 
@@ -790,6 +804,7 @@ class CommunityModel(mesa.Model):
         td["admin_h"] = admin + fixed_h
         td["overtime_h"] = overtime
         td["idle_h"] = max(hours, 0.0) + max(self.today["counters_staffed_h"] - busy, 0.0)
+        tally.idle_h += td["idle_h"]
 
     def _reset_mediation_hours(self) -> None:
         """Each Monday: the week's mediation hours of full-time and part-time members."""
@@ -898,6 +913,7 @@ class CommunityModel(mesa.Model):
         self._events = [e for e in self._events if e.time < from_day * 24.0]
         part_timers = [m.part_time for m in self.committee]
         planned = plan_events(self.p, self.start_date, self.days, part_timers)
+        self._planned_events = planned
         # Events in time order; each Mesa event holds the next one, so two events at the same
         # hour are two events (Mesa callbacks take no arguments).
         self._event_queue = deque(
@@ -915,6 +931,7 @@ class CommunityModel(mesa.Model):
         slot = int(self.time // SLOT_H)
         free_now = np.array([self._free[g][slot] for g in GROUPS])
         board = np.array([p["population.notice_board_reach"][g] for g in GROUPS])
+        visits = self._home_in_daytime * self._mobilisation_reach()
         # Each event's draws come from its own sub-stream, so events stay paired across
         # scenarios even when a part-time organiser moves one to the evening.
         rng = np.random.default_rng(
@@ -923,9 +940,10 @@ class CommunityModel(mesa.Model):
         online = p["participation.online_channels"]
         came = take_part(
             self.population,
-            rng.random((len(self.population), 3), dtype=np.float32),
+            rng.random((len(self.population), 4), dtype=np.float32),
             free_now,
             board,
+            visits,
             online_notice=online,
             online_join=online and event.kind in ONLINE_JOINABLE,
             online_reach=p["participation.online_reach"],
@@ -934,6 +952,18 @@ class CommunityModel(mesa.Model):
         self.population.took_part |= came
         self._participants_today += int(came.sum())
         self.tally.spending += p["finance.event_cost_yuan"]
+
+    def _mobilisation_reach(self) -> float:
+        """Share of households full-time members visit before an event (door-to-door, 入户): their
+        self-governance hours not taken by government errands, the share spent mobilising, spread
+        over the year's events."""
+        p = self.p
+        n_ft = sum(not m.part_time for m in self.committee)
+        hours = n_ft * p["committee.weekly_hours"] * 52 * (1 - p["committee.errand_share"])
+        hours *= p["committee.mobilisation_share"]
+        events = max(len(self._planned_events), 1) * 365 / self.days
+        households = len(self.population) / p["population.household_size"]
+        return min(1.0, hours * p["committee.households_per_hour"] / events / households)
 
     def _participation_shares(self) -> np.ndarray:
         pop = self.population

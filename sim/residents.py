@@ -14,8 +14,9 @@ How residents decide (ODD+D):
   use the online channel if there is one, or give up.
 * **Which channel.**  A matter that can be done online, for a resident with digital access, goes
   online with a fixed preference probability (or always, when no visit is possible).
-* **Whether to take part.**  A council, hearing or activity is announced on the notice board and,
-  with online channels, in the community's QQ/WeChat groups.  A resident who got the notice and is
+* **Whether to take part.**  A council, hearing or activity is announced on the notice board, by
+  committee members visiting households, and, with online channels, in the community's QQ/WeChat
+  groups.  A resident who got the notice and is
   free at that time takes part with a probability equal to their civic propensity scaled by trust;
   councils and hearings can also be joined online.
 * **Satisfaction and trust** follow experience by exponential smoothing: each resolved or failed
@@ -310,23 +311,25 @@ def take_part(
     u: np.ndarray,
     free_now: np.ndarray,
     board_reach: np.ndarray,
+    visit_reach: np.ndarray,
     online_notice: bool,
     online_join: bool,
     online_reach: float,
     online_factor: float,
 ) -> np.ndarray:
-    """Who takes part in one event.  ``u`` is (n, 3) uniforms; ``free_now`` is free by group.
+    """Who takes part in one event.  ``u`` is (n, 4) uniforms; the other arrays are by group.
 
-    Returns a boolean mask.  The notice reaches a resident by the board or, with online channels
-    and digital access, through the community's groups; a reached resident who is free at the
-    event's time comes with probability civic propensity x trust factor.  Where the event can be
-    joined online (councils, hearings), a reached digital resident may take part from anywhere,
-    with a lower propensity.
+    Returns a boolean mask.  The notice reaches a resident by the board, by a committee member
+    knocking at the door (``visit_reach``: the share of households visited, for groups at home
+    when members call) or, with online channels and digital access, through the community's
+    groups; a reached resident who is free at the event's time comes with probability civic
+    propensity x trust factor.  Where the event can be joined online (councils, hearings), a
+    reached digital resident may take part from anywhere, with a lower propensity.
     """
     group = pop.group
     propensity = pop.civic * (2.0 * pop.trust)
     wants = u[:, 2] < propensity
-    reached = u[:, 0] < board_reach[group]
+    reached = (u[:, 0] < board_reach[group]) | (u[:, 3] < visit_reach[group])
     if online_notice:
         reached_online = pop.digital & (u[:, 1] < online_reach)
         reached = reached | reached_online

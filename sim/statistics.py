@@ -92,9 +92,13 @@ def paired_difference(a: Sequence[float], b: Sequence[float], level: float = 0.9
 
 
 def verdict(diff: Difference, better: str) -> str:
-    """'better', 'worse', 'unsure' (interval spans zero) or '' when the KPI has no direction."""
-    if not better or diff.estimate.n < 2 or math.isnan(diff.estimate.mean):
+    """'better', 'worse', 'unsure' (interval spans zero), 'same' (every paired run identical: the
+    change does not touch this KPI), or '' when the KPI has no direction."""
+    e = diff.estimate
+    if not better or e.n < 2 or math.isnan(e.mean):
         return ""
+    if e.mean == 0 and e.sd == 0:
+        return "same"
     if not diff.sure:
         return "unsure"
     up = diff.estimate.mean > 0

@@ -36,6 +36,11 @@ def test_unsure_when_the_interval_spans_zero():
     assert verdict(d, "") == ""
 
 
+def test_identical_runs_are_no_change_not_unsure():
+    d = paired_difference([1.0, 2.0, 3.0], [1.0, 2.0, 3.0])
+    assert verdict(d, "lower") == "same"
+
+
 def test_nan_pairs_are_dropped():
     d = paired_difference([1.0, float("nan"), 3.0], [2.0, 5.0, 4.0])
     assert d.estimate.n == 2 and d.estimate.mean == 1.0
