@@ -178,7 +178,8 @@ class Store:
             import fcntl
         except ImportError:  # not POSIX: no protection against two writers
             return None
-        fd = os.open(f"{self.path}.lock", os.O_RDWR | os.O_CREAT, 0o644)
+        # Named like SQLite's own -wal and -shm files (and ignored with them by .gitignore).
+        fd = os.open(f"{self.path}-lock", os.O_RDWR | os.O_CREAT, 0o644)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
