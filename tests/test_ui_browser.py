@@ -186,6 +186,7 @@ def test_pick_two_scenarios_change_a_reform_run_and_read_the_results(page, serve
 
     # Change a reform: staff.  Zero staff is refused next to the control and blocks Run.
     _card(page, "Changsha 2014").get_by_role("button", name="Change reforms").click()
+    page.locator(".govsim-reform-staff-of-the-service-centre").get_by_role("button", name="Change").click()
     staff = page.get_by_label("Hired staff")
     staff.fill("0")
     staff.press("Enter")

@@ -78,6 +78,29 @@ def _type(rc, label: str, text: str) -> None:
     field.fire_event("focusout")
 
 
+def _open_reform(rc, title: str) -> None:
+    """Open a reform's card in the editor (cards start closed, showing their values)."""
+    slug = "govsim-reform-" + title.casefold().replace(" ", "-").replace("'", "")
+    # rc.find does not look inside a match (the reform cards sit inside the editor's card).
+    cards = [
+        w
+        for w in _descendants(rc.find(v.Card, class_="ma-2 govsim-editor").widget)
+        if slug in (getattr(w, "class_", "") or "").split()
+    ]
+    assert cards, f"no reform card {title!r}"
+    buttons = [w for w in _descendants(cards[0]) if isinstance(w, v.Btn) and "Change" in w.children]
+    buttons[0].click()
+
+
+def _descendants(widget) -> list:
+    out = []
+    for child in getattr(widget, "children", []) or []:
+        if not isinstance(child, str):
+            out.append(child)
+            out.extend(_descendants(child))
+    return out
+
+
 def _alerts(rc) -> str:
     return " | ".join(_texts(rc, v.Alert))
 
@@ -190,6 +213,7 @@ def test_typing_survives_a_page_update_before_it_is_committed(app):
     to the old one (Solara's own fields lose it), nor reach the scenario before Enter."""
     _box, rc = _page()
     app.editing.set(app.drafts.value[1].id)
+    _open_reform(rc, "Staff of the service centre")
     field = rc.find(v.TextField, label="Hired staff").widget
     field.v_model = "12"  # typed, not yet committed
     app.progress.set((3, 20))
@@ -303,19 +327,26 @@ def test_zero_staff_shows_the_message_at_the_control_and_blocks_run(app):
     _box, rc = _page()
     changsha = app.drafts.value[1]
     app.editing.set(changsha.id)
+    _open_reform(rc, "Staff of the service centre")
     _type(rc, "Hired staff", "0")
     assert app.drafts.value[1].edits == {"staff.count": 0}
     assert "must be an integer from 1 to 1000, got 0" in _alerts(rc)
     assert _button(rc, "Run").disabled
+    assert not [b for b in rc.find(v.Btn).widgets if "Done" in b.children]  # stays open while wrong
     _type(rc, "Hired staff", "8")
     assert app.drafts.value[1].display_name == "Changsha 2014 (edited)"
     assert "must be an integer" not in _alerts(rc)
     assert not _button(rc, "Run").disabled
+    # Closed again, the card shows its values.
+    _button(rc, "Done").click()
+    assert not rc.find(v.TextField, label="Hired staff").widgets
+    assert any("Hired staff: <b>8 staff</b>" in h for h in _html(rc, "govsim") + _html(rc, "<li>"))
 
 
 def test_access_strictness_without_classification_is_refused(app):
     _box, rc = _page()
     app.editing.set(app.drafts.value[1].id)
+    _open_reform(rc, "Task access and funding")
     rc.find(v.Switch, label="Functions sorted into the four 2003 classes").widget.v_model = False
     assert "needs 'Functions sorted into the four 2003 classes' on" in _alerts(rc)
     assert _button(rc, "Run").disabled
@@ -327,6 +358,7 @@ def test_access_strictness_without_classification_is_refused(app):
 def test_closing_before_opening_is_refused(app):
     _box, rc = _page()
     app.editing.set(app.drafts.value[1].id)
+    _open_reform(rc, "Opening hours")
     _select(rc, "Monday period 1 until").v_model = "07:00"
     assert "must run forwards within one day" in _alerts(rc)
     assert _button(rc, "Run").disabled

@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -209,6 +209,24 @@ def signature(scenarios: Sequence[Scenario], run: RunSettings) -> tuple:
     return (tuple((s.name, s.content_hash()) for s in scenarios), run)
 
 
+#: Seconds between progress updates of the page.  Every update re-renders the page, and Solara
+#: walks the whole widget tree each time (an open reform editor has a few hundred widgets), so
+#: a run reports at most this often, and always at its end.
+PROGRESS_INTERVAL_S = 0.5
+
+
+def _throttled(target: solara.Reactive[tuple[int, int]]) -> Callable[[int, int], None]:
+    last = [0.0]
+
+    def report(done: int, total: int) -> None:
+        now = time.monotonic()
+        if done >= total or now - last[0] >= PROGRESS_INTERVAL_S:
+            last[0] = now
+            target.set((done, total))
+
+    return report
+
+
 class _TaskCancel:
     """Lets :func:`sim.compare.compare` ask the background task whether it should stop: Stop
     (``task.cancel()``) or a newer Run makes the running call no longer the current one."""
@@ -229,7 +247,7 @@ def run_task(scenarios: tuple[Scenario, ...], run: RunSettings, series: tuple[st
     comparison = run_comparison(
         scenarios,
         run,
-        progress=lambda done, n: progress.set((done, n)),
+        progress=_throttled(progress),
         cancel=_TaskCancel(run_task),  # type: ignore[arg-type]
     )
     results = Results(
@@ -318,7 +336,7 @@ def replay_task(
     comparison = run_comparison(
         [without_reforms(timeline), timeline],
         RunSettings(replications=replications, days=days, seed=settings.value.seed),
-        progress=lambda done, n: replay_progress.set((done, n)),
+        progress=_throttled(replay_progress),
         cancel=_TaskCancel(replay_task),  # type: ignore[arg-type]
     )
     results = ReplayResults(comparison, timeline, days, time.perf_counter() - started)

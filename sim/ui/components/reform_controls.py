@@ -17,8 +17,9 @@ from sim.ui import state
 from sim.ui.components.fields import NumberField, TextField
 from sim.ui.components.opening_hours import OpeningHoursEditor
 from sim.ui.components.save_panel import SaveScenario
+from sim.ui.components.text import Prose, esc
 from sim.ui.drafts import NAME_KEY, Draft
-from sim.ui.labels import CONTROLS, NOT_EDITABLE, REFORMS, param_label, widget_for
+from sim.ui.labels import CONTROLS, NOT_EDITABLE, REFORMS, Reform, param_label, value_text, widget_for
 
 _SECTION_TITLES = {
     "population": "Population",
@@ -115,24 +116,78 @@ def GroupTable(key: str, value: Mapping[str, float], on_value: Callable[[dict[st
 
 
 @solara.component
-def ReformCard(title: str, years: str, summary: str, keys: tuple[str, ...], draft: Draft, problems: dict):
-    """One reform: what it is, when it came, and its controls."""
-    with solara.Card(title, subtitle=years, classes=["govsim-reform"], style={"min-width": "320px"}):
-        solara.Text(summary, style={"font-size": "0.9em"})
-        for key in keys:
-            ParamControl(
-                key,
-                draft.value(key),
-                on_value=lambda v, key=key: state.set_value(draft.id, key, v),
-                error=problems.get(key),
+def ReformCard(
+    title: str,
+    years: str,
+    summary: str,
+    keys: tuple[str, ...],
+    draft: Draft,
+    problems: dict,
+    expanded: bool,
+    on_expanded: Callable[[bool], None],
+):
+    """One reform: what it is, when it came, its current values, and (opened) its controls.
+
+    Closed cards keep the page light: Solara re-walks every widget of the page at each update (a
+    run reports progress every half second), and all reforms open at once are a few hundred.
+    A card with an impossible value is always open, so its message sits next to its control.
+    """
+    slug = title.casefold().replace(" ", "-").replace("'", "")
+    with solara.Card(
+        title,
+        subtitle=years,
+        classes=["govsim-reform", f"govsim-reform-{slug}"],
+        style={"min-width": "320px"},
+    ):
+        solara.Text(summary, style={"display": "block", "font-size": "0.9em"})
+        if not expanded:
+            items = "".join(
+                f"<li>{esc(param_label(k))}: <b>{esc(value_text(k, draft.value(k)))}</b></li>" for k in keys
             )
+            Prose(f"<ul>{items}</ul>", classes=["govsim-reform-values"])
+            solara.Button(
+                "Change",
+                icon_name="mdi-pencil",
+                text=True,
+                on_click=lambda: on_expanded(True),
+                classes=["govsim-open"],
+            )
+        else:
+            for key in keys:
+                ParamControl(
+                    key,
+                    draft.value(key),
+                    on_value=lambda v, key=key: state.set_value(draft.id, key, v),
+                    error=problems.get(key),
+                )
+            if not any(k in problems for k in keys):
+                solara.Button("Done", icon_name="mdi-check", text=True, on_click=lambda: on_expanded(False))
 
 
 @solara.component
 def ReformControls(draft: Draft):
     """Name, description, each reform's controls, and (on request) every other parameter."""
     show_all, set_show_all = solara.use_state(False)
+    opened, set_opened = solara.use_state(frozenset())
     problems = draft.problems()
+
+    def card(reform: Reform) -> None:
+        keys = tuple(c.key for c in reform.controls)
+
+        def set_expanded(on: bool) -> None:
+            set_opened(opened | {reform.title} if on else opened - {reform.title})
+
+        ReformCard(
+            reform.title,
+            reform.years,
+            reform.summary,
+            keys,
+            draft,
+            problems,
+            expanded=reform.title in opened or any(k in problems for k in keys),
+            on_expanded=set_expanded,
+        ).key(reform.title)
+
     with solara.Card(f"Edit: {draft.display_name}", classes=["govsim-editor"]):
         with solara.Row(style={"flex-wrap": "wrap", "align-items": "flex-start"}):
             TextField(
@@ -164,24 +219,10 @@ def ReformControls(draft: Draft):
         wide = [r for r in REFORMS if any(c.widget == "hours" for c in r.controls)]
         narrow = [r for r in REFORMS if r not in wide]
         for reform in wide:
-            ReformCard(
-                reform.title,
-                reform.years,
-                reform.summary,
-                tuple(c.key for c in reform.controls),
-                draft,
-                problems,
-            )
+            card(reform)
         with solara.ColumnsResponsive(default=12, medium=6, large=4):
             for reform in narrow:
-                ReformCard(
-                    reform.title,
-                    reform.years,
-                    reform.summary,
-                    tuple(c.key for c in reform.controls),
-                    draft,
-                    problems,
-                )
+                card(reform)
         solara.Switch(label="Show all other parameters", value=show_all, on_value=set_show_all)
         if show_all:
             OtherParameters(draft, problems)
