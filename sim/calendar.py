@@ -73,24 +73,40 @@ def weekly_mask(spec: Mapping[str, Sequence[str]]) -> np.ndarray:
     return mask
 
 
+def day_intervals(mask: np.ndarray) -> dict[str, list[str]]:
+    """The intervals of each day of a weekly mask, ``mon`` to ``sun`` (an empty list: closed)."""
+    return {
+        day: _intervals(mask[d * SLOTS_PER_DAY : (d + 1) * SLOTS_PER_DAY]) for d, day in enumerate(DAY_NAMES)
+    }
+
+
 def mask_to_spec(mask: np.ndarray) -> dict[str, list[str]]:
-    """Inverse of :func:`weekly_mask`: one entry per day that has any slot set."""
+    """Inverse of :func:`weekly_mask`, as short as it can be written: ``daily`` when every day is
+    alike, else ``weekdays`` / ``weekend`` for days alike within them, else day by day."""
+    per_day = day_intervals(mask)
     spec: dict[str, list[str]] = {}
-    for d, day in enumerate(DAY_NAMES):
-        day_mask = mask[d * SLOTS_PER_DAY : (d + 1) * SLOTS_PER_DAY]
-        intervals, s = [], 0
-        while s < SLOTS_PER_DAY:
-            if day_mask[s]:
-                e = s
-                while e < SLOTS_PER_DAY and day_mask[e]:
-                    e += 1
-                intervals.append(f"{_clock(s)}-{_clock(e)}")
-                s = e
-            else:
-                s += 1
-        if intervals:
-            spec[day] = intervals
+    if all(per_day[d] == per_day["mon"] for d in DAY_NAMES):
+        return {"daily": per_day["mon"]} if per_day["mon"] else {}
+    for group, days in (("weekdays", DAY_NAMES[:5]), ("weekend", DAY_NAMES[5:])):
+        if per_day[days[0]] and all(per_day[d] == per_day[days[0]] for d in days):
+            spec[group] = per_day[days[0]]
+        else:
+            spec.update({d: per_day[d] for d in days if per_day[d]})
     return spec
+
+
+def _intervals(day_mask: np.ndarray) -> list[str]:
+    intervals, s = [], 0
+    while s < SLOTS_PER_DAY:
+        if day_mask[s]:
+            e = s
+            while e < SLOTS_PER_DAY and day_mask[e]:
+                e += 1
+            intervals.append(f"{_clock(s)}-{_clock(e)}")
+            s = e
+        else:
+            s += 1
+    return intervals
 
 
 def _clock(slot: int) -> str:

@@ -15,14 +15,16 @@ from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from sim.executors import Task, execute
 from sim.kpis import KPIS, better, format_value
 from sim.rng import replication_seed
 from sim.scenario import Scenario, load_scenario
 from sim.statistics import mean_ci, paired_difference, verdict
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 ProgressFn = Callable[[int, int], None]
 
@@ -190,6 +192,8 @@ def _build(
     dailies: list[pd.DataFrame],
     failures: list[str],
 ) -> Comparison:
+    import pandas as pd
+
     if not results:
         shown = "; ".join(failures[:3]) + (" ..." if len(failures) > 3 else "")
         raise RuntimeError(f"every run failed ({len(failures)}): {shown}")
@@ -207,6 +211,8 @@ def _build(
 
 def comparison_table(runs: pd.DataFrame, names: list[str]) -> pd.DataFrame:
     """The tidy comparison table from one row per run (pure: used by the CLI, web app, tests)."""
+    import pandas as pd
+
     out = []
     kpis = [k for k in KPIS if k in runs.columns]
     by = {name: runs[runs["scenario"] == name].set_index("replication") for name in names}

@@ -93,10 +93,22 @@ def daily_bands(c: Comparison, series: str, smooth_days: int = 7) -> Figure:
         ax.plot(x, b["mean"], color=colours[name], label=name, lw=1.6)
         ax.fill_between(x, b["low"], b["high"], color=colours[name], alpha=0.25, lw=0)
     ax.set_title(f"{DAILY[series]} ({smooth_days}-day mean, 95 % band over {len(c.seeds)} runs)", fontsize=10)
-    ax.set_ylabel(series)
+    ax.set_ylabel(_unit(series))
     ax.legend(fontsize=8, loc="best")
     ax.grid(alpha=0.3)
     return fig
+
+
+def _unit(series: str) -> str:
+    """The unit a daily series is in, read from its name."""
+    for suffix, unit in (("_min", "minutes"), ("_h", "hours"), ("_yuan", "yuan"), ("_ytd", "share")):
+        if series.endswith(suffix):
+            return unit
+    return (
+        "count"
+        if series.endswith(("total", "backlog", "visits", "served", "arisen", "open", "participants"))
+        else ""
+    )
 
 
 def staff_time(c: Comparison) -> Figure:
@@ -180,21 +192,31 @@ def resolved_by_group(c: Comparison) -> Figure:
 
 
 def timeline_replay(
-    daily: pd.DataFrame, series: Sequence[str], steps: Sequence[TimelineStep] = (), title: str = ""
+    daily: pd.DataFrame,
+    series: Sequence[str],
+    steps: Sequence[TimelineStep] = (),
+    title: str = "",
+    reference: pd.DataFrame | None = None,
+    reference_label: str = "no reforms",
 ) -> Figure:
     """Yearly means of daily series through a timeline run, 95 % band over replications.
 
     ``daily`` has one row per replication and day (``replication``, ``date`` and the series);
-    ``steps`` are the scenario's timeline steps, drawn as dated markers.
+    ``steps`` are the scenario's timeline steps, drawn as dated markers; ``reference`` (same
+    shape, e.g. the same community keeping the 2002 policy) is drawn in grey beside it.
     """
-    years = pd.to_datetime(daily["date"]).dt.year
     fig = Figure(figsize=(8, 2.4 * len(series) + 0.6), layout="constrained")
     axes = fig.subplots(len(series), 1, sharex=True, squeeze=False)[:, 0]
+    runs = [(daily, "#1f77b4", "reforms as they came")]
+    if reference is not None:
+        runs.append((reference, "#8a8a8a", reference_label))
     for ax, s in zip(axes, series, strict=True):
-        per_year = daily.assign(year=years).groupby(["replication", "year"])[s].mean().reset_index()
-        b = band(per_year, "year", s)
-        ax.plot(b.index, b["mean"], marker="o", color="#1f77b4")
-        ax.fill_between(b.index, b["low"], b["high"], color="#1f77b4", alpha=0.25, lw=0)
+        for frame, colour, label in runs:
+            years = pd.to_datetime(frame["date"]).dt.year
+            per_year = frame.assign(year=years).groupby(["replication", "year"])[s].mean().reset_index()
+            b = band(per_year, "year", s)
+            ax.plot(b.index, b["mean"], marker="o", color=colour, label=label)
+            ax.fill_between(b.index, b["low"], b["high"], color=colour, alpha=0.25, lw=0)
         ax.set_ylabel(s, fontsize=8)
         ax.set_title(DAILY.get(s, s), fontsize=9)
         ax.grid(alpha=0.3)
@@ -204,6 +226,8 @@ def timeline_replay(
                     step.date.year - 0.5 + step.date.timetuple().tm_yday / 366, color="grey", lw=0.6, ls=":"
                 )
     axes[-1].set_xlabel("year (dotted lines: reforms coming into force)")
+    if reference is not None:
+        axes[0].legend(fontsize=8)
     runs = daily["replication"].nunique()
     fig.suptitle(title or f"Timeline replay: yearly means, 95 % band over {runs} runs", fontsize=10)
     return fig

@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from sim.parameters import GROUPS
-from sim.residents import RESOLVED, UNMET
 
 if TYPE_CHECKING:
     from sim.model import CommunityModel
@@ -183,6 +182,8 @@ def _ratio(a: float, b: float) -> float:
 
 def summarise(m: CommunityModel) -> dict[str, float]:
     """The end-of-run KPIs of a finished model, keyed as in :data:`KPIS`."""
+    from sim.residents import RESOLVED, UNMET  # here, so that reading the catalogue stays light
+
     t = m.tally
     status = m.need_status
     waits = np.asarray(t.waits_min)

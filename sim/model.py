@@ -734,9 +734,9 @@ class CommunityModel(mesa.Model):
         self._mediate(day, t0)
         self._push_down(t_end)
         self._money_day()
+        self._record_day()  # before the year closes, so its last day shows the year's participation
         if (day + 1) % 365 == 0:
             self._close_participation_year()
-        self._record_day()
         if day == self.days - 1:
             self._finish()
 

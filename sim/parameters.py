@@ -1180,10 +1180,16 @@ SECTIONS: tuple[str, ...] = tuple(dict.fromkeys(p.section for p in P))
 
 
 def defaults() -> dict[str, Any]:
-    """A fresh copy of every default, keyed by dotted name."""
+    """A fresh copy of every default, keyed by dotted name (schedules in their normal form, as
+    scenario files are read, so that equal schedules compare equal)."""
     import copy
 
-    return {k: copy.deepcopy(p.default) for k, p in PARAMS.items()}
+    from sim.calendar import mask_to_spec, weekly_mask
+
+    return {
+        k: mask_to_spec(weekly_mask(p.default)) if p.kind == "schedule" else copy.deepcopy(p.default)
+        for k, p in PARAMS.items()
+    }
 
 
 def parse_date(value: Any) -> dt.date:

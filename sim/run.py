@@ -9,11 +9,12 @@ import platform
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from sim.scenario import Scenario, load_scenario
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @dataclass
@@ -90,5 +91,7 @@ def simulate(
 
 def kpi_frame(results: list[RunResult], extra: Mapping[str, Any] | None = None) -> pd.DataFrame:
     """One row per run: scenario, seed, and every KPI as a column."""
+    import pandas as pd
+
     rows = [{"scenario": r.scenario, "seed": r.seed, **(extra or {}), **r.kpis} for r in results]
     return pd.DataFrame(rows)

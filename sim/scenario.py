@@ -91,8 +91,9 @@ class Scenario:
     def with_changes(self, changes: Mapping[str, Any], name: str | None = None) -> Scenario:
         """A new scenario with some parameters changed (validated like a file)."""
         params = dict(self.params)
-        for key, value in changes.items():
-            params[key] = _merge(params[key], _check_value(self.source, key, value))
+        checked = {key: _check_value(self.source, key, value) for key, value in changes.items()}
+        for key, value in checked.items():
+            params[key] = _merge(params[key], value)
         _check_consistency(self.source, params)
         return Scenario(
             name=name or self.name,
@@ -101,7 +102,7 @@ class Scenario:
             timeline=self.timeline,
             source=self.source,
             year=self.year,
-            own={**self.own, **changes},
+            own={**self.own, **{k: _merge(self.own.get(k), v) for k, v in checked.items()}},
         )
 
     def params_on_day(self, day: int) -> dict[str, Any]:

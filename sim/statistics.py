@@ -12,7 +12,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats
 
 
 def _clean(x: Sequence[float]) -> np.ndarray:
@@ -23,6 +22,8 @@ def _clean(x: Sequence[float]) -> np.ndarray:
 def t_half_width(sd: float, n: int, level: float = 0.95) -> float:
     if n < 2:
         return math.nan
+    from scipy import stats  # here: scipy.stats takes over a second to import
+
     return float(stats.t.ppf(0.5 + level / 2, n - 1) * sd / math.sqrt(n))
 
 

@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sim.calendar import DAY_NAMES, ScheduleError, mask_to_spec, weekly_mask
+from sim.calendar import DAY_NAMES, ScheduleError, day_intervals, weekly_mask
 from sim.kpis import KPIS
 from sim.parameters import CLASSES, GROUP_LABELS, GROUPS, PARAMS
 
@@ -226,7 +226,7 @@ def schedule_text(spec: Mapping[str, Sequence[str]]) -> str:
     Days with the same hours are joined into ranges; days that are closed are left out.
     """
     try:
-        per_day = mask_to_spec(weekly_mask(spec))
+        per_day = {d: iv for d, iv in day_intervals(weekly_mask(spec)).items() if iv}
     except ScheduleError as e:
         return f"(not valid: {e})"
     if not per_day:
