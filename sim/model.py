@@ -184,6 +184,10 @@ class CommunityModel(mesa.Model):
             streams.stream(self.seed, "visits"),
         )
         self._late_rng = streams.stream(self.seed, "late_visits")
+        # Compact copies for the per-need hot path (numpy scalar reads cost ~100 ns each).
+        self._need_t = array("d", self.needs.t.tobytes())
+        self._need_resident = array("i", self.needs.resident.astype(np.int32).tobytes())
+        self._service_unit = array("f", self.needs.service_unit.astype(np.float32).tobytes())
         n_needs = len(self.needs)
         self.need_status = np.zeros(n_needs, dtype=np.int8)
         self._need_ptr = 0
@@ -586,7 +590,7 @@ class CommunityModel(mesa.Model):
             trip.patience_unit * p["needs.queue_patience_min"] / 60.0 if p["needs.reneging"] else math.inf
         )
         unit = (
-            float(self.needs.service_unit[i, a])
+            self._service_unit[i * PREDRAWN_VISITS + a]
             if a < PREDRAWN_VISITS
             else float(self._late_rng.exponential())
         )
@@ -674,18 +678,18 @@ class CommunityModel(mesa.Model):
         if t >= self.horizon_h:
             return  # resolved after the run: still pending at its end
         self.need_status[i] = RESOLVED
-        days = (t - float(self.needs.t[i])) / 24.0
+        days = (t - self._need_t[i]) / 24.0
         self.tally.resolution_days.append(days)
         if score is None:
             score = score_by_delay(days)
-        self.population.experience(int(self.needs.resident[i]), score)
+        self.population.experience(self._need_resident[i], score)
         self._n_resolved += 1
 
     def _unmet(self, i: int) -> None:
         self._trips.pop(i, None)
         self.need_status[i] = UNMET
         self._n_unmet += 1
-        self.population.experience(int(self.needs.resident[i]), SCORE_GAVE_UP)
+        self.population.experience(self._need_resident[i], SCORE_GAVE_UP)
 
     # -- public-space problems ------------------------------------------------------------
     def _public_today(self, t_end: float) -> None:

@@ -162,17 +162,18 @@ class CounterDemand:
     def __init__(self, n_queues: int, weight: float = 0.3) -> None:
         self.weight = weight
         self.expected = np.full((n_queues, SLOTS_PER_WEEK), np.nan)
-        self.observed = np.zeros((n_queues, SLOTS_PER_WEEK))
+        # Plain lists: one addition per arrival is far cheaper than a numpy scalar update.
+        self.observed = [[0.0] * SLOTS_PER_WEEK for _ in range(n_queues)]
 
     def observe(self, queue: int, week_slot: int, service_h: float) -> None:
-        self.observed[queue, week_slot] += service_h
+        self.observed[queue][week_slot] += service_h
 
     def end_week(self) -> None:
         w = self.weight
-        self.expected = np.where(
-            np.isnan(self.expected), self.observed, (1 - w) * self.expected + w * self.observed
-        )
-        self.observed[:] = 0.0
+        observed = np.array(self.observed)
+        self.expected = np.where(np.isnan(self.expected), observed, (1 - w) * self.expected + w * observed)
+        for row in self.observed:
+            row[:] = [0.0] * SLOTS_PER_WEEK
 
     def counters_needed(self, weekday: int, target_utilisation: float, queues: np.ndarray) -> np.ndarray:
         """Counters to staff per queue (of ``queues``) and slot of the day (large when unknown)."""

@@ -229,12 +229,21 @@ def replay_figure(c: Comparison, scenario: Scenario, series: Sequence[str]) -> F
     def make() -> Figure:
         assert c.daily is not None
         daily = c.daily[c.daily["scenario"] == scenario.name]
-        return figures.timeline_replay(daily, list(series), scenario.timeline)
+        others = [n for n in c.names if n != scenario.name]
+        reference = c.daily[c.daily["scenario"] == others[0]] if others else None
+        return figures.timeline_replay(
+            daily,
+            list(series),
+            scenario.timeline,
+            reference=reference,
+            reference_label=others[0] if others else "",
+        )
 
     return _image(
         "timeline-replay",
         f"Replay: {scenario.name}",
-        "Yearly means with a 95 % band over the runs; dotted lines mark reforms coming into force.",
+        "Yearly means with a 95 % band over the runs, the same community without the reforms in grey; "
+        "dotted lines mark reforms coming into force.",
         make,
     )
 

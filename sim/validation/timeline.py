@@ -157,22 +157,22 @@ def timeline_figure(
     series: Sequence[str] = FIGURE_SERIES,
 ) -> Figure:
     """The replay drawn by :func:`sim.figures.timeline_replay` (yearly means, 95 % band, reform
-    dates dotted), with the no-reform counterfactual's yearly means added as a dashed grey line."""
-    tl = per_run[per_run["scenario"] == timeline_name].copy()
+    dates dotted), with the no-reform counterfactual in grey beside it."""
     # timeline_replay averages rows by calendar year: one row per year (dated mid-year) is
     # passed through unchanged, so the yearly ratios above are what it draws.
-    tl["date"] = [dt.date(int(y), 7, 1) for y in tl["year"]]
+    tl, ref = (
+        per_run[per_run["scenario"] == name].assign(date=lambda d: [dt.date(int(y), 7, 1) for y in d["year"]])
+        for name in (timeline_name, reference_name)
+    )
     runs = tl["replication"].nunique()
     fig = timeline_replay(
         tl,
         list(series),
         steps,  # type: ignore[arg-type]
-        title=f"{timeline_name}: yearly KPIs, 95 % band over {runs} paired runs; "
-        f"dashed grey: {reference_name}",
+        title=f"{timeline_name}: yearly KPIs, 95 % band over {runs} paired runs; grey: {reference_name}",
+        reference=ref,
+        reference_label=reference_name,
     )
-    ref = per_run[per_run["scenario"] == reference_name]
     for ax, s in zip(fig.axes, series, strict=False):
-        b = band(ref, "year", s)
-        ax.plot(b.index, b["mean"], color="grey", ls="--", lw=1.0, marker=".", ms=3)
         ax.set_title(YEARLY.get(s, s), fontsize=9)
     return fig
