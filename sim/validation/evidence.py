@@ -531,10 +531,11 @@ def render_summary(ev: Evidence, settings: Mapping[str, Any], main: Comparison) 
         "",
         "## 2. Trade-off: staggered hours without extra staff",
         "",
-        "A one-stop hall on weekday office hours against the same team on the staggered schedule "
-        "(weekdays 08:00-20:00, Saturday 09:00-17:00): the same staff-hours spread over a longer "
-        "week. The cost would be longer waits for those who come in the daytime; the gain, more "
-        "commuters' needs resolved.",
+        "The 2002 community on weekday office hours against the same community and staff on the "
+        "staggered schedule (weekdays 08:00-20:00, Saturday 09:00-17:00, a duty crew of one in the "
+        "evenings and on Saturday): the same staff-hours spread over a longer week, at the 2002 head "
+        "count (6) and at larger ones. The cost would be longer waits for those who come in the "
+        "daytime; the gain, more commuters' needs resolved.",
         "",
         _md(
             [
