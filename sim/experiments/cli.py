@@ -11,17 +11,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from sim.cli import at_least
+
 EXIT_INTERRUPTED = 130
-
-
-def _positive(text: str) -> int:
-    try:
-        n = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if n < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {n}")
-    return n
 
 
 def _seconds(text: str) -> float:
@@ -43,10 +35,10 @@ def _scheduler(text: str) -> str:
 def _run_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("experiment", help="experiment TOML file (see docs/experiments.md)")
     p.add_argument("--store", metavar="PATH", help="SQLite store (default: results/<experiment>.sqlite)")
-    p.add_argument("--workers", type=_positive, help="local worker processes (default: one per core)")
+    p.add_argument("--workers", type=at_least(1), help="local worker processes (default: one per core)")
     p.add_argument("--scheduler", type=_scheduler, metavar="URL", help="run on this Dask cluster instead")
     p.add_argument("--timeout", type=_seconds, metavar="S", help="stop a run after S seconds (a failure)")
-    p.add_argument("--replications", type=_positive, metavar="R", help="override the experiment's")
+    p.add_argument("--replications", type=at_least(1), metavar="R", help="override the experiment's")
     p.add_argument("--quick", action="store_true", help="use the experiment's [quick] sizes")
     p.add_argument("--retry-failed", action="store_true", help="run the runs that failed before again")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
@@ -76,7 +68,7 @@ def add_commands(sub: Any) -> None:
     p.add_argument(
         "--kpi", action="append", metavar="KPI", help="analyse this KPI (repeatable; default: all kept)"
     )
-    p.add_argument("--resamples", type=_positive, default=1000, help="bootstrap resamples (default 1000)")
+    p.add_argument("--resamples", type=at_least(1), default=1000, help="bootstrap resamples (default 1000)")
     p.add_argument("--csv", metavar="FILE", help="write the indices as CSV")
     p.add_argument("--json", metavar="FILE", help="write indices, convergence and noise as JSON")
     p.add_argument(

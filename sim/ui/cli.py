@@ -15,6 +15,8 @@ import socket
 import sys
 from pathlib import Path
 
+from sim.cli import at_least
+
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8765
 
@@ -47,7 +49,10 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:  # type: ignor
         help="folder where edited scenarios are saved (default: <scenarios>/custom, created if missing)",
     )
     p.add_argument(
-        "--workers", type=_workers, default=None, help="worker processes for the runs (default: one per core)"
+        "--workers",
+        type=at_least(1),
+        default=None,
+        help="worker processes for the runs (default: one per core)",
     )
     p.set_defaults(func=cmd_ui)
 
@@ -59,16 +64,6 @@ def _port(text: str) -> int:
         raise argparse.ArgumentTypeError(f"expected a port number, got {text!r}") from None
     if not 0 <= n <= 65535:
         raise argparse.ArgumentTypeError(f"a port is from 0 to 65535, got {n}")
-    return n
-
-
-def _workers(text: str) -> int:
-    try:
-        n = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if n < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {n}")
     return n
 
 

@@ -9,18 +9,7 @@ import argparse
 import sys
 from pathlib import Path
 
-
-def _at_least(n: int):
-    def parse(text: str) -> int:
-        try:
-            v = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-        if v < n:
-            raise argparse.ArgumentTypeError(f"must be at least {n}, got {v}")
-        return v
-
-    return parse
+from sim.cli import at_least
 
 
 def cmd_validate_model(args: argparse.Namespace) -> int:
@@ -88,16 +77,16 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
         "the numbers are not evidence",
     )
     p.add_argument(
-        "--replications", "-r", type=_at_least(2), default=None, help="paired runs per scenario (default 8)"
+        "--replications", "-r", type=at_least(2), default=None, help="paired runs per scenario (default 8)"
     )
     p.add_argument(
         "--timeline-replications",
-        type=_at_least(2),
+        type=at_least(2),
         default=None,
         help="runs of the 12-year replay and its counterfactual (default 6)",
     )
-    p.add_argument("--seed", type=_at_least(0), default=None, help="base seed (default 2024)")
-    p.add_argument("--workers", type=_at_least(1), default=None, help="worker processes (default: all cores)")
+    p.add_argument("--seed", type=at_least(0), default=None, help="base seed (default 2024)")
+    p.add_argument("--workers", type=at_least(1), default=None, help="worker processes (default: all cores)")
     p.add_argument(
         "--scenarios", default="scenarios", metavar="DIR", help="scenario files (default scenarios)"
     )
