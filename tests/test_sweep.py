@@ -171,7 +171,9 @@ def test_ctrl_c_stops_cleanly_with_status_130_and_the_rerun_finishes(tmp_path):
     exp = tmp_path / "exp.toml"
     exp.write_text(
         f'name = "ctrl-c"\nbase = "{(SCENARIOS / "changsha_2014.toml").as_posix()}"\n'
-        "replications = 6\ndays = 30\n"
+        # Runs of ~0.5 s, so that Ctrl-C lands while runs remain (at 30 days all 24 could finish
+        # before the signal arrived on a fast machine).
+        "replications = 6\ndays = 200\n"
         'kpis = ["staff.service_time_share"]\n[set.population]\nresidents = 1500\n'
         '[factors."staff.count"]\nvalues = [6, 8, 11, 14]\n'
     )
