@@ -72,8 +72,13 @@ def kpi_table(res) -> pd.DataFrame:
 
 
 def run_count(store: Path) -> tuple[int, int]:
-    with sqlite3.connect(f"file:{store}?mode=ro", uri=True) as conn:
+    # An ordinary connection: a read-only one cannot always open a WAL store that is being
+    # written (it needs the -shm file), and the polling below would then see nothing.
+    conn = sqlite3.connect(store, timeout=5)
+    try:
         return conn.execute("SELECT count(*), count(DISTINCT run_id) FROM runs").fetchone()
+    finally:
+        conn.close()
 
 
 # -- resumption ----------------------------------------------------------------------------------
@@ -171,10 +176,9 @@ def test_ctrl_c_stops_cleanly_with_status_130_and_the_rerun_finishes(tmp_path):
     exp = tmp_path / "exp.toml"
     exp.write_text(
         f'name = "ctrl-c"\nbase = "{(SCENARIOS / "changsha_2014.toml").as_posix()}"\n'
-        # Runs of ~0.5 s, so that Ctrl-C lands while runs remain (at 30 days all 24 could finish
-        # before the signal arrived on a fast machine).
+        # Runs of ~0.3 s, so that Ctrl-C lands while runs remain.
         "replications = 6\ndays = 200\n"
-        'kpis = ["staff.service_time_share"]\n[set.population]\nresidents = 1500\n'
+        'kpis = ["staff.service_time_share"]\n[set.population]\nresidents = 4000\n'
         '[factors."staff.count"]\nvalues = [6, 8, 11, 14]\n'
     )
     store = tmp_path / "s.sqlite"
