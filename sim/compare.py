@@ -246,8 +246,12 @@ def comparison_table(runs: pd.DataFrame, names: list[str]) -> pd.DataFrame:
     return pd.DataFrame(out, columns=TABLE_COLUMNS)
 
 
-def render(c: Comparison, keys: Sequence[str] | None = None, markdown: bool = False) -> str:
-    """Text (or Markdown) table: rows are KPIs; columns the scenarios and the differences."""
+VERDICT_TAGS = {"better": "better", "worse": "WORSE", "unsure": "unsure", "same": "no change"}
+
+
+def table_rows(c: Comparison, keys: Sequence[str] | None = None) -> tuple[list[str], list[list[str]]]:
+    """Header and rows of the comparison table as people read it: one row per KPI; each
+    scenario's mean [95 % CI], then each paired difference from the first scenario."""
     keys = (
         list(keys) if keys else [k for k in KPIS if k in set(c.table["kpi"]) and not k.startswith("verify.")]
     )
@@ -260,24 +264,29 @@ def render(c: Comparison, keys: Sequence[str] | None = None, markdown: bool = Fa
         row = [key]
         for n in names:
             r = sub.loc[n]
-            row.append(
-                f"{format_value(key, r['mean'])} [{_num(key, r['ci_low'])}, {_num(key, r['ci_high'])}]"
-            )
+            low, high = (format_value(key, r[k], unit=False) for k in ("ci_low", "ci_high"))
+            row.append(f"{format_value(key, r['mean'])} [{low}, {high}]")
         for n in names[1:]:
             r = sub.loc[n]
-            rel = "" if _nan(r["relative_change"]) else f" ({100 * r['relative_change']:+.0f} %"
-            d = "" if _nan(r["effect_size"]) else f", d={r['effect_size']:+.1f}"
-            tag = {"better": " better", "worse": " WORSE", "unsure": " unsure", "same": " no change"}.get(
-                r["verdict"], ""
+            diff, low, high = (
+                format_value(key, r[k], unit=False, sign=True) for k in ("diff", "diff_low", "diff_high")
             )
-            row.append(
-                f"{_num(key, r['diff'], sign=True)} [{_num(key, r['diff_low'], sign=True)}, "
-                f"{_num(key, r['diff_high'], sign=True)}]{rel}{d}{')' if rel else ''}{tag}"
-            )
+            extra = [] if _nan(r["relative_change"]) else [f"{100 * r['relative_change']:+.0f} %"]
+            extra += [] if _nan(r["effect_size"]) else [f"d={r['effect_size']:+.1f}"]
+            note = f" ({', '.join(extra)})" if extra else ""
+            tag = VERDICT_TAGS.get(r["verdict"], "")
+            row.append(f"{diff} [{low}, {high}]{note}{' ' + tag if tag else ''}")
         rows.append(row)
+    return header, rows
+
+
+def render(c: Comparison, keys: Sequence[str] | None = None, markdown: bool = False) -> str:
+    """Text (or Markdown) table: rows are KPIs; columns the scenarios and the differences."""
+    header, rows = table_rows(c, keys)
     if markdown:
-        lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
-        lines += ["| " + " | ".join(r) + " |" for r in rows]
+        escape = lambda x: x.replace("|", "\\|")  # noqa: E731 - a scenario name may hold a bar
+        lines = ["| " + " | ".join(map(escape, header)) + " |", "|" + "|".join("---" for _ in header) + "|"]
+        lines += ["| " + " | ".join(map(escape, r)) + " |" for r in rows]
         return "\n".join(lines)
     widths = [max(len(h), *(len(r[j]) for r in rows)) for j, h in enumerate(header)]
     fmt = lambda r: "  ".join(x.ljust(w) for x, w in zip(r, widths, strict=True)).rstrip()  # noqa: E731
@@ -286,17 +295,3 @@ def render(c: Comparison, keys: Sequence[str] | None = None, markdown: bool = Fa
 
 def _nan(x: float) -> bool:
     return x is None or (isinstance(x, float) and math.isnan(x))
-
-
-def _num(key: str, x: float, sign: bool = False) -> str:
-    """A number in the KPI's display unit, without the unit (for interval bounds)."""
-    if _nan(x):
-        return "n/a"
-    unit = KPIS[key].unit
-    v = 100 * x if unit == "share" else x
-    s = "+" if sign else ""
-    if unit == "share":
-        return f"{v:{s}.1f}"
-    if abs(v) >= 100:
-        return f"{v:{s},.0f}"
-    return f"{v:{s}.2f}"

@@ -237,21 +237,25 @@ def summarise(m: CommunityModel) -> dict[str, float]:
     return {k: out[k] for k in KPIS}
 
 
-def format_value(key: str, value: float | None) -> str:
-    """A KPI value as a person reads it: shares in %, money with thousands separators."""
+def format_value(key: str, value: float | None, unit: bool = True, sign: bool = False) -> str:
+    """A KPI value as a person reads it: shares in %, money with thousands separators.
+
+    ``unit=False`` leaves the unit off (interval bounds); ``sign=True`` always shows the sign
+    (differences).
+    """
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "n/a"
-    unit = KPIS[key].unit if key in KPIS else ""
-    if unit == "share":
-        return f"{100 * value:.1f} %"
-    if unit == "yuan":
-        return f"{value:,.0f} yuan"
-    if unit in ("tasks", "visits") and float(value).is_integer():
-        return f"{value:,.0f}"
-    shown = "" if unit == "0-1" else unit
-    if abs(value) >= 100:
-        return f"{value:,.0f} {shown}".strip()
-    return f"{value:.2f} {shown}".strip()
+    kpi_unit = KPIS[key].unit if key in KPIS else ""
+    s = "+" if sign else ""
+    if kpi_unit == "share":
+        text, shown = f"{100 * value:{s}.1f}", "%"
+    elif (kpi_unit in ("yuan", "tasks", "visits") and float(value).is_integer()) or abs(value) >= 100:
+        text, shown = f"{value:{s},.0f}", kpi_unit
+    else:
+        text, shown = f"{value:{s}.2f}", kpi_unit
+    if not unit or shown in ("", "0-1", "tasks", "visits"):
+        return text
+    return f"{text} {shown}"
 
 
 def summary_table(kpis: dict[str, float]) -> str:

@@ -810,17 +810,18 @@ class CommunityModel(mesa.Model):
         td["idle_h"] = max(hours, 0.0) + max(self.today["counters_staffed_h"] - busy, 0.0)
         tally.idle_h += td["idle_h"]
 
+    def _self_governance_h_per_week(self) -> float:
+        """Full-time members' weekly hours left for self-governance after government errands (what
+        "three in one" gives back); mediation and door-to-door mobilisation each take a share."""
+        p = self.p
+        n_ft = sum(not m.part_time for m in self.committee)
+        return n_ft * p["committee.weekly_hours"] * (1 - p["committee.errand_share"])
+
     def _reset_mediation_hours(self) -> None:
         """Each Monday: the week's mediation hours of full-time and part-time members."""
         p = self.p
         n_pt = sum(m.part_time for m in self.committee)
-        n_ft = len(self.committee) - n_pt
-        self._ft_mediation_h = (
-            n_ft
-            * p["committee.weekly_hours"]
-            * (1 - p["committee.errand_share"])
-            * p["committee.mediation_share"]
-        )
+        self._ft_mediation_h = self._self_governance_h_per_week() * p["committee.mediation_share"]
         self._pt_mediation_h = n_pt * p["committee.part_time_hours_per_week"]
 
     def _mediate(self, day: int, t0: float) -> None:
@@ -962,9 +963,7 @@ class CommunityModel(mesa.Model):
         self-governance hours not taken by government errands, the share spent mobilising, spread
         over the year's events."""
         p = self.p
-        n_ft = sum(not m.part_time for m in self.committee)
-        hours = n_ft * p["committee.weekly_hours"] * 52 * (1 - p["committee.errand_share"])
-        hours *= p["committee.mobilisation_share"]
+        hours = self._self_governance_h_per_week() * 52 * p["committee.mobilisation_share"]
         events = max(len(self._planned_events), 1) * 365 / self.days
         households = len(self.population) / p["population.household_size"]
         return min(1.0, hours * p["committee.households_per_hour"] / events / households)

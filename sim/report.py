@@ -68,12 +68,12 @@ def write_report(c: Comparison, out: Path) -> Path:
 
 
 def _html(c: Comparison, pngs: dict[str, bytes], meta: dict) -> str:
-    rows = c.to_markdown().splitlines()
-    head = [h.strip() for h in rows[0].strip("|").split("|")]
-    body = [[x.strip() for x in r.strip("|").split("|")] for r in rows[2:]]
+    from sim.compare import VERDICT_TAGS, table_rows
+
+    head, body = table_rows(c)
 
     def cell(text: str) -> str:
-        cls = "better" if text.endswith("better") else "worse" if text.endswith("WORSE") else ""
+        cls = next((v for v in ("better", "worse") if text.endswith(VERDICT_TAGS[v])), "")
         return f'<td class="{cls}">{html.escape(text)}</td>'
 
     table = "<table><tr>" + "".join(f"<th>{html.escape(h)}</th>" for h in head) + "</tr>"
