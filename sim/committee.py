@@ -22,17 +22,24 @@ How the committee decides (ODD+D):
 from __future__ import annotations
 
 import datetime as dt
+from collections import deque
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import mesa
+import numpy as np
+from mesa.time.events import Priority
+
+from sim import rng as streams
+from sim.calendar import SLOT_H, SLOTS_PER_DAY
+from sim.parameters import GROUPS
+from sim.residents import SCORE_DISPUTE_ESCALATED, SCORE_DISPUTE_SETTLED, take_part
 
 if TYPE_CHECKING:
     from sim.model import CommunityModel
 
 COUNCIL, HEARING, ACTIVITY = "council", "hearing", "activity"
-EVENT_KINDS = (COUNCIL, HEARING, ACTIVITY)
 ONLINE_JOINABLE = (COUNCIL, HEARING)
 DAYTIME_SLOTS = (18, 34)  # 09:00-17:00, when full-time members mediate
 EVENING_SLOTS = (38, 42)  # 19:00-21:00, when part-time members mediate on weekdays
@@ -45,8 +52,6 @@ class CommitteeMember(mesa.Agent):
     def __init__(self, model: CommunityModel, part_time: bool) -> None:
         super().__init__(model)
         self.part_time = part_time
-        self.events_organised = 0
-        self.disputes_mediated = 0
 
     def __repr__(self) -> str:
         kind = "part-time" if self.part_time else "full-time"
@@ -127,3 +132,174 @@ class Dispute:
 def free_in(free_day: Any, slots: tuple[int, int]) -> bool:
     """Whether a group's day mask (48 slots) has a free slot in [slots)."""
     return bool(free_day[slots[0] : slots[1]].any())
+
+
+def interleave(n_ft: int, n_pt: int) -> list[bool]:
+    """Committee order with part-timers spread evenly, so the rotation of organisers gives them
+    their share of events through the year."""
+    total = n_ft + n_pt
+    return [(i + 1) * n_pt // total > i * n_pt // total for i in range(total)]
+
+
+class Committee:
+    """The residents' committee of one community: its members, its events and its mediation."""
+
+    def __init__(self, model: CommunityModel) -> None:
+        self.model = model
+        self.members: list[CommitteeMember] = []
+        rng = streams.stream(model.seed, "disputes")
+        households = len(model.residents) / model.params["population.household_size"]
+        self._disputes_t, self._disputes_u = streams.poisson_times(
+            rng, model.params["needs.dispute_rate"] * households, model.days, 1
+        )
+        self._dispute_party = rng.integers(0, len(model.residents), len(self._disputes_t))
+        self._next_dispute = 0
+        self._waiting: deque[Dispute] = deque()
+        self._ft_mediation_h = 0.0
+        self._pt_mediation_h = 0.0
+        self._scheduled: list[Any] = []  # Mesa events of the planned councils, hearings, activities
+        self._planned: list[CommitteeEvent] = []
+        self._event_queue: deque[tuple[float, int, CommitteeEvent]] = deque()
+        self.disputes_closed = 0
+        self.disputes_settled = 0
+
+    def __repr__(self) -> str:
+        return f"Committee({len(self.members)} members, {self.part_time} part-time)"
+
+    @property
+    def part_time(self) -> int:
+        return sum(m.part_time for m in self.members)
+
+    def elect(self, params: Mapping[str, Any]) -> bool:
+        """Full-time and part-time members for the policy in force; True if the committee changed."""
+        order = interleave(int(params["committee.full_time_members"]), part_time_members(params))
+        if [m.part_time for m in self.members] == order:
+            return False
+        for m in self.members:
+            m.remove()
+        self.members = [CommitteeMember(self.model, pt) for pt in order]
+        return True
+
+    # -- self-governance time ---------------------------------------------------------------
+    def _self_governance_h_per_week(self) -> float:
+        """Full-time members' weekly hours left for self-governance after government errands (what
+        "three in one" gives back); mediation and door-to-door mobilisation each take a share."""
+        p = self.model.params
+        n_ft = sum(not m.part_time for m in self.members)
+        return n_ft * p["committee.weekly_hours"] * (1 - p["committee.errand_share"])
+
+    def new_week(self) -> None:
+        """Each Monday: the week's mediation hours of full-time and part-time members."""
+        p = self.model.params
+        self._ft_mediation_h = self._self_governance_h_per_week() * p["committee.mediation_share"]
+        self._pt_mediation_h = self.part_time * p["committee.part_time_hours_per_week"]
+
+    def mobilisation_reach(self) -> float:
+        """Share of households full-time members visit before an event (door-to-door, 入户): their
+        self-governance hours not taken by government errands, the share spent mobilising, spread
+        over the year's events."""
+        m = self.model
+        p = m.params
+        hours = self._self_governance_h_per_week() * 52 * p["committee.mobilisation_share"]
+        events = max(len(self._planned), 1) * 365 / m.days
+        households = len(m.residents) / p["population.household_size"]
+        return min(1.0, hours * p["committee.households_per_hour"] / events / households)
+
+    # -- disputes ---------------------------------------------------------------------------
+    def disputes_of_the_day(self, t_end: float) -> None:
+        """Disputes that arise before ``t_end`` wait for mediation."""
+        groups = self.model.residents.population.group
+        while self._next_dispute < len(self._disputes_t) and self._disputes_t[self._next_dispute] < t_end:
+            k = self._next_dispute
+            r = int(self._dispute_party[k])
+            self._waiting.append(
+                Dispute(k, float(self._disputes_t[k]), r, int(groups[r]), float(self._disputes_u[k, 0]))
+            )
+            self._next_dispute += 1
+
+    def mediate(self, day: int) -> None:
+        """Waiting disputes first come, first served, when members have hours and parties are free."""
+        m = self.model
+        p = m.params
+        t0 = day * 24.0
+        weekday = (m.weekday0 + day) % 7
+        need_h = p["committee.mediation_hours"]
+        patience_h = p["committee.dispute_patience_days"] * 24.0
+        day_slots = slice(day * SLOTS_PER_DAY, (day + 1) * SLOTS_PER_DAY)
+        free_today = [m.residents.free[g][day_slots] for g in GROUPS]
+        still: deque[Dispute] = deque()
+        while self._waiting:
+            d = self._waiting.popleft()
+            if d.t >= t0 + 24.0:
+                still.append(d)
+                continue
+            free = free_today[d.group]
+            if self._ft_mediation_h >= need_h and weekday < 5 and free_in(free, DAYTIME_SLOTS):
+                self._ft_mediation_h -= need_h
+                self._closed(d, settled=d.u_success < p["committee.mediation_success"])
+            elif self._pt_mediation_h >= need_h and free_in(
+                free, WEEKEND_SLOTS if weekday >= 5 else EVENING_SLOTS
+            ):
+                self._pt_mediation_h -= need_h
+                self._closed(d, settled=d.u_success < p["committee.mediation_success"])
+            elif t0 + 24.0 - d.t > patience_h:
+                self._closed(d, settled=False)  # taken to the sub-district or the courts
+            else:
+                still.append(d)
+        self._waiting = still
+
+    def _closed(self, d: Dispute, settled: bool) -> None:
+        self.disputes_closed += 1
+        self.disputes_settled += settled
+        self.model.residents.population.experience(
+            d.resident, SCORE_DISPUTE_SETTLED if settled else SCORE_DISPUTE_ESCALATED
+        )
+
+    # -- councils, hearings and activities --------------------------------------------------
+    def plan_events(self, from_day: int) -> None:
+        """(Re)plan the events from ``from_day`` on, for the members now in office."""
+        m = self.model
+        for ev in self._scheduled:
+            if ev.time >= from_day * 24.0:
+                ev.cancel()
+        self._scheduled = [e for e in self._scheduled if e.time < from_day * 24.0]
+        planned = plan_events(m.params, m.start_date, m.days, [x.part_time for x in self.members])
+        self._planned = planned
+        # Events in time order; each Mesa event holds the next one, so two events at the same
+        # hour are two events (Mesa callbacks take no arguments).
+        self._event_queue = deque(
+            sorted((e.time_h, n, e) for n, e in enumerate(planned) if e.time_h >= from_day * 24.0)
+        )
+        for t, _, _ in self._event_queue:
+            self._scheduled.append(m.schedule_event(self.hold_event, at=t, priority=Priority.DEFAULT))
+
+    def hold_event(self) -> None:
+        """A council, hearing or activity now: who hears of it, who is free, who comes."""
+        _, n, event = self._event_queue.popleft()
+        m = self.model
+        p = m.params
+        residents = m.residents
+        free_now = residents.free_in_slot(int(m.time // SLOT_H))
+        board = np.array([p["population.notice_board_reach"][g] for g in GROUPS])
+        visits = residents.home_in_daytime * self.mobilisation_reach()
+        # Each event's draws come from its own sub-stream, so events stay paired across
+        # scenarios even when a part-time organiser moves one to the evening.
+        rng = np.random.default_rng(
+            np.random.SeedSequence(m.seed, spawn_key=(streams.stream_key("participation"), n))
+        )
+        online = p["participation.online_channels"]
+        pop = residents.population
+        came = take_part(
+            pop,
+            rng.random((len(pop), 4), dtype=np.float32),
+            free_now,
+            board,
+            visits,
+            online_notice=online,
+            online_join=online and event.kind in ONLINE_JOINABLE,
+            online_reach=p["participation.online_reach"],
+            online_factor=p["participation.online_take_part_factor"],
+        )
+        pop.took_part |= came
+        m.today["participants"] += int(came.sum())
+        m.books.spend("events", p["finance.event_cost_yuan"])

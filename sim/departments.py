@@ -25,6 +25,8 @@ from typing import TYPE_CHECKING, Any
 import mesa
 import numpy as np
 
+from sim import rng as streams
+from sim.calendar import SLOT_H, SLOTS_PER_DAY
 from sim.parameters import CLASSES, DEPARTMENT_CLASSES
 
 if TYPE_CHECKING:
@@ -34,21 +36,15 @@ DEPARTMENT_CLASS_IDS = np.array([CLASSES.index(c) for c in DEPARTMENT_CLASSES])
 
 
 class Department(mesa.Agent):
-    """A government department with its functions and what it has done to the community."""
+    """A government department with its functions."""
 
     def __init__(self, model: CommunityModel, index: int, functions: np.ndarray) -> None:
         super().__init__(model)
         self.index = index
         self.functions = functions
-        self.tasks_pushed = 0
-        self.tasks_turned_back = 0
-        self.escalations = 0
 
     def __repr__(self) -> str:
-        return (
-            f"Department({self.index}, {len(self.functions)} functions, "
-            f"pushed={self.tasks_pushed}, turned_back={self.tasks_turned_back})"
-        )
+        return f"Department({self.index}, {len(self.functions)} functions)"
 
 
 @dataclass
@@ -112,3 +108,106 @@ def draw_pushdowns(
 
 def is_department_class(cls: int) -> bool:
     return cls in DEPARTMENT_CLASS_IDS
+
+
+INSPECTION_SLOTS = (18, 24)  # 09:00-12:00
+MEETING_START_SLOTS = (18, 29)  # 09:00 or 14:30, alternately
+INSPECTION_NOTICE_DAYS = 7
+FORM_DEADLINE_DAYS = 5
+LEDGER_DEADLINE_DAYS = 7
+
+
+class Departments:
+    """The government departments above one community, and the work they send down to it."""
+
+    def __init__(self, model: CommunityModel, params: Mapping[str, Any]) -> None:
+        self.model = model
+        self.catalogue = make_catalogue(params, streams.stream(model.seed, "catalogue"))
+        self.members = [
+            Department(model, i, np.flatnonzero(self.catalogue.department == i))
+            for i in range(int(params["departments.count"]))
+        ]
+        self.pushdowns = draw_pushdowns(
+            self.catalogue,
+            params["departments.tasks_per_function_year"],
+            model.days,
+            streams.stream(model.seed, "departments"),
+        )
+        self._next_task = 0
+        self._owed = {"forms": 0.0, "meetings": 0.0, "inspections": 0.0}  # fractions carried over
+        self._inspections: dict[int, int] = {}  # day -> number of inspections
+        self.pushed_down = 0
+        self.turned_back = 0
+        self.accepted = 0
+        self.unfunded_cost = 0.0
+
+    def __repr__(self) -> str:
+        return f"Departments({len(self.members)}, {len(self.catalogue)} functions)"
+
+    def __len__(self) -> int:
+        return len(self.members)
+
+    def burden_today(self, day: int, weekday: int) -> np.ndarray:
+        """Ledgers (each Monday), forms, meetings and inspections arriving today; returns the staff
+        taken off duty in each half-hour slot."""
+        p = self.model.params
+        centre = self.model.centre
+        t0 = day * 24.0
+        if (weekday == 0 or day == 0) and p["burden.ledger_hours_per_week"] > 0:
+            centre.add_task("ledger", p["burden.ledger_hours_per_week"], t0 + LEDGER_DEADLINE_DAYS * 24)
+        fixed = np.zeros(SLOTS_PER_DAY, dtype=np.int64)
+        owed = self._owed
+        owed["forms"] += p["burden.forms_per_month"] * 12 / 365
+        while owed["forms"] >= 1:
+            owed["forms"] -= 1
+            centre.add_task("form", p["burden.form_hours"], t0 + FORM_DEADLINE_DAYS * 24)
+        if weekday < 5:
+            owed["meetings"] += p["burden.meetings_per_week"] / 5
+            k = 0
+            while owed["meetings"] >= 1:
+                owed["meetings"] -= 1
+                start = MEETING_START_SLOTS[(day + k) % 2]
+                fixed[start : start + round(p["burden.meeting_hours"] / SLOT_H)] += 1
+                k += 1
+            owed["inspections"] += p["burden.inspections_per_year"] / 261
+            while owed["inspections"] >= 1:
+                owed["inspections"] -= 1
+                when = day + INSPECTION_NOTICE_DAYS
+                self._inspections[when] = self._inspections.get(when, 0) + 1
+                centre.add_task("inspection", p["burden.inspection_prep_hours"], when * 24.0)
+        for _ in range(self._inspections.pop(day, 0)):
+            fixed[INSPECTION_SLOTS[0] : INSPECTION_SLOTS[1]] += int(p["burden.inspection_staff"])
+        return fixed
+
+    def push_down(self, t_end: float) -> None:
+        """Departments push today's tasks down; classification and the access system filter them."""
+        m = self.model
+        p, tasks = m.params, self.pushdowns
+        while self._next_task < len(tasks) and tasks.t[self._next_task] < t_end:
+            k = self._next_task
+            self._next_task += 1
+            f = int(tasks.function[k])
+            departmental = is_department_class(int(self.catalogue.cls[f]))
+            if (
+                departmental
+                and p["departments.classification"]
+                and tasks.u_withhold[k] < p["departments.classification_compliance"]
+            ):
+                continue  # the department keeps its own work
+            self.pushed_down += 1
+            if departmental and tasks.u_access[k] < p["departments.access_strictness"]:
+                self.turned_back += 1
+                continue
+            self.accepted += 1
+            t = float(tasks.t[k])
+            m.centre.add_task(
+                "task",
+                tasks.hours_unit[k] * p["departments.task_hours_mean"],
+                t + p["departments.task_deadline_days"] * 24.0,
+            )
+            cost = tasks.cost_unit[k] * p["departments.task_cost_yuan_mean"]
+            m.books.spend("tasks", cost)
+            if tasks.u_funded[k] < p["departments.funded_share"]:
+                m.books.receive("task funding", cost)
+            else:
+                self.unfunded_cost += cost

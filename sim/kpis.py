@@ -182,10 +182,12 @@ def _ratio(a: float, b: float) -> float:
 
 def summarise(m: CommunityModel) -> dict[str, float]:
     """The end-of-run KPIs of a finished model, keyed as in :data:`KPIS`."""
-    from sim.residents import RESOLVED, UNMET  # here, so that reading the catalogue stays light
+    from sim.needs import RESOLVED, UNMET  # here, so that reading the catalogue stays light
 
     t = m.tally
-    status = m.need_status
+    residents, departments, committee = m.residents, m.departments, m.committee
+    public, hall = m.public_space, m.hall
+    status = residents.status
     waits = np.asarray(t.waits_min)
     staff = t.staff_days / max(m.days, 1)
     worked = t.rostered_h + t.overtime_h
@@ -210,24 +212,24 @@ def summarise(m: CommunityModel) -> dict[str, float]:
         "staff.overtime_h_per_staff": _ratio(t.overtime_h, staff),
         "staff.counter_utilisation": _ratio(t.counter_busy_h, t.counter_staffed_h),
         "staff.idle_time_share": _ratio(t.idle_h, worked),
-        "tasks.pushed_down": float(t.pushed_down),
-        "tasks.turned_back": float(t.turned_back),
-        "tasks.accepted": float(t.accepted),
-        "tasks.late": float(m.backoffice.late_tasks),
-        "tasks.unfunded_cost_yuan": t.unfunded_cost,
+        "tasks.pushed_down": float(departments.pushed_down),
+        "tasks.turned_back": float(departments.turned_back),
+        "tasks.accepted": float(departments.accepted),
+        "tasks.late": float(m.centre.backoffice.late_tasks),
+        "tasks.unfunded_cost_yuan": departments.unfunded_cost,
         "grid.response_mean_h": _mean(t.public_response_h),
         "governance.participation_rate": float(np.nanmean(years[:, -1])),
         "governance.resolved_locally_share": _ratio(
-            t.disputes_settled + t.public_local, t.disputes_closed + t.public_total
+            committee.disputes_settled + public.fixed_locally, committee.disputes_closed + public.total
         ),
-        "governance.disputes_settled_share": _ratio(t.disputes_settled, t.disputes_closed),
-        "residents.satisfaction_mean": float(m.population.satisfaction.mean()),
-        "residents.trust_mean": float(m.population.trust.mean()),
-        "finance.balance_yuan": t.income - t.spending,
-        "verify.little_L": m.hall.area_waiting_h2 / horizon,
-        "verify.little_lambda_W": (m.hall.total_wait_h + m.hall.open_wait_h()) / horizon,
+        "governance.disputes_settled_share": _ratio(committee.disputes_settled, committee.disputes_closed),
+        "residents.satisfaction_mean": float(residents.population.satisfaction.mean()),
+        "residents.trust_mean": float(residents.population.trust.mean()),
+        "finance.balance_yuan": m.books.balance,
+        "verify.little_L": hall.area_waiting_h2 / horizon,
+        "verify.little_lambda_W": (hall.total_wait_h + hall.open_wait_h()) / horizon,
     }
-    need_group = m.population.group[m.needs.resident]
+    need_group = residents.population.group[residents.needs.resident]
     for gi, g in enumerate(GROUPS):
         mine = need_group == gi
         out[f"access.resolved_share.{g}"] = (

@@ -1,9 +1,9 @@
-"""Residents: who they are, what they need, when they can go, and whether they take part.
+"""Residents: who they are, and what they do about their needs.
 
-Residents are Mesa agents, but their state lives in columns (numpy arrays) held by the
-:class:`Population`, and each :class:`Resident` reads and writes its own row.  This keeps a
-resident under a few hundred bytes and lets the model decide for thousands of residents at once
-(who is free at 19:30 on a Tuesday, who saw the notice) without stepping each of them every hour.
+The residents' state lives in columns (numpy arrays) held by the :class:`Population`, and
+:class:`Residents` owns those columns and every decision taken on them.  No object per resident:
+a resident is a row, which keeps one under a kilobyte and lets the model decide for thousands at
+once (who is free at 19:30 on a Tuesday, who saw the notice) without stepping each of them.
 
 How residents decide (ODD+D):
 
@@ -14,43 +14,58 @@ How residents decide (ODD+D):
   use the online channel if there is one, or give up.
 * **Which channel.**  A matter that can be done online, for a resident with digital access, goes
   online with a fixed preference probability (or always, when no visit is possible).
+* **In the hall.**  They queue; they leave a queue that is too long (reneging) or are turned away
+  at closing, and then try again another day or give up; a counter may send them back for missing
+  papers; a matter that needs several departments' counters takes them from one to the next.
 * **Whether to take part.**  A council, hearing or activity is announced on the notice board, by
   committee members visiting households, and, with online channels, in the community's QQ/WeChat
-  groups.  A resident who got the notice and is
-  free at that time takes part with a probability equal to their civic propensity scaled by trust;
-  councils and hearings can also be joined online.
+  groups.  A resident who got the notice and is free at that time takes part with a probability
+  equal to their civic propensity scaled by trust; councils and hearings can also be joined online.
 * **Satisfaction and trust** follow experience by exponential smoothing: each resolved or failed
   matter, each settled or escalated dispute, each home visit is scored 0-1.
 """
 
 from __future__ import annotations
 
+import math
 from array import array
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-import mesa
 import numpy as np
-from scipy import special, stats
+from scipy import stats
 
-from sim.calendar import SLOT_H, SlotFinder
+from sim import rng as streams
+from sim.calendar import SLOT_H, SLOTS_PER_DAY, SlotFinder, horizon_mask, weekly_mask
+from sim.hall import SERVED, TURNED_AWAY, Visitor
+from sim.needs import (
+    ADMIN,
+    ASSIST,
+    ELDERLY,
+    PREDRAWN_VISITS,
+    RESOLVED,
+    U_DELAY,
+    U_DEPTS,
+    U_LEAVE,
+    U_ONLINE,
+    U_PATIENCE,
+    U_PREFER,
+    U_SLOT,
+    U_STAGES,
+    UNMET,
+    V_RETRY,
+    V_RETURN,
+    V_SLOT,
+    V_SUCCESS,
+    by_group,
+    draw_needs,
+    extra_counters,
+)
 from sim.parameters import GROUPS
 
 if TYPE_CHECKING:
     from sim.model import CommunityModel
-
-# Kinds of individual needs (public-space problems and disputes are handled separately).
-ADMIN, ASSIST, ELDERLY = 0, 1, 2
-NEED_KINDS = ("admin_matter", "social_assistance", "elderly_care")
-# What became of a need.
-PENDING, RESOLVED, UNMET = 0, 1, 2
-
-# Columns of the per-need draws (``Needs.u``).
-U_DELAY, U_SLOT, U_ONLINE, U_PREFER, U_LEAVE, U_STAGES, U_DEPTS, U_PATIENCE = range(8)
-# Columns of the per-visit draws (``Needs.v``), for the first ``PREDRAWN_VISITS`` visits.
-V_SERVICE, V_SUCCESS, V_RETRY, V_RETURN, V_SLOT = range(5)
-PREDRAWN_VISITS = 4
 
 SATISFACTION_START = 0.5
 TRUST_START = 0.5
@@ -73,44 +88,6 @@ def score_counter_matter(wait_min: float, trips: int) -> float:
 def score_by_delay(days: float) -> float:
     """A matter resolved by casework, online or by a care station: a month's delay halves it."""
     return 1.0 - 0.5 * min(1.0, days / 30.0)
-
-
-class Resident(mesa.Agent):
-    """One resident: a view on row ``idx`` of the population's columns."""
-
-    def __init__(self, model: CommunityModel, idx: int) -> None:
-        super().__init__(model)
-        self.idx = idx
-
-    def __repr__(self) -> str:
-        return f"Resident({self.idx}, {self.group}, satisfaction={self.satisfaction:.2f})"
-
-    @property
-    def group(self) -> str:
-        return GROUPS[self.model.population.group[self.idx]]
-
-    @property
-    def digital(self) -> bool:
-        return bool(self.model.population.digital[self.idx])
-
-    @property
-    def vulnerable(self) -> bool:
-        return bool(self.model.population.vulnerable[self.idx])
-
-    @property
-    def elderly_alone(self) -> bool:
-        return bool(self.model.population.elderly_alone[self.idx])
-
-    @property
-    def satisfaction(self) -> float:
-        return float(self.model.population.satisfaction[self.idx])
-
-    @property
-    def trust(self) -> float:
-        return float(self.model.population.trust[self.idx])
-
-    def experience(self, score: float) -> None:
-        self.model.population.experience(self.idx, score)
 
 
 @dataclass
@@ -153,8 +130,12 @@ class Population:
         self.satisfaction[idx] += SATISFACTION_LEARNING * (score - self.satisfaction[idx])
         self.trust[idx] += TRUST_LEARNING * (score - self.trust[idx])
 
-    def group_counts(self) -> np.ndarray:
-        return np.bincount(self.group, minlength=len(GROUPS))
+    def participation_shares(self) -> np.ndarray:
+        """Share of each group (then of everyone) who took part in an event so far this year."""
+        counts = np.bincount(self.group, minlength=len(GROUPS))
+        took = np.bincount(self.group, weights=self.took_part, minlength=len(GROUPS))
+        shares = np.divide(took, counts, out=np.full(len(GROUPS), np.nan), where=counts > 0)
+        return np.append(shares, self.took_part.mean())
 
 
 def make_population(params: Mapping[str, Any], rng: np.random.Generator) -> Population:
@@ -164,8 +145,8 @@ def make_population(params: Mapping[str, Any], rng: np.random.Generator) -> Popu
     counts = _largest_remainder(shares, n)
     group = rng.permutation(np.repeat(np.arange(len(GROUPS), dtype=np.int8), counts))
     u = rng.random((n, 3))
-    digital = u[:, 0] < _by_group(params["population.digital_access"], group)
-    vulnerable = u[:, 1] < _by_group(params["population.vulnerable_share"], group)
+    digital = u[:, 0] < by_group(params["population.digital_access"], group)
+    vulnerable = u[:, 1] < by_group(params["population.vulnerable_share"], group)
     retiree = group == GROUPS.index("retiree")
     elderly_alone = retiree & (u[:, 2] < params["population.elderly_alone_share"])
     m = params["population.civic_propensity_mean"]
@@ -186,91 +167,6 @@ def _largest_remainder(shares: np.ndarray, n: int) -> np.ndarray:
     short = n - counts.sum()
     counts[np.argsort(-(raw - counts), kind="stable")[:short]] += 1
     return counts
-
-
-def _by_group(table: Mapping[str, float], group: np.ndarray) -> np.ndarray:
-    return np.array([table[g] for g in GROUPS])[group]
-
-
-@dataclass
-class Needs:
-    """Every individual need of the run, drawn in bulk at the start, sorted by time.
-
-    Each need carries its own uniform draws (``u``) and per-visit draws (``v``) so that the same
-    need meets the same luck in every scenario run with the same seed.
-    """
-
-    t: np.ndarray  # hours since the start
-    kind: np.ndarray  # ADMIN, ASSIST or ELDERLY
-    resident: np.ndarray
-    u: np.ndarray  # (n, 8) float32
-    v: np.ndarray  # (n, PREDRAWN_VISITS, 5) float32
-    service_unit: np.ndarray  # (n, PREDRAWN_VISITS) service time in units of the mean
-
-    def __len__(self) -> int:
-        return len(self.t)
-
-
-def draw_needs(
-    pop: Population,
-    params: Mapping[str, Any],
-    days: int,
-    rng_needs: np.random.Generator,
-    rng_visits: np.random.Generator,
-) -> Needs:
-    """Poisson arrivals of every individual need over the run, per resident and kind."""
-    years = days / 365.0
-    horizon_h = days * 24.0
-    admin_rate = _by_group(params["needs.admin_rate"], pop.group)
-    rates = [
-        (ADMIN, admin_rate),
-        (ASSIST, pop.vulnerable * params["needs.social_assistance_rate"]),
-        (ELDERLY, pop.elderly_alone * params["needs.elderly_care_rate"]),
-    ]
-    ts, kinds, who = [], [], []
-    for kind, rate in rates:
-        counts = rng_needs.poisson(rate * years)
-        residents = np.repeat(np.arange(len(pop), dtype=np.int32), counts)
-        ts.append(rng_needs.uniform(0.0, horizon_h, len(residents)))
-        kinds.append(np.full(len(residents), kind, dtype=np.int8))
-        who.append(residents)
-    t = np.concatenate(ts)
-    order = np.argsort(t, kind="stable")
-    n = len(t)
-    u = rng_needs.random((n, 8), dtype=np.float32)
-    v = rng_visits.random((n, PREDRAWN_VISITS, 5), dtype=np.float32)
-    return Needs(
-        t=t[order],
-        kind=np.concatenate(kinds)[order],
-        resident=np.concatenate(who)[order],
-        u=u,
-        v=v,
-        service_unit=service_units(v[:, :, V_SERVICE], params),
-    )
-
-
-def service_units(u: np.ndarray, params: Mapping[str, Any]) -> np.ndarray:
-    """Counter service times in units of their mean, by inversion of the uniform draws.
-
-    Inversion keeps draws paired across scenarios: a long service stays long.
-    """
-    u = np.clip(u.astype(np.float64), 1e-12, 1 - 1e-7)
-    if params["service.exponential_service"]:
-        x = -np.log1p(-u)
-    else:
-        cv = params["service.service_time_cv"]
-        if cv == 0:
-            x = np.ones_like(u)
-        else:
-            sigma = np.sqrt(np.log1p(cv * cv))
-            x = np.exp(-0.5 * sigma * sigma + sigma * special.ndtri(u))
-    return x.astype(np.float32)
-
-
-def extra_counters(u: np.ndarray, mean: float, cap: int) -> np.ndarray:
-    """Further departments' counters a matter needs (Poisson by inversion, capped)."""
-    cdf = stats.poisson.cdf(np.arange(max(cap, 0) + 1), mean)
-    return np.minimum(np.searchsorted(cdf, u, side="right"), max(cap, 0))
 
 
 def visit_time(
@@ -337,3 +233,313 @@ def take_part(
     if online_notice and online_join:
         took_part |= reached_online & (u[:, 2] < propensity * online_factor)
     return took_part
+
+
+@dataclass(slots=True)
+class Trip:
+    """A need that is still open, with the need's own draws: where the resident still has to go."""
+
+    stages: list[int]  # queues still to visit
+    resident: int
+    group: int
+    u_leave: float
+    patience_unit: float  # queue patience in units of its mean
+    can_online: bool
+    trips: int = 0  # trips to the centre so far
+    attempts: int = 0  # queue entries so far (each uses one row of per-visit draws)
+    wait_h: float = 0.0
+
+
+class Residents:
+    """The residents of one community and what they do about their needs.
+
+    Owns the population's columns, every need of the run and what became of it, and the open
+    trips; the service centre (:class:`sim.centre.ServiceCentre`) tells it when queues open, and
+    the hall reports each visitor's exit to :meth:`left_queue`.
+    """
+
+    def __init__(self, model: CommunityModel, params: Mapping[str, Any]) -> None:
+        self.model = model
+        seed, days = model.seed, model.days
+        self.population = make_population(params, streams.stream(seed, "population"))
+        self.needs = draw_needs(
+            self.population, params, days, streams.stream(seed, "needs"), streams.stream(seed, "visits")
+        )
+        self._late_rng = streams.stream(seed, "late_visits")
+        needs = self.needs
+        # Compact copies for the per-need hot path (numpy scalar reads cost ~100 ns each).
+        self._need_t = array("d", needs.t.tobytes())
+        self._need_resident = array("i", needs.resident.astype(np.int32).tobytes())
+        self._service_unit = array("f", needs.service_unit.astype(np.float32).tobytes())
+        self.status = np.zeros(len(needs), dtype=np.int8)
+        self._next_need = 0
+        self._trips: dict[int, Trip] = {}
+        self._extra_counters = extra_counters(
+            needs.u[:, U_STAGES],
+            params["service.extra_counters_mean"],
+            params["service.department_counters"] - 1,
+        )
+        self.free = {
+            g: horizon_mask(weekly_mask(params[f"population.free_time.{g}"]), days, model.weekday0)
+            for g in GROUPS
+        }
+        # Who is at home when full-time members call (some weekday time between 09:00 and 17:00).
+        self.home_in_daytime = np.array(
+            [
+                any(
+                    weekly_mask(params[f"population.free_time.{g}"])[
+                        d * SLOTS_PER_DAY + 18 : d * SLOTS_PER_DAY + 34
+                    ].any()
+                    for d in range(5)
+                )
+                for g in GROUPS
+            ],
+            dtype=float,
+        )
+        self._groups: list[int] = self.population.group.tolist()
+        self._digital: list[bool] = self.population.digital.tolist()
+        self._finders: list[list[SlotFinder | None]] | None = None
+        self._visits_by_day: dict[int, list[tuple[float, int, Visitor]]] = {}
+        self.resolved = 0
+        self.unmet = 0
+
+    def __len__(self) -> int:
+        return len(self.population)
+
+    def __repr__(self) -> str:
+        return f"Residents({len(self)}, {len(self.needs)} needs, {len(self._trips)} open trips)"
+
+    # -- the day's needs --------------------------------------------------------------------
+    def needs_of_the_day(self, t_end: float) -> int:
+        """Every need that arises before ``t_end``: the resident decides what to do about it.
+        Returns how many arose."""
+        needs = self.needs
+        i0 = self._next_need
+        i1 = int(np.searchsorted(needs.t, t_end))
+        # Read as Python lists once: numpy scalar access is slow in a loop.
+        for i, kind, t, r, u in zip(
+            range(i0, i1),
+            needs.kind[i0:i1].tolist(),
+            needs.t[i0:i1].tolist(),
+            needs.resident[i0:i1].tolist(),
+            needs.u[i0:i1].tolist(),
+            strict=True,
+        ):
+            self._need_arises(i, kind, t, r, u)
+        self._next_need = i1
+        return i1 - i0
+
+    def walk_in(self, day: int) -> int:
+        """Residents who planned today's visit on an earlier day arrive; returns how many."""
+        arrivals = self._visits_by_day.pop(day, ())
+        for t, q, v in arrivals:
+            self.model.hall.arrive(t, q, v)
+        return len(arrivals)
+
+    def _need_arises(self, i: int, kind: int, t: float, r: int, u: list[float]) -> None:
+        m = self.model
+        p = m.params
+        if kind == ELDERLY:
+            m.centre.elderly_care_request(i, t, u[U_DELAY])
+            return
+        setout = t - p["needs.visit_delay_days"] * 24.0 * math.log1p(-u[U_DELAY])
+        can_online = False
+        if kind == ADMIN:
+            m.tally.admin_matters += 1
+            can_online = self._digital[r] and u[U_ONLINE] < p["informatisation.online_services_share"]
+            if can_online and u[U_PREFER] < p["needs.online_preference"]:
+                self._go_online(i, setout)
+                return
+            centre = m.centre
+            if p["service.one_stop"]:
+                stages = [centre.one_stop_queue]
+            else:
+                first = int(u[U_DEPTS] * centre.n_dept_queues)
+                stages = [(first + j) % centre.n_dept_queues for j in range(1 + int(self._extra_counters[i]))]
+        else:  # social assistance: an intake at the counter, then casework
+            stages = [m.centre.one_stop_queue if p["service.one_stop"] else 0]
+        self._trips[i] = Trip(
+            stages=stages,
+            resident=r,
+            group=self._groups[r],
+            u_leave=u[U_LEAVE],
+            patience_unit=-math.log1p(-u[U_PATIENCE]),
+            can_online=can_online,
+        )
+        self._set_out(i, setout, u_slot=u[U_SLOT])
+
+    def _draw(self, i: int, attempt: int, col: int) -> float:
+        if attempt < PREDRAWN_VISITS:
+            return float(self.needs.v[i, attempt, col])
+        return float(self._late_rng.random())
+
+    # -- the trip ---------------------------------------------------------------------------
+    def _finder(self, group: int, queue: int) -> SlotFinder:
+        """Window finder for a group (or -1: anyone taking leave) at a queue, built on first use."""
+        centre = self.model.centre
+        if self._finders is None:
+            n_queues = centre.queue_open.shape[0]
+            self._finders = [[None] * n_queues for _ in range(len(GROUPS) + 1)]
+        f = self._finders[group + 1][queue]
+        if f is None:
+            both = centre.queue_open[queue]
+            if group >= 0:
+                both = both & self.free[GROUPS[group]]
+            f = self._finders[group + 1][queue] = SlotFinder(both)
+        return f
+
+    def _set_out(self, i: int, t_from: float, u_slot: float | None = None) -> None:
+        """The resident sets out at ``t_from`` (or later) for the next queue of the matter."""
+        trip = self._trips[i]
+        m = self.model
+        p = m.params
+        if trip.trips >= p["needs.max_visits"]:
+            self._give_up(i)
+            return
+        g = trip.group
+        if u_slot is None:
+            u_slot = self._draw(i, trip.attempts, V_SLOT)
+        # The next department's desk, or the duty desk in the evening or at the weekend if that
+        # comes first (before one-stop service; with it, there is only the hall).
+        one_stop_queue = m.centre.one_stop_queue
+        t_visit, q = None, trip.stages[0]
+        for desk in (q,) if q == one_stop_queue else (q, one_stop_queue):
+            t = visit_time(
+                t_from,
+                self._finder(g, desk),
+                self._finder(-1, desk),
+                u_slot,
+                trip.u_leave,
+                p["needs.take_leave_prob"][GROUPS[g]],
+                p["needs.patience_days"] * 24.0,
+                p["needs.visit_spread_h"],
+            )
+            if t is not None and (t_visit is None or t < t_visit):
+                t_visit, q = t, desk
+        if t_visit is None:
+            # Online as a last resort, if this matter can be done online today.
+            if trip.can_online or (
+                self.needs.kind[i] == ADMIN
+                and self._digital[trip.resident]
+                and float(self.needs.u[i, U_ONLINE]) < p["informatisation.online_services_share"]
+            ):
+                del self._trips[i]
+                self._go_online(i, t_from)
+            else:
+                self._give_up(i)
+            return
+        trip.trips += 1
+        self._join_queue(i, q, t_visit)
+
+    def _join_queue(self, i: int, q: int, t: float) -> None:
+        trip = self._trips[i]
+        m = self.model
+        p = m.params
+        a = trip.attempts
+        trip.attempts += 1
+        patience = (
+            trip.patience_unit * p["needs.queue_patience_min"] / 60.0 if p["needs.reneging"] else math.inf
+        )
+        unit = (
+            self._service_unit[i * PREDRAWN_VISITS + a]
+            if a < PREDRAWN_VISITS
+            else float(self._late_rng.exponential())
+        )
+        service_h = unit * p["service.counter_service_min"] / 60.0 * m.centre.team.service_factor
+        v = Visitor(need=i, arrived=t, deadline=t + patience, service_h=service_h)
+        day = int(t // 24.0)
+        if day < m.days:
+            week_slot = ((m.weekday0 + day) % 7) * SLOTS_PER_DAY + int((t - day * 24.0) // SLOT_H)
+            m.centre.counter_demand.observe(q, week_slot, service_h)
+        if day == m.day:
+            m.hall.arrive(t, q, v)
+            m.today["visits"] += 1
+        elif day < m.days:
+            self._visits_by_day.setdefault(day, []).append((t, q, v))
+        # else: the visit falls after the run; the need stays pending
+
+    def left_queue(self, v: Visitor, outcome: str, t: float, q: int) -> None:
+        """A resident leaves a hall queue: served, left the queue, or turned away at closing."""
+        i = v.need
+        trip = self._trips[i]
+        m = self.model
+        # Waits count everyone who queued, served or not: a resident who waited an hour and left
+        # had a worse wait than one served, not none (arrivals at a closed door never queued).
+        left_at = v.started if outcome == SERVED else t
+        if outcome == SERVED or left_at > v.arrived:
+            m.record_wait((left_at - v.arrived) * 60.0, v.arrived)
+        if outcome == SERVED:
+            trip.wait_h += v.started - v.arrived
+            m.today["served"] += 1
+            a = trip.attempts - 1
+            if self._draw(i, a, V_SUCCESS) >= m.centre.team.first_visit_success:
+                self._come_back(i, t, a)  # missing papers: back another day for this counter
+                return
+            trip.stages.pop(0)
+            if not trip.stages:
+                self._matter_done(i, t)
+                return
+            nxt = m.centre.desk_open_now(trip.stages[0], t)
+            if nxt is not None:
+                self._join_queue(i, nxt, t)  # on to the next counter (or the duty desk)
+            else:
+                self._come_back(i, t, a)
+        else:
+            trip.wait_h += t - v.arrived
+            a = trip.attempts - 1
+            if self._draw(i, a, V_RETRY) >= m.params["needs.retry_prob"]:
+                self._give_up(i)
+            elif outcome == TURNED_AWAY:
+                self._set_out(i, t)  # the door closed: back in the next window
+            else:
+                self._come_back(i, t, a)
+
+    def _come_back(self, i: int, t: float, attempt: int) -> None:
+        delay = (
+            -self.model.params["needs.return_delay_days"]
+            * 24.0
+            * math.log1p(-self._draw(i, attempt, V_RETURN))
+        )
+        self._set_out(i, t + delay)
+
+    def _matter_done(self, i: int, t: float) -> None:
+        trip = self._trips.pop(i)
+        m = self.model
+        if self.needs.kind[i] == ASSIST:
+            m.centre.casework(
+                i, ASSIST, m.params["service.casework_hours"] * m.centre.team.casework_factor, t
+            )
+            return
+        m.tally.matter_trips.append(trip.trips)
+        self.resolve(i, t, score=score_counter_matter(trip.wait_h * 60.0, trip.trips))
+
+    def _go_online(self, i: int, t: float) -> None:
+        m = self.model
+        m.tally.online_matters += 1
+        hours = m.params["service.counter_service_min"] / 60.0 * m.params["service.online_service_factor"]
+        m.centre.casework(i, ADMIN, hours * m.centre.team.service_factor, t)
+
+    # -- outcomes ---------------------------------------------------------------------------
+    def resolve(self, i: int, t: float, score: float | None = None) -> None:
+        """Need ``i`` is resolved at time ``t``; the resident scores the experience."""
+        m = self.model
+        if t >= m.horizon_h:
+            return  # resolved after the run: still pending at its end
+        self.status[i] = RESOLVED
+        days = (t - self._need_t[i]) / 24.0
+        m.tally.resolution_days.append(days)
+        if score is None:
+            score = score_by_delay(days)
+        self.population.experience(self._need_resident[i], score)
+        self.resolved += 1
+
+    def _give_up(self, i: int) -> None:
+        self._trips.pop(i, None)
+        self.status[i] = UNMET
+        self.unmet += 1
+        self.population.experience(self._need_resident[i], SCORE_GAVE_UP)
+
+    # -- free time ----------------------------------------------------------------------------
+    def free_in_slot(self, slot: int) -> np.ndarray:
+        """Whether each group is free in a half-hour slot of the run."""
+        return np.array([self.free[g][slot] for g in GROUPS])

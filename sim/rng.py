@@ -45,3 +45,13 @@ def replication_seed(base_seed: int, replication: int) -> int:
     """
     state = np.random.SeedSequence([int(base_seed), int(replication)]).generate_state(1, np.uint32)
     return int(state[0])
+
+
+def poisson_times(
+    rng: np.random.Generator, rate_per_year: float, days: int, n_u: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Times (hours) of a Poisson process over a run of ``days``, sorted, with ``n_u`` uniform
+    draws for each event (its own luck, so it is paired across scenarios)."""
+    n = rng.poisson(rate_per_year * days / 365.0)
+    t = np.sort(rng.uniform(0.0, days * 24.0, n))
+    return t, rng.random((n, n_u))

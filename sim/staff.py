@@ -27,11 +27,9 @@ How the centre uses its staff each day (ODD+D: the centre head's rules):
 
 from __future__ import annotations
 
-import heapq
 import math
-from collections import deque
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import mesa
@@ -50,8 +48,6 @@ class StaffMember(mesa.Agent):
         super().__init__(model)
         self.degree = degree
         self.certified = certified
-        self.hours_worked = 0.0
-        self.overtime_h = 0.0
 
     def __repr__(self) -> str:
         quals = [q for q, has in (("degree", self.degree), ("social worker", self.certified)) if has]
@@ -152,8 +148,6 @@ class DayPlan:
     backoffice_h: float  # rostered hours not at a counter and not in fixed obligations
     fixed_h: float  # meetings and inspections during rostered time
     fixed_overtime_h: float  # meetings and inspections outside anyone's duty
-    pulled_counters: int
-    on_duty_max: int
 
 
 class CounterDemand:
@@ -215,7 +209,6 @@ def plan_day(
     rostered_h = float(on_duty.sum()) * SLOT_H + extra_backoffice_h
     fixed_h = float(taken.sum()) * SLOT_H
     backoffice_h = rostered_h - fixed_h - float(total.sum()) * SLOT_H
-    pulled = 0
     open_any = queue_open.any(axis=0)
     open_h = float(open_any.sum()) * SLOT_H
     if backoffice_due_h > backoffice_h and open_h > 0:
@@ -231,8 +224,6 @@ def plan_day(
         backoffice_h=backoffice_h,
         fixed_h=fixed_h,
         fixed_overtime_h=float((fixed - taken).sum()) * SLOT_H,
-        pulled_counters=pulled,
-        on_duty_max=int(on_duty.max()) if len(on_duty) else 0,
     )
 
 
@@ -251,86 +242,3 @@ def _pull(staffed: np.ndarray, k: int) -> tuple[np.ndarray, float]:
             staffed[q, s] -= d
             cut -= d
     return staffed, removed
-
-
-@dataclass(order=True)
-class AdminTask:
-    """Administrative work with a deadline (a pushed-down task, a form, a ledger, a preparation)."""
-
-    deadline: float
-    seq: int
-    kind: str = field(compare=False)
-    hours: float = field(compare=False)
-    remaining: float = field(compare=False)
-
-
-@dataclass
-class CaseItem:
-    need: int
-    kind: int
-    remaining: float
-    arrived: float
-
-
-class BackOffice:
-    """Queues of back-office work: administrative tasks (earliest deadline first) and casework
-    (first come, first served), with the day's accounting."""
-
-    def __init__(self) -> None:
-        self.admin: list[AdminTask] = []  # heap by deadline
-        self.cases: deque[CaseItem] = deque()
-        self._seq = 0
-        self.late_tasks = 0
-        self.late_hours = 0.0
-
-    def add_task(self, kind: str, hours: float, deadline: float) -> None:
-        self._seq += 1
-        heapq.heappush(self.admin, AdminTask(deadline, self._seq, kind, hours, hours))
-
-    def add_case(self, item: CaseItem) -> None:
-        self.cases.append(item)
-
-    def case_backlog_h(self) -> float:
-        return sum(c.remaining for c in self.cases)
-
-    def admin_backlog_h(self) -> float:
-        return sum(t.remaining for t in self.admin)
-
-    def admin_due_h(self, day_start: float) -> float:
-        """Hours to do today to keep every task on pace for its deadline (all of it if late)."""
-        due = 0.0
-        for task in self.admin:
-            days_left = math.ceil((task.deadline - day_start) / 24.0 - 1e-9)
-            due += task.remaining if days_left <= 1 else task.remaining / days_left
-        return due
-
-    def do_admin(self, hours: float, now: float, only_due: float | None = None) -> float:
-        """Work on administrative tasks, earliest deadline first; return hours used.
-
-        ``only_due`` caps the work at that many hours (the day's due share).
-        """
-        budget = hours if only_due is None else min(hours, only_due)
-        used = 0.0
-        while self.admin and used < budget - 1e-12:
-            task = self.admin[0]
-            work = min(task.remaining, budget - used)
-            task.remaining -= work
-            used += work
-            if task.remaining <= 1e-9:
-                heapq.heappop(self.admin)
-                if now > task.deadline:
-                    self.late_tasks += 1
-                    self.late_hours += task.hours
-        return used
-
-    def do_cases(self, hours: float, cutoff: float) -> tuple[float, list[CaseItem]]:
-        """Casework first come, first served, for cases that arrived before ``cutoff``."""
-        used, done = 0.0, []
-        while self.cases and used < hours - 1e-12 and self.cases[0].arrived < cutoff:
-            item = self.cases[0]
-            work = min(item.remaining, hours - used)
-            item.remaining -= work
-            used += work
-            if item.remaining <= 1e-9:
-                done.append(self.cases.popleft())
-        return used, done

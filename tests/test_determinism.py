@@ -26,8 +26,10 @@ def test_reforms_do_not_shift_the_random_numbers_of_other_processes(root):
     base = load_scenario(root / "scenarios/baseline_2002.toml")
     grid = load_scenario(root / "scenarios/reforms/grid_reporting.toml")
     m1, m2 = CommunityModel(base, seed=4, days=90), CommunityModel(grid, seed=4, days=90)
-    assert (m1.needs.t == m2.needs.t).all() and (m1.needs.u == m2.needs.u).all()
-    assert (m1.population.group == m2.population.group).all()
+    assert (m1.residents.needs.t == m2.residents.needs.t).all() and (
+        m1.residents.needs.u == m2.residents.needs.u
+    ).all()
+    assert (m1.residents.population.group == m2.residents.population.group).all()
     k1, k2 = m1.run().summary(), m2.run().summary()
     assert k1["service.queue_wait_mean_min"] == k2["service.queue_wait_mean_min"]
     assert k1["tasks.pushed_down"] == k2["tasks.pushed_down"]

@@ -1,0 +1,115 @@
+"""What residents need: every individual need of a run, drawn in bulk at the start.
+
+Administrative matters (certificates, registrations, insurance, residence permits),
+social-assistance cases (vulnerable residents) and elderly-care requests (elderly living alone)
+arrive as Poisson processes per resident and kind.  Each need carries its own uniform draws and
+per-visit draws, so the same need meets the same luck in every scenario run with the same seed
+(common random numbers): a reform changes what happens to a need, never which needs there are.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from scipy import special, stats
+
+from sim.parameters import GROUPS
+
+if TYPE_CHECKING:
+    from sim.residents import Population
+
+# Kinds of individual needs (public-space problems and disputes are handled separately).
+ADMIN, ASSIST, ELDERLY = 0, 1, 2
+# What became of a need.
+PENDING, RESOLVED, UNMET = 0, 1, 2
+
+# Columns of the per-need draws (``Needs.u``).
+U_DELAY, U_SLOT, U_ONLINE, U_PREFER, U_LEAVE, U_STAGES, U_DEPTS, U_PATIENCE = range(8)
+# Columns of the per-visit draws (``Needs.v``), for the first ``PREDRAWN_VISITS`` visits.
+V_SERVICE, V_SUCCESS, V_RETRY, V_RETURN, V_SLOT = range(5)
+PREDRAWN_VISITS = 4
+
+
+@dataclass
+class Needs:
+    """Every individual need of the run, sorted by time, with each need's own draws."""
+
+    t: np.ndarray  # hours since the start
+    kind: np.ndarray  # ADMIN, ASSIST or ELDERLY
+    resident: np.ndarray
+    u: np.ndarray  # (n, 8) float32
+    v: np.ndarray  # (n, PREDRAWN_VISITS, 5) float32
+    service_unit: np.ndarray  # (n, PREDRAWN_VISITS) service time in units of the mean
+
+    def __len__(self) -> int:
+        return len(self.t)
+
+
+def by_group(table: Mapping[str, float], group: np.ndarray) -> np.ndarray:
+    """A per-group parameter table looked up for each resident of ``group``."""
+    return np.array([table[g] for g in GROUPS])[group]
+
+
+def draw_needs(
+    pop: Population,
+    params: Mapping[str, Any],
+    days: int,
+    rng_needs: np.random.Generator,
+    rng_visits: np.random.Generator,
+) -> Needs:
+    """Poisson arrivals of every individual need over the run, per resident and kind."""
+    years = days / 365.0
+    horizon_h = days * 24.0
+    admin_rate = by_group(params["needs.admin_rate"], pop.group)
+    rates = [
+        (ADMIN, admin_rate),
+        (ASSIST, pop.vulnerable * params["needs.social_assistance_rate"]),
+        (ELDERLY, pop.elderly_alone * params["needs.elderly_care_rate"]),
+    ]
+    ts, kinds, who = [], [], []
+    for kind, rate in rates:
+        counts = rng_needs.poisson(rate * years)
+        residents = np.repeat(np.arange(len(pop), dtype=np.int32), counts)
+        ts.append(rng_needs.uniform(0.0, horizon_h, len(residents)))
+        kinds.append(np.full(len(residents), kind, dtype=np.int8))
+        who.append(residents)
+    t = np.concatenate(ts)
+    order = np.argsort(t, kind="stable")
+    n = len(t)
+    u = rng_needs.random((n, 8), dtype=np.float32)
+    v = rng_visits.random((n, PREDRAWN_VISITS, 5), dtype=np.float32)
+    return Needs(
+        t=t[order],
+        kind=np.concatenate(kinds)[order],
+        resident=np.concatenate(who)[order],
+        u=u,
+        v=v,
+        service_unit=service_units(v[:, :, V_SERVICE], params),
+    )
+
+
+def service_units(u: np.ndarray, params: Mapping[str, Any]) -> np.ndarray:
+    """Counter service times in units of their mean, by inversion of the uniform draws.
+
+    Inversion keeps draws paired across scenarios: a long service stays long.
+    """
+    u = np.clip(u.astype(np.float64), 1e-12, 1 - 1e-7)
+    if params["service.exponential_service"]:
+        x = -np.log1p(-u)
+    else:
+        cv = params["service.service_time_cv"]
+        if cv == 0:
+            x = np.ones_like(u)
+        else:
+            sigma = np.sqrt(np.log1p(cv * cv))
+            x = np.exp(-0.5 * sigma * sigma + sigma * special.ndtri(u))
+    return x.astype(np.float32)
+
+
+def extra_counters(u: np.ndarray, mean: float, cap: int) -> np.ndarray:
+    """Further departments' counters a matter needs (Poisson by inversion, capped)."""
+    cdf = stats.poisson.cdf(np.arange(max(cap, 0) + 1), mean)
+    return np.minimum(np.searchsorted(cdf, u, side="right"), max(cap, 0))
