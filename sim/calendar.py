@@ -11,7 +11,6 @@ is free" is an array lookup rather than a search.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Mapping, Sequence
 
@@ -26,6 +25,11 @@ DAY_GROUPS = {
     "weekdays": DAY_NAMES[:5],
     "weekend": DAY_NAMES[5:],
 }
+# Core hours: weekdays 08:00-18:00.  Opening beyond them is "extended" and gets a duty crew; before
+# one-stop service, department desks keep only these hours.
+CORE_HOURS = np.zeros(SLOTS_PER_WEEK, dtype=bool)
+for _d in range(5):
+    CORE_HOURS[_d * SLOTS_PER_DAY + 16 : _d * SLOTS_PER_DAY + 36] = True
 _INTERVAL = re.compile(r"^\s*(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*$")
 
 
@@ -115,11 +119,6 @@ def _clock(slot: int) -> str:
 
 def hours_per_week(mask: np.ndarray) -> float:
     return float(mask.sum()) * SLOT_H
-
-
-def start_weekday(start_date: dt.date) -> int:
-    """Weekday (0 = Monday) of day 0 of the run."""
-    return start_date.weekday()
 
 
 def horizon_mask(weekly: np.ndarray, days: int, first_weekday: int) -> np.ndarray:

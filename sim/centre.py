@@ -17,7 +17,6 @@ What the centre does each day (ODD+D: the centre head's rules; the rules themsel
 
 from __future__ import annotations
 
-import math
 from collections import deque
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
@@ -27,8 +26,9 @@ import numpy as np
 from sim.backoffice import BackOffice, CaseItem
 from sim.calendar import SLOT_H, SLOTS_PER_DAY, horizon_mask, weekly_mask
 from sim.needs import ELDERLY
+from sim.policy import build_policy
 from sim.residents import SCORE_HOME_VISIT
-from sim.staff import CORE_HOURS, CounterDemand, DayPlan, StaffMember, Team, plan_day, qualifications, roster
+from sim.staff import CounterDemand, DayPlan, StaffMember, Team, plan_day, qualifications, roster
 
 if TYPE_CHECKING:
     from sim.model import CommunityModel
@@ -51,7 +51,7 @@ class ServiceCentre:
         self.queue_open = self._queue_open_horizon()
         self.backoffice = BackOffice()
         self.staff: list[StaffMember] = []
-        self._elderly_waiting: deque[tuple[int, float]] = deque()
+        self.elderly_waiting: deque[tuple[int, float]] = deque()  # (need, time) for tonight
         self.volunteer_h = 0.0
         self._outreach_due = 0.0
         self._outreach_cursor = 0
@@ -95,16 +95,7 @@ class ServiceCentre:
         out = np.zeros((k + 1, model.days * SLOTS_PER_DAY), dtype=bool)
         bounds = [s for s, _ in model.periods] + [model.days]
         for (start, p), end in zip(model.periods, bounds[1:], strict=True):
-            week = weekly_mask(p["service.opening"])
-            if p["service.one_stop"]:
-                weeks = [np.zeros_like(week)] * k + [week]
-            else:
-                # Department desks keep core hours on their days; evenings and weekends (if the
-                # hall opens then) are covered by the duty crew at a duty desk for any matter.
-                core = week & CORE_HOURS
-                days_per_week = int(p["service.department_counter_days"])
-                weeks = [core & _department_days(core, j, days_per_week) for j in range(k)]
-                weeks.append(week & ~CORE_HOURS)
+            weeks = build_policy(p).hall.queue_weeks(weekly_mask(p["service.opening"]), k, p)
             wd = (model.weekday0 + start) % 7
             for q, wk in enumerate(weeks):
                 out[q, start * SLOTS_PER_DAY : end * SLOTS_PER_DAY] = horizon_mask(wk, end - start, wd)
@@ -173,14 +164,9 @@ class ServiceCentre:
 
     # -- work that arrives ------------------------------------------------------------------
     def elderly_care_request(self, need: int, t: float, u_delay: float) -> None:
-        """An elderly resident living alone asks for help: the care station answers if there is
-        one; otherwise volunteers or staff visit (tonight, in :meth:`back_office_day`)."""
-        p = self.model.params
-        if p["elderly_care.station"]:
-            done = t - p["elderly_care.station_response_h"] * math.log1p(-u_delay)
-            self.model.residents.resolve(need, done)
-        else:
-            self._elderly_waiting.append((need, t))
+        """An elderly resident living alone asks for help: whoever the policy says answers (a
+        care station, or volunteers and staff tonight in :meth:`back_office_day`)."""
+        self.model.policy.elderly_care.request(self, need, t, u_delay)
 
     def casework(self, need: int, kind: int, hours: float, t: float) -> None:
         """A case for the back office (social assistance, an online matter, a care visit)."""
@@ -207,8 +193,8 @@ class ServiceCentre:
             admin += overtime
         # Volunteers take elderly-care requests first; what they cannot take goes to staff.
         visit_h = p["service.elderly_visit_hours"]
-        while self._elderly_waiting and self._elderly_waiting[0][1] < workday_end:
-            i, t = self._elderly_waiting.popleft()
+        while self.elderly_waiting and self.elderly_waiting[0][1] < workday_end:
+            i, t = self.elderly_waiting.popleft()
             if self.volunteer_h >= visit_h:
                 self.volunteer_h -= visit_h
                 m.residents.resolve(i, max(t, workday_end))
@@ -258,13 +244,3 @@ class ServiceCentre:
             self.model.residents.population.experience_many(self._outreach_targets[who], SCORE_HOME_VISIT)
         self._outreach_due -= n_visits
         return n_visits * visit, n_visits
-
-
-def _department_days(week: np.ndarray, j: int, n_days: int) -> np.ndarray:
-    """Department j's counter is staffed on ``n_days`` of the hall's open days, in rotation."""
-    open_days = [d for d in range(7) if week[d * SLOTS_PER_DAY : (d + 1) * SLOTS_PER_DAY].any()]
-    mask = np.zeros_like(week)
-    for k in range(min(n_days, len(open_days))):
-        d = open_days[(j + k) % len(open_days)]
-        mask[d * SLOTS_PER_DAY : (d + 1) * SLOTS_PER_DAY] = True
-    return mask

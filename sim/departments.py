@@ -180,22 +180,21 @@ class Departments:
         return fixed
 
     def push_down(self, t_end: float) -> None:
-        """Departments push today's tasks down; classification and the access system filter them."""
+        """Departments push today's tasks down.  The policy's keepers (classification) may keep a
+        department's own-class task with the department; its doors (the access system) may turn it
+        back; an accepted task brings its money with it or not ("funding follows the task")."""
         m = self.model
         p, tasks = m.params, self.pushdowns
+        keepers, doors = m.policy.task_keepers, m.policy.task_doors
         while self._next_task < len(tasks) and tasks.t[self._next_task] < t_end:
             k = self._next_task
             self._next_task += 1
             f = int(tasks.function[k])
             departmental = is_department_class(int(self.catalogue.cls[f]))
-            if (
-                departmental
-                and p["departments.classification"]
-                and tasks.u_withhold[k] < p["departments.classification_compliance"]
-            ):
+            if departmental and any(keeper.keeps(tasks.u_withhold[k]) for keeper in keepers):
                 continue  # the department keeps its own work
             self.pushed_down += 1
-            if departmental and tasks.u_access[k] < p["departments.access_strictness"]:
+            if departmental and any(door.turns_back(tasks.u_access[k]) for door in doors):
                 self.turned_back += 1
                 continue
             self.accepted += 1

@@ -40,6 +40,7 @@ from sim.departments import Departments
 from sim.finance import Books
 from sim.hall import Hall
 from sim.kpis import DAILY, summarise
+from sim.policy import Policy, build_policy
 from sim.public_space import PublicSpace
 from sim.residents import Residents
 from sim.scenario import Scenario
@@ -63,6 +64,7 @@ class CommunityModel(mesa.Model):
         self.day = -1
         self.periods = _periods(scenario, self.days)
         self.params: Mapping[str, Any] = self.periods[0][1]
+        self.policy: Policy = build_policy(self.params)
 
         self.tally = Tally()
         self.today: dict[str, float] = dict.fromkeys(DAILY, 0.0)
@@ -108,6 +110,7 @@ class CommunityModel(mesa.Model):
         day = round(self.time / 24.0)
         starts = [s for s, _ in self.periods]
         self.params = self.periods[bisect.bisect_right(starts, day) - 1][1]
+        self.policy = build_policy(self.params)
         if self._organise():
             self.committee.plan_events(from_day=day)
 

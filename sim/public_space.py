@@ -47,21 +47,16 @@ class PublicSpace:
         escalated."""
         m = self.model
         p = m.params
+        reporting = m.policy.reporting
         fix_by_units = 1.0 - (1.0 - p["committee.part_time_fix_share"]) ** m.committee.part_time
         while self._next < len(self._times) and self._times[self._next] < t_end:
             k = self._next
             self._next += 1
             t = float(self._times[k])
             u = self._u[k]
-            if p["informatisation.grid_reporting"]:
-                found = t + u[U_FOUND] * p["informatisation.patrol_interval_h"]
-                escalation = p["informatisation.platform_escalation_delay_h"]
-            else:
-                noticed = t - p["needs.public_report_delay_h"] * math.log1p(-u[U_FOUND])
-                found = self._next_open(noticed)
-                escalation = p["departments.escalation_delay_h"]
+            found = reporting.found(t, u[U_FOUND], p, self._next_open)
             local = u[U_AUTHORITY] < p["departments.authority_share"] or u[U_UNITS] < fix_by_units
-            delay = p["informatisation.local_fix_h"] if local else escalation
+            delay = p["informatisation.local_fix_h"] if local else reporting.escalation_delay_h(p)
             fixed = found - delay * math.log1p(-u[U_FIX])
             self.total += 1
             self.fixed_locally += bool(local)

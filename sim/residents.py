@@ -350,14 +350,11 @@ class Residents:
             if can_online and u[U_PREFER] < p["needs.online_preference"]:
                 self._go_online(i, setout)
                 return
-            centre = m.centre
-            if p["service.one_stop"]:
-                stages = [centre.one_stop_queue]
-            else:
-                first = int(u[U_DEPTS] * centre.n_dept_queues)
-                stages = [(first + j) % centre.n_dept_queues for j in range(1 + int(self._extra_counters[i]))]
+            stages = m.policy.hall.matter_stages(
+                u[U_DEPTS], int(self._extra_counters[i]), m.centre.n_dept_queues
+            )
         else:  # social assistance: an intake at the counter, then casework
-            stages = [m.centre.one_stop_queue if p["service.one_stop"] else 0]
+            stages = [m.policy.hall.intake_queue(m.centre.n_dept_queues)]
         self._trips[i] = Trip(
             stages=stages,
             resident=r,

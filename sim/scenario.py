@@ -474,21 +474,21 @@ def _check_range(shown: str, key: str, p: Any, value: float, bad: str) -> None:
 
 
 def _check_consistency(shown: str, params: Mapping[str, Any], where: str = "") -> None:
-    """Rules that involve more than one parameter."""
+    """Rules that involve more than one parameter: shares that sum to 1, and each reform's own
+    rules (:attr:`sim.reforms.base.Reform.rules`)."""
     at = f" (in {where})" if where else ""
     for key in ("population.group_shares", "departments.class_shares"):
         total = sum(params[key].values())
         if abs(total - 1.0) > 1e-6:
             raise ScenarioError(shown, key, f"shares must sum to 1, they sum to {total:g}{at}")
-    if params["departments.access_strictness"] > 0 and not params["departments.classification"]:
-        raise ScenarioError(
-            shown,
-            "departments.access_strictness",
-            "the access system turns tasks back by their 2003 class, so it needs "
-            f"departments.classification = true{at}",
-        )
-    if not weekly_mask(params["service.opening"]).any():
-        raise ScenarioError(shown, "service.opening", f"the hall is never open{at}")
+    from sim.reforms import REFORMS
+
+    for reform in REFORMS:
+        for rule in reform.rules:
+            broken = rule(params)
+            if broken is not None:
+                key, message = broken
+                raise ScenarioError(shown, key, f"{message}{at}")
 
 
 def scenario_from_mapping(doc: Mapping[str, Any], name: str = "custom") -> Scenario:

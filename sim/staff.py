@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Any
 import mesa
 import numpy as np
 
-from sim.calendar import SLOT_H, SLOTS_PER_DAY, SLOTS_PER_WEEK
+from sim.calendar import CORE_HOURS, SLOT_H, SLOTS_PER_DAY, SLOTS_PER_WEEK
 
 if TYPE_CHECKING:
     from sim.model import CommunityModel
@@ -88,12 +88,6 @@ class Team:
             ),
             casework_factor=1.0 - params["staff.certified_casework_speedup"] * cert,
         )
-
-
-# Core hours: weekdays 08:00-18:00.  Opening beyond them is "extended" and gets a duty crew.
-CORE_HOURS = np.zeros(SLOTS_PER_WEEK, dtype=bool)
-for _d in range(5):
-    CORE_HOURS[_d * SLOTS_PER_DAY + 16 : _d * SLOTS_PER_DAY + 36] = True
 
 
 def roster(

@@ -19,7 +19,9 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
+
+from sim.reforms import REFORMS, Claim
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -29,46 +31,9 @@ if TYPE_CHECKING:
     from sim.scenario import Scenario
 
 
-class Claim(NamedTuple):
-    """One claimed effect: reform file (stem in ``scenarios/reforms``), KPI, direction, wording."""
-
-    reform: str
-    kpi: str
-    direction: int  # +1: the article says the KPI rises; -1: it falls
-    claim: str
-
-
-CLAIMS: list[Claim] = [
-    Claim("access_system", "staff.service_time_share", +1, "access control frees staff time for residents"),
-    Claim("access_system", "tasks.unfunded_cost_yuan", -1, "access control cuts unfunded work"),
-    Claim("funding_follows_task", "finance.balance_yuan", +1, "funding follows the task"),
-    Claim("burden_reduction", "staff.admin_h_per_staff_week", -1, "burden reduction"),
-    Claim("one_stop", "service.queue_wait_mean_min", -1, "one-stop service: shorter waits"),
-    Claim("one_stop", "service.time_to_resolution_mean_d", -1, "one-stop service: quicker resolution"),
-    Claim("grid_reporting", "grid.response_mean_h", -1, "first-moment collection and handling"),
-    Claim(
-        "online_participation",
-        "governance.participation_rate.commuter",
-        +1,
-        "online channels reach commuters",
-    ),
-    Claim(
-        "online_participation", "governance.participation_rate.migrant", +1, "online channels reach migrants"
-    ),
-    Claim("staggered_hours", "access.resolved_share.commuter", +1, "staggered hours serve commuters"),
-    Claim(
-        "staggered_hours",
-        "service.daytime_wait_mean_min",
-        +1,
-        "trade-off: staggered hours with no extra staff lengthen daytime waits",
-    ),
-    Claim(
-        "part_time_members",
-        "governance.resolved_locally_share",
-        +1,
-        "part-time members settle issues locally",
-    ),
-]
+#: Every claim, in the order of the reforms (:data:`sim.reforms.REFORMS`); each reform module
+#: states its own.
+CLAIMS: list[Claim] = [c for r in REFORMS for c in r.claims]
 
 #: The trade-off: the baseline's staff count (no extra staff), and the counts checked beside.
 TRADEOFF_STAFF = 6

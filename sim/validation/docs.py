@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from sim.parameters import CLASSES, GROUPS, PARAMS, SECTIONS, Param
+from sim.reforms import MODULES as REFORM_MODULES
 
 #: The modules a bare name in the ODD is looked up in, in this order.
 CODE_MODULES = (
@@ -63,6 +64,9 @@ CODE_MODULES = (
     "sim.validation.timeline",
     "sim.validation.evidence",
     "sim.validation.docs",
+    "sim.policy",
+    "sim.reforms.base",
+    *(f"sim.reforms.{m}" for m in REFORM_MODULES),
 )
 PATH_SUFFIXES = (".toml", ".md", ".py", ".csv", ".png", ".json")
 _NAME = re.compile(r"^[A-Za-z_]\w*(\.[A-Za-z_]\w*)*(\(\))?$")

@@ -1,0 +1,79 @@
+"""What a reform is: one declaration that holds everything about it.
+
+A :class:`Reform` names the policy as the article does, declares the parameters it sets (with
+units and sources), the controls a planner changes it with in the web app, the effects the
+article claims for it (checked in ``docs/validation``), the rules its parameters must obey
+together, and - where it changes *how* the community works rather than only a number - the
+strategy it installs in the :class:`sim.policy.Policy` for the period it is in force.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from sim.param import Param
+
+if TYPE_CHECKING:
+    from sim.policy import Policy
+
+
+@dataclass(frozen=True)
+class Control:
+    """One control of a reform in the web app: which parameter, what the planner reads, which widget.
+
+    ``widget`` is one of ``percent`` (a slider in %), ``count`` (a whole number), ``number``,
+    ``money`` (yuan), ``switch`` (on/off) or ``hours`` (the opening-hours editor).
+    """
+
+    key: str
+    label: str
+    widget: str
+    help: str = ""
+
+
+class Claim(NamedTuple):
+    """An effect the article claims: reform file stem, KPI, direction, wording."""
+
+    reform: str
+    kpi: str
+    direction: int  # +1: the article says the KPI rises; -1: it falls
+    claim: str
+
+
+#: A consistency rule: the parameters in force -> None, or (key, what is wrong) for the user.
+Rule = Callable[[Mapping[str, Any]], "tuple[str, str] | None"]
+#: Installs the reform's strategies for the parameters of one period.
+Install = Callable[["Policy", Mapping[str, Any]], None]
+
+FAMILIES = {
+    "institutions": "Institutions and mechanisms",
+    "guarantees": "Space, money and people",
+    "governance": "Governance: platform, information, self-governance",
+    "services": "Services",
+}
+
+
+@dataclass(frozen=True)
+class Reform:
+    """One of the article's reforms, as the model, the app and the validation know it."""
+
+    stem: str  # the one-reform scenario file: scenarios/reforms/<stem>.toml
+    title: str
+    chinese: str  # the article's own name for it
+    family: str  # a key of FAMILIES: where the article tells it
+    years: str
+    summary: str
+    params: tuple[Param, ...]
+    controls: tuple[Control, ...] = ()
+    claims: tuple[Claim, ...] = ()
+    rules: tuple[Rule, ...] = ()
+    install: Install | None = None
+
+    def __repr__(self) -> str:
+        return f"Reform({self.stem!r}, {len(self.params)} parameters, {len(self.claims)} claims)"
+
+    @property
+    def scenario_file(self) -> str:
+        return f"reforms/{self.stem}.toml"

@@ -1,0 +1,81 @@
+"""Burden reduction, efficiency up (减负增效): merging working bodies and cutting inspections and
+evaluations (检查评比), meetings, ledgers (台帐) and report forms (2009); a standard evaluation
+(2013); strict control (2014).
+
+In the model these are the rates at which departments and the sub-district send forms, ledger
+work, meetings and inspections (:meth:`sim.departments.Departments.burden_today`); meetings and
+inspections take named staff off duty, forms and ledgers are back-office work with deadlines.
+"""
+
+from __future__ import annotations
+
+from sim.param import ASSUMED, Param
+from sim.reforms.base import Claim, Control, Reform
+
+STEM = "burden_reduction"
+
+PARAMS = (
+    Param(
+        "burden.inspections_per_year",
+        26,
+        "int",
+        "inspections/year",
+        "Inspections, evaluations and ratings the community hosts.",
+        ASSUMED
+        + "read as all inspections, evaluations and ratings a year; an audited city counted 26 ratings and "
+        "awards per community (MODEL-SKETCH; unsourced)",
+        0,
+        365,
+    ),
+    Param(
+        "burden.meetings_per_week",
+        3.0,
+        "float",
+        "meetings/week",
+        "Department and sub-district meetings one staff member must attend.",
+        ASSUMED + "sub-district and departments' briefings several times a week before 2009",
+        0,
+        30,
+    ),
+    Param(
+        "burden.forms_per_month",
+        20.0,
+        "float",
+        "forms/month",
+        "Report forms departments ask for.",
+        ASSUMED + "departments' statistical and report forms, about one per working day",
+        0,
+        1000,
+    ),
+    Param(
+        "burden.ledger_hours_per_week",
+        12.0,
+        "float",
+        "staff-hours/week",
+        "Keeping departments' ledgers (台帐) and archives.",
+        ASSUMED + "about a day and a half a week keeping departments' ledgers and archives",
+        0,
+        500,
+    ),
+)
+
+
+REFORM = Reform(
+    stem=STEM,
+    title="Burden reduction",
+    chinese="减负增效",
+    family="institutions",
+    years="2009, 2013, 2014",
+    summary=(
+        "Fewer inspections and evaluations, meetings, report forms and ledgers taking staff away "
+        "from residents."
+    ),
+    params=PARAMS,
+    controls=(
+        Control("burden.inspections_per_year", "Inspections and evaluations a year", "count"),
+        Control("burden.meetings_per_week", "Meetings a week for each staff member", "number"),
+        Control("burden.forms_per_month", "Report forms a month", "number"),
+        Control("burden.ledger_hours_per_week", "Hours a week keeping ledgers", "number"),
+    ),
+    claims=(Claim(STEM, "staff.admin_h_per_staff_week", -1, "burden reduction"),),
+)

@@ -1,0 +1,57 @@
+"""Funding first (经费优先): city and districts put community operating funds into the budget -
+"fiscal support, paired-unit support, funding follows the task, community co-building" - about
+600,000 yuan per community per year (2014).
+
+In the model these are the yearly fiscal allocation and co-building contributions, received day by
+day (:class:`sim.finance.Books`).
+"""
+
+from __future__ import annotations
+
+from sim.param import ASSUMED, Param
+from sim.reforms.base import Control, Reform
+
+STEM = "funding"
+
+PARAMS = (
+    Param(
+        "finance.fiscal_yuan_year",
+        150000.0,
+        "float",
+        "yuan/year",
+        "Operating funds from the city and district budgets.",
+        ASSUMED + "before funds entered the budget (article: ~600,000 yuan in 2014)",
+        0,
+        1e9,
+    ),
+    Param(
+        "finance.co_building_yuan_year",
+        0.0,
+        "float",
+        "yuan/year",
+        "Community co-building contributions (resident units, businesses).",
+        ASSUMED + "no co-building contributions before the reforms",
+        0,
+        1e9,
+    ),
+)
+
+
+REFORM = Reform(
+    stem=STEM,
+    title="Operating funds in the budget",
+    chinese="经费优先",
+    family="guarantees",
+    years="2014",
+    summary="Fiscal support, paired-unit support and co-building: about 600,000 yuan per community a year.",
+    params=PARAMS,
+    controls=(
+        Control(
+            "finance.fiscal_yuan_year",
+            "Operating funds from the city and district",
+            "money",
+            "Article: about 600,000 yuan a year in 2014.",
+        ),
+        Control("finance.co_building_yuan_year", "Co-building contributions", "money"),
+    ),
+)

@@ -1,0 +1,45 @@
+"""Funding follows the task (费随事转, 2005, with "authority follows responsibility").
+
+In the model an accepted task brings its cost with it with probability ``departments.funded_share``;
+otherwise the community pays it (:meth:`sim.departments.Departments.push_down`).
+"""
+
+from __future__ import annotations
+
+from sim.param import ASSUMED, Param
+from sim.reforms.base import Claim, Control, Reform
+
+STEM = "funding_follows_task"
+
+PARAMS = (
+    Param(
+        "departments.funded_share",
+        0.1,
+        "float",
+        "share",
+        "Share of accepted tasks whose cost comes with them ('funding follows the task').",
+        ASSUMED + "rarely funded before 2005",
+        0,
+        1,
+    ),
+)
+
+
+REFORM = Reform(
+    stem=STEM,
+    title="Funding follows the task",
+    chinese="费随事转",
+    family="institutions",
+    years="2005",
+    summary="Tasks that enter the community bring their money with them.",
+    params=PARAMS,
+    controls=(
+        Control(
+            "departments.funded_share",
+            "Share of accepted tasks that come with their funding",
+            "percent",
+            "Funding follows the task (2005).",
+        ),
+    ),
+    claims=(Claim(STEM, "finance.balance_yuan", +1, "funding follows the task"),),
+)

@@ -1,0 +1,63 @@
+"""Diverse self-governance online: community websites, QQ groups, SMS and WeChat raise the
+participation of young and middle-aged people, white-collar workers, commuters and migrants.
+
+In the model notices of councils, hearings and activities also reach residents with digital
+access through the online groups, and councils and hearings can be joined online
+(:meth:`sim.committee.Committee.hold_event`, :func:`sim.residents.take_part`).
+"""
+
+from __future__ import annotations
+
+from sim.param import ASSUMED, Param
+from sim.reforms.base import Claim, Control, Reform
+
+STEM = "online_participation"
+
+PARAMS = (
+    Param(
+        "participation.online_channels",
+        False,
+        "bool",
+        "",
+        "Community website, QQ groups, SMS and WeChat for notices and online consultation.",
+        "article: raise participation of young, white-collar, commuters, migrants",
+    ),
+    Param(
+        "participation.online_reach",
+        0.9,
+        "float",
+        "probability",
+        "Chance a notice in the online groups reaches a resident with digital access.",
+        ASSUMED + "most members of a community WeChat/QQ group read its notices",
+        0,
+        1,
+    ),
+    Param(
+        "participation.online_take_part_factor",
+        0.6,
+        "float",
+        "",
+        "Propensity to take part online relative to in person.",
+        ASSUMED + "a comment is easier than a meeting, but less engaging",
+        0,
+        5,
+    ),
+)
+
+
+REFORM = Reform(
+    stem=STEM,
+    title="Online participation",
+    chinese="网络参与",
+    family="governance",
+    years="2013 (year assumed)",
+    summary="Community websites, QQ groups, SMS and WeChat for notices and consultation.",
+    params=PARAMS,
+    controls=(
+        Control("participation.online_channels", "Website, QQ and WeChat groups for residents", "switch"),
+    ),
+    claims=(
+        Claim(STEM, "governance.participation_rate.commuter", +1, "online channels reach commuters"),
+        Claim(STEM, "governance.participation_rate.migrant", +1, "online channels reach migrants"),
+    ),
+)

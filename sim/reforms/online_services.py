@@ -1,0 +1,43 @@
+"""Online services over the four-level information platform (city, district, sub-district,
+community), which links administration, social affairs and convenience services.
+
+In the model a share of administrative matters can be done online; a resident with digital
+access uses that channel with a preference probability, or as a last resort when no visit fits
+(:class:`sim.residents.Residents`).
+"""
+
+from __future__ import annotations
+
+from sim.param import ASSUMED, Param
+from sim.reforms.base import Control, Reform
+
+STEM = "online_services"
+
+PARAMS = (
+    Param(
+        "informatisation.online_services_share",
+        0.0,
+        "float",
+        "share",
+        "Share of administrative matters that can be done online.",
+        ASSUMED + "none before the platform",
+        0,
+        1,
+    ),
+)
+
+
+REFORM = Reform(
+    stem=STEM,
+    title="Online services",
+    chinese="网上办事",
+    family="governance",
+    years="2012 (year assumed)",
+    summary="The four-level platform lets some administrative matters be done online.",
+    params=PARAMS,
+    controls=(
+        Control(
+            "informatisation.online_services_share", "Share of matters that can be done online", "percent"
+        ),
+    ),
+)

@@ -1,0 +1,81 @@
+"""Part-time committee members (兼职委员制度): 594 members city-wide, 23 % of all committee members
+(2014), from enterprises and local units.
+
+In the model part-time members are added to the committee; they mediate disputes and hold
+councils in the evening and at weekends, when working residents are free; their units bring
+money (paired-unit support) and fix some public problems the community has no authority over
+(:class:`sim.committee.Committee`, :class:`sim.public_space.PublicSpace`).
+"""
+
+from __future__ import annotations
+
+from sim.param import ASSUMED, Param
+from sim.reforms.base import Claim, Control, Reform
+
+STEM = "part_time_members"
+
+PARAMS = (
+    Param(
+        "committee.part_time_share",
+        0.0,
+        "float",
+        "share",
+        "Part-time members (from enterprises and local units) as a share of all members.",
+        "article: 0 before the reform, 594 members = 23 % in 2014",
+        0,
+        0.9,
+    ),
+    Param(
+        "committee.part_time_hours_per_week",
+        4.0,
+        "float",
+        "hours/week",
+        "Hours a part-time member gives, in evenings and at weekends.",
+        ASSUMED + "one evening a week",
+        0,
+        40,
+    ),
+    Param(
+        "committee.part_time_fix_share",
+        0.10,
+        "float",
+        "probability/member",
+        "For a public problem the community has no authority over, the chance each part-time "
+        "member's unit can fix it with its own resources (venue, money, workers).",
+        ASSUMED + "paired-unit support (article: 'paired-unit support')",
+        0,
+        1,
+    ),
+    Param(
+        "committee.paired_unit_yuan_per_part_time",
+        20000.0,
+        "float",
+        "yuan/member/year",
+        "Money brought by each part-time member's unit (paired-unit support).",
+        ASSUMED + "small sponsorship",
+        0,
+        1e7,
+    ),
+)
+
+
+REFORM = Reform(
+    stem=STEM,
+    title="Part-time committee members",
+    chinese="兼职委员",
+    family="institutions",
+    years="2014",
+    summary=(
+        "Representatives of enterprises and local units serve on the committee part-time: 23 % of members."
+    ),
+    params=PARAMS,
+    controls=(
+        Control(
+            "committee.part_time_share",
+            "Share of part-time members (from enterprises and local units)",
+            "percent",
+            "Article: 23 % in 2014.",
+        ),
+    ),
+    claims=(Claim(STEM, "governance.resolved_locally_share", +1, "part-time members settle issues locally"),),
+)

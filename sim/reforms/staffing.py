@@ -1,0 +1,37 @@
+"""Staffing of the public-service centre at the planning figure of 18 per 10,000 residents (11 for
+6,000); the article gives no head count, so this is an assumption.
+
+In the model it is the number of hired staff (:class:`sim.staff.StaffMember`).
+"""
+
+from __future__ import annotations
+
+from sim.param import ASSUMED, Param
+from sim.reforms.base import Control, Reform
+
+STEM = "staffing"
+
+PARAMS = (
+    Param(
+        "staff.count",
+        6,
+        "int",
+        "staff",
+        "Hired public-service-centre staff.",
+        ASSUMED + "before the reforms; planning figure is 18 per 10,000 residents (11 for 6,000)",
+        1,
+        1000,
+    ),
+)
+
+
+REFORM = Reform(
+    stem=STEM,
+    title="Staffing",
+    chinese="人员配备",
+    family="guarantees",
+    years="2014 (head count assumed)",
+    summary="The centre staffed at the planning figure of 18 per 10,000 residents.",
+    params=PARAMS,
+    controls=(Control("staff.count", "Hired staff", "count", "Planning figure: 18 per 10,000 residents."),),
+)

@@ -1,0 +1,70 @@
+"""Staggered working hours (社区错时工作法), piloted to extend opening and service hours.
+
+In the model it is the hall's weekly opening schedule and the duty crew kept for hours outside
+weekday 08:00-18:00; the roster spreads the same staff-hours over the longer week
+(:func:`sim.staff.roster`), so without more staff fewer people are on duty in the day.  The
+trade-off is one of its claims.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from sim.calendar import weekly_mask
+from sim.param import ASSUMED, WEEKDAY_OFFICE, Param
+from sim.reforms.base import Claim, Control, Reform
+
+if TYPE_CHECKING:
+    pass
+
+STEM = "staggered_hours"
+
+PARAMS = (
+    Param(
+        "service.opening",
+        WEEKDAY_OFFICE,
+        "schedule",
+        "weekly",
+        "Opening hours of the service hall.",
+        ASSUMED + "standard government office hours",
+    ),
+    Param(
+        "staff.extended_hours_crew",
+        1,
+        "int",
+        "staff",
+        "People on duty when the hall is open outside weekday 08:00-18:00 (evenings, weekends).",
+        ASSUMED + "staggered-hours pilots keep a small duty crew for the extra hours",
+        0,
+        50,
+    ),
+)
+
+
+def hall_opens(params: Mapping[str, Any]) -> tuple[str, str] | None:
+    if not weekly_mask(params["service.opening"]).any():
+        return ("service.opening", "the hall is never open")
+    return None
+
+
+REFORM = Reform(
+    stem=STEM,
+    title="Staggered working hours",
+    chinese="错时工作",
+    family="services",
+    years="2013 (piloted; year assumed)",
+    summary="The centre opens at midday, in the evening and on Saturday, with the same staff working shifts.",
+    params=PARAMS,
+    controls=(Control("service.opening", "Opening hours of the service hall", "hours"),),
+    claims=(
+        Claim(STEM, "access.resolved_share.commuter", +1, "staggered hours serve commuters"),
+        Claim(
+            STEM,
+            "service.daytime_wait_mean_min",
+            +1,
+            "trade-off: staggered hours with no extra staff lengthen daytime waits",
+        ),
+    ),
+    rules=(hall_opens,),
+)
