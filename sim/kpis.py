@@ -65,6 +65,13 @@ _BASE = [
     ),
     KPI("service.online_share", "share", "", "Share of administrative matters handled online."),
     KPI(
+        "service.errand_share",
+        "share",
+        "",
+        "Share of individual needs for which a household member went to the centre in the resident's "
+        "place (household errands).",
+    ),
+    KPI(
         "service.outreach_visits",
         "visits",
         "higher",
@@ -123,6 +130,13 @@ _BASE = [
     ),
     KPI("residents.satisfaction_mean", "0-1", "higher", "Mean resident satisfaction at the end."),
     KPI("residents.trust_mean", "0-1", "higher", "Mean resident trust in the committee at the end."),
+    KPI(
+        "residents.online_aware_share",
+        "share",
+        "",
+        "Share of residents with digital access who know of the online channel at the end (all of "
+        "them unless news travels by word of mouth).",
+    ),
     KPI("finance.balance_yuan", "yuan", "higher", "Income minus spending over the run."),
     KPI("verify.little_L", "residents", "", "Time-average number waiting in hall queues."),
     KPI(
@@ -146,6 +160,8 @@ for _k in _PER_GROUP:
 DAILY = {
     "needs_arisen": "individual needs that arose that day",
     "visits": "residents arriving at a hall queue",
+    "online_matters": "administrative matters taken online",
+    "online_aware": "share of residents with digital access who know of the online channel",
     "served": "residents served at a counter",
     "wait_mean_min": "mean time in a queue of those who queued that day",
     "counters_staffed_h": "counter hours staffed",
@@ -205,6 +221,7 @@ def summarise(m: CommunityModel) -> dict[str, float]:
         "service.pending_share": float(np.mean(status == 0)) if len(status) else math.nan,
         "service.visits_per_matter": _mean(t.matter_trips),
         "service.online_share": _ratio(t.online_matters, t.admin_matters),
+        "service.errand_share": _ratio(residents.errands, len(status)),
         "service.outreach_visits": float(t.outreach_visits),
         "staff.service_time_share": _ratio(t.counter_busy_h + t.casework_h + t.outreach_h, worked),
         "staff.admin_time_share": _ratio(t.admin_h, worked),
@@ -225,6 +242,7 @@ def summarise(m: CommunityModel) -> dict[str, float]:
         "governance.disputes_settled_share": _ratio(committee.disputes_settled, committee.disputes_closed),
         "residents.satisfaction_mean": float(residents.population.satisfaction.mean()),
         "residents.trust_mean": float(residents.population.trust.mean()),
+        "residents.online_aware_share": residents.online_aware_share(),
         "finance.balance_yuan": m.books.balance,
         "verify.little_L": hall.area_waiting_h2 / horizon,
         "verify.little_lambda_W": (hall.total_wait_h + hall.open_wait_h()) / horizon,

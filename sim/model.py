@@ -129,6 +129,7 @@ class CommunityModel(mesa.Model):
         if weekday == 0 or day == 0:
             self.centre.new_week(self.params)
             self.committee.new_week()
+            self.residents.talk_to_neighbours()
         fixed = self.departments.burden_today(day, weekday)
         self.centre.plan_the_day(day, weekday, fixed)
         self.today["needs_arisen"] = self.residents.needs_of_the_day(t_end)
@@ -174,6 +175,7 @@ class CommunityModel(mesa.Model):
         td["unmet_total"] = self.residents.unmet
         td["participation_ytd"] = float(pop.took_part.mean())
         td["satisfaction_mean"] = float(pop.satisfaction.mean())
+        td["online_aware"] = self.residents.online_aware_share()
         td["balance_yuan"] = self.books.balance
         td["public_open"] = self.public_space.still_open((self.day + 1) * 24.0)
         self.datacollector.add_table_row("daily", td)

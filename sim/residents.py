@@ -39,6 +39,7 @@ from scipy import stats
 from sim import rng as streams
 from sim.calendar import SLOT_H, SLOTS_PER_DAY, SlotFinder, horizon_mask, weekly_mask
 from sim.hall import SERVED, TURNED_AWAY, Visitor
+from sim.memory import GAVE_UP, ONLINE, Memory
 from sim.needs import (
     ADMIN,
     ASSIST,
@@ -62,6 +63,7 @@ from sim.needs import (
     draw_needs,
     extra_counters,
 )
+from sim.neighbours import Neighbourhood
 from sim.parameters import GROUPS
 
 if TYPE_CHECKING:
@@ -105,6 +107,7 @@ class Population:
     elderly_alone: np.ndarray  # bool
     civic: np.ndarray  # float32, propensity to take part
     took_part: np.ndarray  # bool, took part in an event this year
+    neighbours: Neighbourhood | None = field(default=None, repr=False)  # hears each experience
     _sat: array = field(repr=False, default_factory=lambda: array("d"))
     _trust: array = field(repr=False, default_factory=lambda: array("d"))
 
@@ -124,11 +127,15 @@ class Population:
         s[i] += SATISFACTION_LEARNING * (score - s[i])
         t = self._trust
         t[i] += TRUST_LEARNING * (score - t[i])
+        if self.neighbours is not None:
+            self.neighbours.heard(i, score)
 
     def experience_many(self, idx: np.ndarray, score: float) -> None:
         """The same experience for distinct residents at once."""
         self.satisfaction[idx] += SATISFACTION_LEARNING * (score - self.satisfaction[idx])
         self.trust[idx] += TRUST_LEARNING * (score - self.trust[idx])
+        if self.neighbours is not None:
+            self.neighbours.heard_many(idx, score)
 
     def participation_shares(self) -> np.ndarray:
         """Share of each group (then of everyone) who took part in an event so far this year."""
@@ -178,13 +185,15 @@ def visit_time(
     take_leave_prob: float,
     patience_h: float,
     spread_h: float,
+    delay_h: float = 0.0,
 ) -> float | None:
     """When the resident walks in, or None if no visit is possible within their patience.
 
     ``free`` finds windows when the queue is open and the resident's group is free; ``leave``
     finds open windows regardless of free time (for a resident who takes leave from work).
     Residents go within the first ``spread_h`` hours of a window, not anywhere in it: a hall
-    that stays open late does not move the morning crowd to the evening.
+    that stays open late does not move the morning crowd to the evening.  A resident who
+    remembers a long wait goes ``delay_h`` later into the window (no later than its end).
     """
     limit = t_setout + patience_h
     for finder, allowed in ((free, True), (leave, u_leave < take_leave_prob)):
@@ -198,6 +207,9 @@ def visit_time(
             return t_setout
         if start > limit:
             continue
+        if delay_h:
+            shift = min(delay_h, end - start - SLOT_H)
+            return start + shift + u_slot * min(end - start - shift, spread_h)
         return start + u_slot * min(end - start, spread_h)
     return None
 
@@ -212,13 +224,15 @@ def take_part(
     online_join: bool,
     online_reach: float,
     online_factor: float,
+    head_reach: np.ndarray | None = None,
 ) -> np.ndarray:
     """Who takes part in one event.  ``u`` is (n, 4) uniforms; the other arrays are by group.
 
     Returns a boolean mask.  The notice reaches a resident by the board, by a committee member
     knocking at the door (``visit_reach``: the share of households visited, for groups at home
     when members call) or, with online channels and digital access, through the community's
-    groups; a reached resident who is free at the event's time comes with probability civic
+    groups, or, where ``head_reach`` is given, through an active building head; a reached resident
+    who is free at the event's time comes with probability civic
     propensity x trust factor.  Where the event can be joined online (councils, hearings), a
     reached digital resident may take part from anywhere, with a lower propensity.
     """
@@ -226,6 +240,8 @@ def take_part(
     propensity = pop.civic * (2.0 * pop.trust)
     wants = u[:, 2] < propensity
     reached = (u[:, 0] < board_reach[group]) | (u[:, 3] < visit_reach[group])
+    if head_reach is not None:
+        reached |= head_reach  # the building head passes the notice on to the whole building
     if online_notice:
         reached_online = pop.digital & (u[:, 1] < online_reach)
         reached = reached | reached_online
@@ -298,6 +314,26 @@ class Residents:
         )
         self._groups: list[int] = self.population.group.tolist()
         self._digital: list[bool] = self.population.digital.tolist()
+        self.memory = Memory(len(self.population), params) if params["residents.memory"] else None
+        self.neighbours: Neighbourhood | None = None
+        if (
+            params["residents.household_errands"]
+            or params["residents.word_of_mouth"]
+            or params["residents.building_head_share"] > 0
+        ):
+            pop = self.population
+            self.neighbours = Neighbourhood(
+                pop.group, pop.digital, params, streams.stream(seed, "households")
+            )
+            if self.neighbours.word_of_mouth:
+                pop.neighbours = self.neighbours
+                self._talk_rng = streams.stream(seed, "word_of_mouth")
+        self.errands = 0  # needs for which a household member went in the resident's place
+        self._by_proxy: np.ndarray | None = None  # needs a household member may see to
+        if self.neighbours is not None and self.neighbours.errands:
+            u = streams.stream(seed, "errands").random(len(self.needs))
+            self._by_proxy = u < params["residents.errand_allowed_share"]
+        self._errand_run: set[int] = set()
         self._finders: list[list[SlotFinder | None]] | None = None
         self._visits_by_day: dict[int, list[tuple[float, int, Visitor]]] = {}
         self.resolved = 0
@@ -346,8 +382,15 @@ class Residents:
         can_online = False
         if kind == ADMIN:
             m.tally.admin_matters += 1
-            can_online = self._digital[r] and u[U_ONLINE] < p["informatisation.online_services_share"]
-            if can_online and u[U_PREFER] < p["needs.online_preference"]:
+            can_online = (
+                self._digital[r]
+                and u[U_ONLINE] < p["informatisation.online_services_share"]
+                and self._knows_online(r)
+            )
+            preference = p["needs.online_preference"]
+            if self.memory is not None:
+                preference = self.memory.online_preference(r, preference)
+            if can_online and u[U_PREFER] < preference:
                 self._go_online(i, setout)
                 return
             stages = m.policy.hall.matter_stages(
@@ -398,7 +441,40 @@ class Residents:
             u_slot = self._draw(i, trip.attempts, V_SLOT)
         # The next department's desk, or the duty desk in the evening or at the weekend if that
         # comes first (before one-stop service; with it, there is only the hall).
-        one_stop_queue = m.centre.one_stop_queue
+        delay_h = self.memory.timing_delay_h(trip.resident) if self.memory is not None else 0.0
+        t_visit, q = self._first_visit(trip, g, t_from, u_slot, delay_h)
+        if t_visit is None and self._by_proxy is not None and self._by_proxy[i]:
+            # Someone in the household with freer days goes instead.
+            other = int(self.neighbours.errand_group[trip.resident])
+            if other >= 0:
+                t_visit, q = self._first_visit(trip, other, t_from, u_slot, 0.0)
+                if t_visit is not None and i not in self._errand_run:
+                    self._errand_run.add(i)
+                    self.errands += 1
+        if t_visit is None:
+            # Online as a last resort, if this matter can be done online today.
+            if trip.can_online or (
+                self.needs.kind[i] == ADMIN
+                and self._digital[trip.resident]
+                and float(self.needs.u[i, U_ONLINE]) < p["informatisation.online_services_share"]
+                and self._knows_online(trip.resident)
+            ):
+                del self._trips[i]
+                self._go_online(i, t_from)
+            else:
+                self._give_up(i)
+            return
+        trip.trips += 1
+        self._join_queue(i, q, t_visit)
+
+    def _first_visit(
+        self, trip: Trip, g: int, t_from: float, u_slot: float, delay_h: float
+    ) -> tuple[float | None, int]:
+        """The first visit a member of group ``g`` can make for the trip's next step: at that
+        department's desk, or the duty desk in the evening or at the weekend if that comes first
+        (before one-stop service; with it, there is only the hall)."""
+        p = self.model.params
+        one_stop_queue = self.model.centre.one_stop_queue
         t_visit, q = None, trip.stages[0]
         for desk in (q,) if q == one_stop_queue else (q, one_stop_queue):
             t = visit_time(
@@ -410,23 +486,14 @@ class Residents:
                 p["needs.take_leave_prob"][GROUPS[g]],
                 p["needs.patience_days"] * 24.0,
                 p["needs.visit_spread_h"],
+                delay_h,
             )
             if t is not None and (t_visit is None or t < t_visit):
                 t_visit, q = t, desk
-        if t_visit is None:
-            # Online as a last resort, if this matter can be done online today.
-            if trip.can_online or (
-                self.needs.kind[i] == ADMIN
-                and self._digital[trip.resident]
-                and float(self.needs.u[i, U_ONLINE]) < p["informatisation.online_services_share"]
-            ):
-                del self._trips[i]
-                self._go_online(i, t_from)
-            else:
-                self._give_up(i)
-            return
-        trip.trips += 1
-        self._join_queue(i, q, t_visit)
+        return t_visit, q
+
+    def _knows_online(self, r: int) -> bool:
+        return self.neighbours is None or self.neighbours.knows(r)
 
     def _join_queue(self, i: int, q: int, t: float) -> None:
         trip = self._trips[i]
@@ -484,7 +551,10 @@ class Residents:
         else:
             trip.wait_h += t - v.arrived
             a = trip.attempts - 1
-            if self._draw(i, a, V_RETRY) >= m.params["needs.retry_prob"]:
+            retry = m.params["needs.retry_prob"]
+            if self.memory is not None:
+                retry = self.memory.retry_prob(trip.resident, retry)
+            if self._draw(i, a, V_RETRY) >= retry:
                 self._give_up(i)
             elif outcome == TURNED_AWAY:
                 self._set_out(i, t)  # the door closed: back in the next window
@@ -508,11 +578,19 @@ class Residents:
             )
             return
         m.tally.matter_trips.append(trip.trips)
+        if self.memory is not None:
+            self.memory.counter_matter(trip.resident, trip.wait_h * 60.0, trip.trips)
         self.resolve(i, t, score=score_counter_matter(trip.wait_h * 60.0, trip.trips))
 
     def _go_online(self, i: int, t: float) -> None:
         m = self.model
         m.tally.online_matters += 1
+        m.today["online_matters"] += 1
+        r = self._need_resident[i]
+        if self.memory is not None:
+            self.memory.remember(r, ONLINE)
+        if self.neighbours is not None and self.neighbours.word_of_mouth:
+            self.neighbours.used_online(r)
         hours = m.params["service.counter_service_min"] / 60.0 * m.params["service.online_service_factor"]
         m.centre.casework(i, ADMIN, hours * m.centre.team.service_factor, t)
 
@@ -534,7 +612,30 @@ class Residents:
         self._trips.pop(i, None)
         self.status[i] = UNMET
         self.unmet += 1
-        self.population.experience(self._need_resident[i], SCORE_GAVE_UP)
+        r = self._need_resident[i]
+        if self.memory is not None:
+            self.memory.remember(r, GAVE_UP)
+        self.population.experience(r, SCORE_GAVE_UP)
+
+    def online_aware_share(self) -> float:
+        """Share of residents with digital access who know of the online channel."""
+        digital = self.population.digital
+        if not digital.any():
+            return float("nan")
+        if self.neighbours is None:
+            return 1.0
+        return float(self.neighbours.knows_online[digital].mean())
+
+    # -- once a week ------------------------------------------------------------------------
+    def talk_to_neighbours(self) -> None:
+        """Word of mouth: the week's experiences and news of the online channel go round."""
+        hood = self.neighbours
+        if hood is None or not hood.word_of_mouth:
+            return
+        pop = self.population
+        u = self._talk_rng.random(len(pop))  # every week, whatever the policy: stays paired
+        online_open = self.model.params["informatisation.online_services_share"] > 0
+        hood.talk(pop.satisfaction, pop.trust, online_open, u)
 
     # -- free time ----------------------------------------------------------------------------
     def free_in_slot(self, slot: int) -> np.ndarray:

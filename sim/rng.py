@@ -23,6 +23,9 @@ STREAMS = (
     "public",  # public-space problems and their handling
     "disputes",  # disputes and mediation outcomes
     "participation",  # who takes part in each council, hearing or activity
+    "households",  # who lives with whom, which building, which buildings have an active head
+    "word_of_mouth",  # who hears of the online channel from neighbours, week by week
+    "errands",  # which needs a household member may see to in the resident's place
 )
 
 

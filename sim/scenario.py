@@ -329,7 +329,7 @@ def _timeline_step(
 
 # What is drawn or built when a run starts (residents, their needs, the departments' functions)
 # cannot change at a timeline date.
-STRUCTURAL_PREFIXES = ("run.", "population.")
+STRUCTURAL_PREFIXES = ("run.", "population.", "residents.")
 STRUCTURAL_KEYS = {
     "needs.admin_rate",
     "needs.social_assistance_rate",

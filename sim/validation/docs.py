@@ -39,6 +39,8 @@ CODE_MODULES = (
     "sim.model",
     "sim.residents",
     "sim.needs",
+    "sim.memory",
+    "sim.neighbours",
     "sim.centre",
     "sim.staff",
     "sim.backoffice",
