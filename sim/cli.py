@@ -375,11 +375,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (ScenarioError, UsageError, InputError) as e:
         print(f"govsim: error: {_one_line(str(e))}", file=sys.stderr)
         return EXIT_USAGE
+    except BrokenPipeError:
+        return 0
+    except OSError as e:
+        # Checked paths can still fail while writing (a full disk, a folder removed meanwhile):
+        # the machine's problem, said in one line, not a traceback.
+        if e.filename is None:
+            raise
+        print(f"govsim: error: {paths.shown(e.filename)}: {e.strerror}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("govsim: interrupted", file=sys.stderr)
         return 130
-    except BrokenPipeError:
-        return 0
 
 
 def _one_line(text: str) -> str:

@@ -104,7 +104,8 @@ def input_file(path: str | os.PathLike[str], what: str = "file") -> Path:
     try:
         st = os.stat(p)
     except OSError as e:
-        raise InputError(shown(p), f"{what} {_os_problem(e)}") from None
+        problem = _os_problem(e)
+        raise InputError(shown(p), f"{what} {problem}" if e.errno == errno.ENOENT else problem) from None
     if not stat.S_ISREG(st.st_mode):
         article = "an" if what[:1] in "aeiou" else "a"
         raise InputError(shown(p), f"is {_kind(st.st_mode)}, not {article} {what}")

@@ -180,14 +180,17 @@ class Store:
 
     def __init__(self, path: str | Path) -> None:
         self.path = check_store_file(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            raise StoreError(f"{paths.shown(self.path)}: cannot create its folder: {e.strerror}") from None
         self._lock_fd = self._lock()
         try:
+            self._check_sqlite()  # before connect(): switching to WAL would change a foreign file
             try:
                 self.conn = connect(self.path)
             except sqlite3.DatabaseError as e:
                 raise StoreError(f"{paths.shown(self.path)}: not a usable SQLite store ({e})") from None
-            self._check_sqlite()
             with self.conn:
                 self.conn.executescript(SCHEMA)
                 version = self.get_meta("schema_version")
@@ -204,17 +207,20 @@ class Store:
             raise
 
     def _check_sqlite(self) -> None:
-        """An SQLite database that is empty or holds a govsim store, nothing else."""
+        """An SQLite database that is empty or holds a govsim store, nothing else (only reads)."""
+        probe = sqlite3.connect(str(self.path), timeout=30)
         try:
             tables = {
-                name for (name,) in self.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+                name for (name,) in probe.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
             }
             version = None
             if "meta" in tables:
-                row = self.conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+                row = probe.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
                 version = row and row[0]
         except sqlite3.DatabaseError as e:
             raise StoreError(f"{paths.shown(self.path)}: not a govsim store ({e})") from None
+        finally:
+            probe.close()
         if tables and version is None:
             raise StoreError(
                 f"{paths.shown(self.path)}: an SQLite database but not a govsim store "
