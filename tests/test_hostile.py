@@ -354,6 +354,8 @@ def test_the_experiment_file_itself_odd(tmp_path, capsys):
         (["sweep", "exp.toml", "--store", "sub"], "is a folder"),
         (["sweep", "exp.toml", "--store", "afile"], "not a govsim store"),
         (["sweep", "exp.toml", "--store", "foreign.sqlite"], "not a govsim store"),
+        (["sweep", "exp.toml", "--dry-run", "--store", "foreign.sqlite"], "not a govsim store"),
+        (["sweep", "exp.toml", "--dry-run", "--store", "afile"], "not a govsim store"),
         (["sweep", "exp.toml", "--store", "s\0.sqlite"], "NUL byte"),
         (["sweep", "exp.toml", "--store", "l1.toml"], "symlink loop"),
         (["sweep", "exp.toml", "--store", "afile/s.sqlite"], "afile"),

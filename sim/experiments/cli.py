@@ -168,22 +168,18 @@ def cmd_sweep(args: argparse.Namespace) -> int:
 
 
 def _dry_run(exp: Any, args: argparse.Namespace) -> int:
-    from sim.experiments.store import check_store_file, connect
+    from sim.experiments.store import check_store_file, stored_run_ids
     from sim.experiments.sweep import check_budget, default_store, plan
 
     if args.replications:
         exp = exp.with_options(replications=args.replications)
     estimate = _guard(check_budget, exp, workers=args.workers, scheduler=args.scheduler, yes=True)
-    if args.store:
-        _guard(check_store_file, args.store)
+    store = Path(args.store) if args.store else default_store(exp)
+    _guard(check_store_file, store)
     points = exp.points()
     planned = plan(exp, points)
     distinct = {pl.rid for pl in planned}
-    store = Path(args.store) if args.store else default_store(exp)
-    have = set()
-    if store.is_file():
-        with connect(store, readonly=True) as conn:
-            have = {r for (r,) in conn.execute("SELECT run_id FROM runs WHERE status = 'ok'")}
+    have = _guard(stored_run_ids, store) if store.exists() else set()
     print(f"{exp.name}: {exp.design.kind} design, {len(points)} points x {exp.replications} replications")
     print(f"factors: {', '.join(exp.factor_keys) or '(none)'}")
     print(f"estimate: {estimate}")

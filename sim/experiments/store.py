@@ -175,6 +175,18 @@ def connect(path: str | Path, readonly: bool = False) -> sqlite3.Connection:
     return conn
 
 
+def stored_run_ids(path: str | Path, ok_only: bool = True) -> set[str]:
+    """Run ids already in the store at ``path`` (read only; nothing is created or changed)."""
+    conn = connect(path, readonly=True)
+    try:
+        sql = "SELECT run_id FROM runs" + (" WHERE status = 'ok'" if ok_only else "")
+        return {r for (r,) in conn.execute(sql)}
+    except sqlite3.DatabaseError as e:
+        raise StoreError(f"{paths.shown(path)}: not a govsim store ({e})") from None
+    finally:
+        conn.close()
+
+
 class Store:
     """The writer's view of a store (the sweep's coordinator); see the module docstring."""
 
