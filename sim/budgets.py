@@ -138,16 +138,6 @@ def duration(seconds: float) -> str:
     return f"{seconds / (365 * 86400):,.0f} years"
 
 
-def check_count(source: str, key: str, value: Any, lo: int, hi: int, what: str = "") -> int:
-    """A whole number from ``lo`` to ``hi``: an int, never a float (``1e20`` is a float in TOML)."""
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise BudgetError(source, f"key '{key}': must be a whole number from {lo:,} to {hi:,}, got {value!r}")
-    if not lo <= value <= hi:
-        note = f" ({what})" if what else ""
-        raise BudgetError(source, f"key '{key}': must be from {lo:,} to {hi:,}{note}, got {value:,}")
-    return value
-
-
 def check_run(
     params: Mapping[str, Any], days: int, *, source: str = "", workers: int = 1, yes: bool = True
 ) -> RunCost:
@@ -217,11 +207,11 @@ def check_job(
     workers = max(1, min(workers, runs) if runs else 1)
     est = JobEstimate(runs, cost.seconds * runs / workers, cost.bytes * workers, workers)
     _check_memory(source, cost, workers)
-    if not yes and (runs > SOFT_RUNS or est.seconds > SOFT_HOURS * 3600):
+    if not yes and (runs > SOFT_RUNS or est.seconds > SOFT_HOURS * 3600 or cost.bytes > SOFT_RUN_BYTES):
         raise BudgetError(
             source,
-            f"a large job: {est}; above {SOFT_RUNS:,} runs or {SOFT_HOURS:g} h it needs --yes "
-            "(or try --quick / fewer replications)",
+            f"a large job: {est}; above {SOFT_RUNS:,} runs, {SOFT_HOURS:g} h or {size(SOFT_RUN_BYTES)} "
+            "a run it needs --yes (or try --quick / fewer replications)",
         )
     return est
 

@@ -278,6 +278,13 @@ EXPERIMENT_CASES = {
     "replications 2.0": (EXP + "replications = 2.0\n" + STAFF, "replications"),
     "replications nan": (EXP + "replications = nan\n" + STAFF, "replications"),
     "large job without --yes": (EXP + "replications = 60000\n" + STAFF, "--yes"),
+    "2 GB runs without --yes": (
+        EXP
+        + "[set.population]\nresidents = 200000\n[set.needs]\nelderly_care_rate = 365\n"
+        + "admin_rate = {commuter = 50, local_worker = 50, retiree = 50, migrant = 50, not_working = 50}\n"
+        + STAFF,
+        "--yes",
+    ),
     "days 1e9": (EXP + "days = 1000000000\n" + STAFF, "days"),
     "days inf": (EXP + "days = inf\n" + STAFF, "days"),
     "seed -1": (EXP + "seed = -1\n" + STAFF, "seed"),
@@ -393,6 +400,19 @@ def test_a_run_above_the_soft_memory_limit_needs_yes(tmp_path, capsys):
     )
     line = refused(capsys, tmp_path, "run", "big.toml", says="--yes")
     assert "GB of memory" in line
+
+
+def test_yes_passes_the_soft_limits_but_not_the_hard_ones(monkeypatch):
+    big = experiment_from_mapping(
+        {"base": BASELINE, "replications": 60_000, "factors": {"staff.count": {"values": [5, 6]}}}
+    )
+    with pytest.raises(budgets.BudgetError, match="--yes"):
+        check_budget(big, workers=2)
+    est = check_budget(big, workers=2, yes=True)
+    assert est.runs == 120_000 and est.workers == 2 and est.seconds > 0
+    monkeypatch.setattr(budgets, "available_memory", lambda: 10**6)
+    with pytest.raises(budgets.BudgetError, match="available"):
+        check_budget(big, workers=2, yes=True)
 
 
 def test_a_run_bigger_than_the_machine_does_not_start(monkeypatch, tmp_path, capsys):
