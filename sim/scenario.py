@@ -332,8 +332,8 @@ def _timeline_step(
     if day < 0:
         raise ScenarioError(shown, where, f"takes effect before the run starts ({start})")
     if day >= days:
-        # A step after the end would silently change nothing; the run length is the file's
-        # (a longer --days run would reach it, so say how to get there).
+        # A step after the end of the file's own run would silently change nothing (a typo in
+        # a year, or day = 1e11): say so, and how to reach it.
         end = start + dt.timedelta(days=days - 1)
         raise ScenarioError(
             shown,
