@@ -11,7 +11,11 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any, NoReturn
 
+from sim import budgets, paths
+from sim.parameters import PARAMS
+from sim.paths import InputError
 from sim.scenario import ScenarioError, load_scenario
 
 EXIT_USAGE = 2
@@ -21,23 +25,57 @@ class UsageError(Exception):
     """Bad input from the user; the message is shown as is."""
 
 
-def at_least(minimum: int) -> Callable[[str], int]:
-    """An argparse ``type``: a whole number of at least ``minimum`` (shared by every command)."""
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line (``govsim: error: ...``), not usage + error.
+
+    Raising instead of exiting lets :func:`main` return the status like every other error (and
+    tests call ``main()`` in-process).
+    """
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{message} (see '{self.prog} --help')")
+
+
+def at_least(minimum: int, maximum: int | None = None) -> Callable[[str], int]:
+    """An argparse ``type``: a whole number of at least ``minimum`` and at most ``maximum``
+    (shared by every command; flags have the same limits as the files)."""
 
     def parse(text: str) -> int:
         try:
             n = int(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+            raise argparse.ArgumentTypeError(f"expected a whole number, got {text[:40]!r}") from None
         if n < minimum:
             raise argparse.ArgumentTypeError(f"must be at least {minimum}, got {n}")
+        if maximum is not None and n > maximum:
+            raise argparse.ArgumentTypeError(f"must be at most {maximum:,}, got {n:,}")
         return n
 
     return parse
 
 
 _positive = at_least(1)
-_seed = at_least(0)
+_seed = at_least(0, 2**63 - 1)
+_days = at_least(1, budgets.MAX_DAYS)
+_replications = at_least(1, budgets.MAX_REPLICATIONS)
+_workers = at_least(1, budgets.MAX_WORKERS)
+
+
+def _checked(check: Callable[..., Any], what: str) -> Callable[[str], str]:
+    """An argparse ``type`` for a path, checked by :mod:`sim.paths` before any work."""
+
+    def parse(text: str) -> str:
+        try:
+            check(text, what)
+        except InputError as e:
+            raise argparse.ArgumentTypeError(str(e)) from None
+        return text
+
+    return parse
+
+
+output_dir = _checked(paths.output_dir, "output folder")
+output_file = _checked(paths.output_file, "output file")
 
 
 # -- commands --------------------------------------------------------------------------------
@@ -48,6 +86,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from sim.run import simulate
 
     sc = load_scenario(args.scenario)
+    budgets.check_run(sc.params, args.days or sc.days, source=sc.source, yes=args.yes)
     result = simulate(sc, seed=args.seed, days=args.days, daily=args.out is not None)
     if args.out:
         result.write(args.out)
@@ -92,6 +131,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     scenarios = [load_scenario(p) for p in args.scenarios]
     if len(scenarios) < 2:
         raise UsageError("compare needs at least two scenario files")
+    _check_compare_budget(scenarios, args)
     tqdm.monitor_interval = 0  # no monitor thread: the process pool can then fork safely
     bar = tqdm(
         total=args.replications * len(scenarios), unit="run", desc="compare", file=sys.stderr, leave=False
@@ -147,6 +187,21 @@ def cmd_compare(args: argparse.Namespace) -> int:
     return 1 if result.failures else 0
 
 
+def _check_compare_budget(scenarios: list[Any], args: argparse.Namespace) -> None:
+    """Refuse (or, past the soft limits, ask for --yes) before the first run starts."""
+    from sim.executors import default_workers
+
+    days = args.days or scenarios[0].days
+    costs = [budgets.check_run(sc.params, days, source=sc.source) for sc in scenarios]
+    biggest = max(costs, key=lambda c: c.bytes)
+    mean = budgets.RunCost(sum(c.seconds for c in costs) / len(costs), biggest.bytes)
+    runs = len(scenarios) * max(args.replications, args.max_replications if args.until else 0)
+    workers = args.workers or (1 if args.scheduler else default_workers())
+    est = budgets.check_job(runs, mean, workers=workers, yes=args.yes)
+    if budgets.is_large(est):
+        print(f"govsim: estimate: {est}", file=sys.stderr)
+
+
 def cmd_kpis(args: argparse.Namespace) -> int:
     from sim.kpis import DAILY, KPIS
 
@@ -175,8 +230,6 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    from sim.parameters import PARAMS
-
     sc = load_scenario(args.scenario)
     shown = sc.params if args.all else sc.changes_from_defaults()
     print(f"{sc.name}" + (f": {sc.description}" if sc.description else ""))
@@ -204,7 +257,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
 def build_parser() -> argparse.ArgumentParser:
     from sim import __version__
 
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="govsim",
         description="Agent-based simulation of urban community-governance reforms (Changsha 2003-2014).",
     )
@@ -214,9 +267,17 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("run", help="run one scenario once and print its KPIs")
     p.add_argument("scenario", help="scenario TOML file")
     p.add_argument("--seed", type=_seed, default=1, help="random seed (default 1)")
-    p.add_argument("--days", type=_positive, default=None, help="days to simulate (default: the scenario's)")
+    p.add_argument(
+        "--days",
+        type=_days,
+        default=None,
+        help=f"days to simulate, at most {budgets.MAX_DAYS:,} (default: the scenario's)",
+    )
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
-    p.add_argument("--out", metavar="DIR", help="write daily.csv, summary.json and manifest.json here")
+    p.add_argument(
+        "--out", metavar="DIR", type=output_dir, help="write daily.csv, summary.json and manifest.json here"
+    )
+    add_yes(p)
     p.set_defaults(func=cmd_run)
 
     p = sub.add_parser(
@@ -227,18 +288,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("scenarios", nargs="+", metavar="SCENARIO", help="two or more scenario TOML files")
     p.add_argument(
-        "--replications", "-r", type=_positive, default=10, help="paired runs per scenario (default 10)"
+        "--replications", "-r", type=_replications, default=10, help="paired runs per scenario (default 10)"
     )
     p.add_argument("--seed", type=_seed, default=1, help="base seed (default 1)")
+    p.add_argument("--days", type=_days, default=None, help="days per run (default: the first scenario's)")
     p.add_argument(
-        "--days", type=_positive, default=None, help="days per run (default: the first scenario's)"
-    )
-    p.add_argument(
-        "--workers", type=_positive, default=None, help="local worker processes (default: all cores)"
+        "--workers", type=_workers, default=None, help="local worker processes (default: all cores)"
     )
     p.add_argument("--scheduler", metavar="tcp://HOST:PORT", help="run on this Dask cluster instead")
     p.add_argument("--json", action="store_true", help="print the table as JSON")
-    p.add_argument("--report", metavar="DIR", help="write tables, figures and report.html here")
+    p.add_argument(
+        "--report", metavar="DIR", type=output_dir, help="write tables, figures and report.html here"
+    )
     p.add_argument("--kpis", metavar="K1,K2", help="only these KPIs in the printed table")
     p.add_argument(
         "--until",
@@ -248,7 +309,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="add replications until the 95 %% interval of this KPI's difference is at most +/- HALF_WIDTH "
         "(repeatable)",
     )
-    p.add_argument("--max-replications", type=_positive, default=100, help="cap for --until (default 100)")
+    p.add_argument(
+        "--max-replications", type=_replications, default=100, help="cap for --until (default 100)"
+    )
+    add_yes(p)
     p.set_defaults(func=cmd_compare)
 
     p = sub.add_parser("kpis", help="list the KPIs and daily series")
@@ -265,9 +329,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("bench", help="time one community-year and check the speed targets")
     p.add_argument("--scenario", default=str(_scenarios_dir() / "changsha_2014.toml"))
-    p.add_argument("--residents", type=_positive, nargs="+", default=[3000, 6000, 12000])
-    p.add_argument("--repeats", type=_positive, default=5)
-    p.add_argument("--days", type=_positive, default=365)
+    p.add_argument(
+        "--residents",
+        type=at_least(10, PARAMS["population.residents"].hi),
+        nargs="+",
+        default=[3000, 6000, 12000],
+    )
+    p.add_argument("--repeats", type=at_least(1, 1000), default=5)
+    p.add_argument("--days", type=_days, default=365)
     p.set_defaults(func=cmd_bench)
 
     import importlib
@@ -283,6 +352,13 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def add_yes(p: argparse.ArgumentParser) -> None:
+    """``--yes``: go past the soft limits of :mod:`sim.budgets` (the hard ones stay)."""
+    p.add_argument(
+        "--yes", action="store_true", help="run even if the estimate is above the soft limits (large jobs)"
+    )
+
+
 def _scenarios_dir() -> Path:
     return Path("scenarios")
 
@@ -293,17 +369,29 @@ _COMMAND_MODULES = ("sim.experiments.cli", "sim.ui.cli", "sim.validation.cli")
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
     try:
+        args = parser.parse_args(argv)
         return int(args.func(args) or 0)
-    except (ScenarioError, UsageError) as e:
-        print(f"govsim: error: {e}", file=sys.stderr)
+    except (ScenarioError, UsageError, InputError) as e:
+        print(f"govsim: error: {_one_line(str(e))}", file=sys.stderr)
         return EXIT_USAGE
+    except BrokenPipeError:
+        return 0
+    except OSError as e:
+        # Checked paths can still fail while writing (a full disk, a folder removed meanwhile):
+        # the machine's problem, said in one line, not a traceback.
+        if e.filename is None:
+            raise
+        print(f"govsim: error: {paths.shown(e.filename)}: {e.strerror}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("govsim: interrupted", file=sys.stderr)
         return 130
-    except BrokenPipeError:
-        return 0
+
+
+def _one_line(text: str) -> str:
+    """Messages quote what the user gave; a newline in it must not break the one line."""
+    return text.replace("\r", "\\r").replace("\n", "\\n")
 
 
 if __name__ == "__main__":

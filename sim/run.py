@@ -73,11 +73,14 @@ def simulate(
     """Run one community under ``scenario`` (a :class:`Scenario` or a TOML path) with ``seed``.
 
     ``days`` overrides the scenario's run length.  Same scenario, seed and days give the same
-    numbers, bit for bit.
+    numbers, bit for bit.  A run longer than :data:`sim.budgets.MAX_DAYS` or needing more memory
+    than the machine has raises :class:`sim.budgets.BudgetError` before anything is allocated.
     """
+    from sim.budgets import check_run
     from sim.model import CommunityModel
 
     sc = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+    check_run(sc.params, sc.days if days is None else days, source=sc.source)
     model = CommunityModel(sc, seed=seed, days=days).run()
     return RunResult(
         scenario=sc.name,

@@ -27,12 +27,12 @@ import difflib
 import hashlib
 import json
 import math
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from sim import paths
 from sim.calendar import ScheduleError, mask_to_spec, weekly_mask
 from sim.parameters import CLASSES, GROUPS, PARAMS, defaults, parse_date
 
@@ -191,35 +191,57 @@ def _nest_into(doc: dict[str, Any], flat: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def load_scenario(path: str | Path) -> Scenario:
-    """Read and validate a scenario file.  Raises :class:`ScenarioError` with a one-line message."""
-    return _load(Path(path), stack=())
+    """Read and validate a scenario file.  Raises :class:`ScenarioError` with a one-line message.
+
+    Paths, file kinds, sizes, TOML nesting and the depth of ``extends``/``apply`` chains are
+    bounded by :mod:`sim.paths`; what goes wrong there is a ``ScenarioError`` too.
+    """
+    return _load(_path(path, "", None), stack=())
+
+
+def _path(ref: str | Path, shown: str, key: str | None) -> Path:
+    """A path whose spelling can name a file (no NUL byte, no over-long name)."""
+    try:
+        return paths.check_name(ref, "file name" if key else "path")
+    except paths.InputError as e:
+        raise ScenarioError(shown or e.source, key, e.message) from None
 
 
 def _read_toml(path: Path, shown: str) -> dict[str, Any]:
-    if not path.is_file():
-        raise ScenarioError(shown, None, "file not found")
     try:
-        with path.open("rb") as f:
-            return tomllib.load(f)
-    except tomllib.TOMLDecodeError as e:
-        raise ScenarioError(shown, None, f"not valid TOML: {e}") from None
-    except UnicodeDecodeError:
-        raise ScenarioError(shown, None, "not valid TOML: the file is not UTF-8 text") from None
+        doc, _ = paths.read_toml(path, "file")
+    except paths.InputError as e:
+        raise ScenarioError(shown, None, e.message) from None
+    return doc
 
 
 def _shown(path: Path) -> str:
+    return paths.shown(path)
+
+
+def _real(path: Path, shown: str) -> Path:
+    """The file behind ``path`` (links resolved), to spot a file that includes itself."""
     try:
-        return str(path.resolve().relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
+        return path.resolve(strict=True)
+    except (OSError, RuntimeError):
+        raise ScenarioError(shown, None, "cannot resolve the path (a symlink loop?)") from None
+
+
+def _include(parent: Path, ref: str, shown: str, key: str, stack: tuple[Path, ...]) -> Path:
+    """The file an ``extends``/``apply`` entry of ``shown`` names, with the chain bounded."""
+    try:
+        paths.include_depth_ok(len(stack) + 1, "")
+    except paths.InputError as e:
+        raise ScenarioError(shown, key, e.message) from None
+    return parent / _path(ref, shown, key)
 
 
 def _load(path: Path, stack: tuple[Path, ...]) -> Scenario:
     shown = _shown(path)
-    real = path.resolve()
+    doc = _read_toml(path, shown)
+    real = _real(path, shown)
     if real in stack:
         raise ScenarioError(shown, "extends", "scenarios extend each other in a cycle")
-    doc = _read_toml(path, shown)
     stack = (*stack, real)
     for key in doc:
         if key not in META_KEYS and not _is_section(key):
@@ -227,7 +249,7 @@ def _load(path: Path, stack: tuple[Path, ...]) -> Scenario:
 
     if "extends" in doc:
         base_ref = _str(shown, "extends", doc["extends"])
-        base = _load(path.parent / base_ref, stack)
+        base = _load(_include(path.parent, base_ref, shown, "extends", stack), stack)
         params, timeline = dict(base.params), list(base.timeline)
     else:
         params, timeline = defaults(), []
@@ -238,8 +260,9 @@ def _load(path: Path, stack: tuple[Path, ...]) -> Scenario:
     _check_consistency(shown, params)
 
     start = parse_date(params["run.start_date"])
+    days = int(params["run.days"])
     for i, entry in enumerate(_list(shown, "timeline", doc.get("timeline", []))):
-        timeline.append(_timeline_step(path, shown, i, entry, start, stack))
+        timeline.append(_timeline_step(path, shown, i, entry, start, stack, days))
     timeline.sort(key=lambda s: s.day)
     state = dict(params)
     for step in timeline:
@@ -265,7 +288,7 @@ def _own_changes(path: Path, doc: Mapping[str, Any], shown: str, stack: tuple[Pa
     """The parameters a file sets itself: first what its ``apply`` files set, then its sections."""
     changes: dict[str, Any] = {}
     for ref in _apply_list(shown, "apply", doc.get("apply", [])):
-        changes.update(_applied(path.parent / ref, stack))
+        changes.update(_applied(_include(path.parent, ref, shown, "apply", stack), stack))
     sections = {k: v for k, v in doc.items() if k not in META_KEYS}
     for key, value in _flatten(shown, sections).items():
         changes[key] = _merge(changes.get(key), _check_value(shown, key, value))
@@ -274,10 +297,10 @@ def _own_changes(path: Path, doc: Mapping[str, Any], shown: str, stack: tuple[Pa
 
 def _applied(path: Path, stack: tuple[Path, ...]) -> dict[str, Any]:
     shown = _shown(path)
-    real = path.resolve()
+    doc = _read_toml(path, shown)
+    real = _real(path, shown)
     if real in stack:
         raise ScenarioError(shown, "apply", "files apply each other in a cycle")
-    doc = _read_toml(path, shown)
     for key in doc:
         if key not in META_KEYS and not _is_section(key):
             raise ScenarioError(shown, key, _unknown(key, top=True))
@@ -285,7 +308,7 @@ def _applied(path: Path, stack: tuple[Path, ...]) -> dict[str, Any]:
 
 
 def _timeline_step(
-    path: Path, shown: str, i: int, entry: Any, start: dt.date, stack: tuple[Path, ...]
+    path: Path, shown: str, i: int, entry: Any, start: dt.date, stack: tuple[Path, ...], days: int
 ) -> TimelineStep:
     where = f"timeline[{i}]"
     if not isinstance(entry, Mapping):
@@ -308,9 +331,19 @@ def _timeline_step(
             raise ScenarioError(shown, f"{where}.day", "must be an integer day of the run")
     if day < 0:
         raise ScenarioError(shown, where, f"takes effect before the run starts ({start})")
+    if day >= days:
+        # A step after the end of the file's own run would silently change nothing (a typo in
+        # a year, or day = 1e11): say so, and how to reach it.
+        end = start + dt.timedelta(days=days - 1)
+        raise ScenarioError(
+            shown,
+            where,
+            f"takes effect on day {day:,}, after the run ends (day {days - 1:,}, {end}); "
+            "set [run] days longer or move the step",
+        )
     changes: dict[str, Any] = {}
     for ref in _apply_list(shown, f"{where}.apply", entry.get("apply", [])):
-        changes.update(_applied(path.parent / ref, stack))
+        changes.update(_applied(_include(path.parent, ref, shown, f"{where}.apply", stack), stack))
     set_table = entry.get("set", {})
     if not isinstance(set_table, Mapping):
         raise ScenarioError(shown, f"{where}.set", "must be a table of parameter sections")

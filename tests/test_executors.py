@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import threading
-import time
 from concurrent.futures import ProcessPoolExecutor
 
 import pytest
@@ -33,9 +32,9 @@ def test_failure_hang_and_crash_each_cost_only_their_own_run(base):
     counts = [5, synthetic.FAIL_STAFF, synthetic.HANG_STAFF, synthetic.CRASH_STAFF, 6, 7, 8, 9]
     tasks = _tasks(base, counts)
     runner = functools.partial(synthetic.run, work_seconds=0.05)
-    start = time.monotonic()
+    # No wall-clock assert (it raced on a loaded machine): the hung run sleeps 10,000 s, so its
+    # "timed out" outcome below is the proof that it was stopped at its limit.
     outcomes = {o.task.key: o for o in execute(tasks, workers=2, timeout=1.0, runner=runner)}
-    elapsed = time.monotonic() - start
 
     assert sorted(outcomes) == sorted(t.key for t in tasks)  # each task exactly once
     assert "synthetic failure" in outcomes["1"].error
@@ -45,7 +44,7 @@ def test_failure_hang_and_crash_each_cost_only_their_own_run(base):
     for key, kpis in expected.items():
         assert outcomes[key].ok, outcomes[key].error
         assert outcomes[key].result.kpis == kpis
-    assert elapsed < 10  # the hung run was stopped at its limit, not waited for
+    assert outcomes["2"].seconds >= 1.0  # stopped at its limit, not before
 
 
 def test_real_runs_identical_in_process_and_on_two_workers(base):
@@ -77,16 +76,19 @@ def test_a_caller_pool_that_breaks_hands_its_runs_over(base):
 
 
 def test_cancel_stops_submitting(base):
+    """After cancel, only the runs already handed out come back: at most one per worker plus the
+    pool's queue of one per worker.  A bound by count, not by time, so load cannot break it."""
     tasks = _tasks(base, [5] * 40)
     cancel = threading.Event()
     seen = 0
+    workers = 2
     for _ in execute(
-        tasks, workers=2, cancel=cancel, runner=functools.partial(synthetic.run, work_seconds=0.02)
+        tasks, workers=workers, cancel=cancel, runner=functools.partial(synthetic.run, work_seconds=0.02)
     ):
         seen += 1
         if seen == 3:
             cancel.set()
-    assert 3 <= seen < 10
+    assert 3 <= seen <= 3 + 2 * workers
 
 
 def test_closing_a_pool_kills_a_busy_worker(base):
@@ -94,10 +96,10 @@ def test_closing_a_pool_kills_a_busy_worker(base):
     pool = WorkerPool(1, runner=synthetic.run)
     pid = pool.slots[0].process.pid
     pool.submit(task)
-    assert pool.poll(0.2) == []  # still running
-    start = time.monotonic()
+    assert pool.slots[0].task is task and pool.busy()  # handed to the worker, which never returns
+    # close() must kill it: were it to wait for the run (10,000 s), the test would hang, so no
+    # stopwatch is needed (one raced on a loaded machine).
     pool.close()
-    assert time.monotonic() - start < 5
     assert not _running(pid)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import os
@@ -160,8 +161,9 @@ def test_killed_coordinator_loses_nothing_and_duplicates_nothing(tmp_path):
     clean = sim.sweep(doc, store=tmp_path / "clean.sqlite", workers=2, runner=runner, progress=False)
     pd.testing.assert_frame_equal(kpi_table(again), kpi_table(clean))
     with sqlite3.connect(store) as conn:
-        sessions = conn.execute("SELECT status, finished IS NULL FROM sessions ORDER BY session").fetchall()
-    assert sessions == [("running", 1), ("finished", 0)]  # the killed one never got to say
+        sessions = conn.execute("SELECT status, runs_done FROM sessions ORDER BY session").fetchall()
+    # The killed one never got to say: the next open of the store marked it, with what it stored.
+    assert sessions == [("killed", kept), ("finished", 64 - kept)]
 
 
 def _running(pid: int) -> bool:
@@ -172,39 +174,71 @@ def _running(pid: int) -> bool:
         return False
 
 
+# The coordinator of the Ctrl-C test: ``govsim sweep`` as a user runs it, with a stand-in run that
+# lets the first replication (4 runs) through and then blocks until the file GATE exists (never,
+# here).  So when 4 runs are in the store, the others are known to be pending: the interrupt lands
+# at that state however loaded the machine is (a sleep or a run length could not promise that).
+CTRL_C_COORDINATOR = """
+import os, sys, time
+import sim.experiments.sweep as sweep_module
+from sim.cli import main
+from sim.experiments import synthetic
+
+GATE = sys.argv[1]
+
+
+def gated(task):
+    if task.meta["replication"] >= 1:
+        while not os.path.exists(GATE):
+            time.sleep(0.01)
+    return synthetic.run(task)
+
+
+sweep_module.run_task = gated
+sys.exit(main(sys.argv[2:]))
+"""
+
+
 def test_ctrl_c_stops_cleanly_with_status_130_and_the_rerun_finishes(tmp_path):
     exp = tmp_path / "exp.toml"
     exp.write_text(
         f'name = "ctrl-c"\nbase = "{(SCENARIOS / "changsha_2014.toml").as_posix()}"\n'
-        # Runs of ~0.3 s, so that Ctrl-C lands while runs remain.
-        "replications = 6\ndays = 200\n"
-        'kpis = ["staff.service_time_share"]\n[set.population]\nresidents = 4000\n'
+        "replications = 6\ndays = 20\n"
+        'kpis = ["staff.service_time_share"]\n'
         '[factors."staff.count"]\nvalues = [6, 8, 11, 14]\n'
     )
     store = tmp_path / "s.sqlite"
+    script = tmp_path / "coordinator.py"
+    script.write_text(CTRL_C_COORDINATOR)
     env = {**os.environ, "PYTHONWARNINGS": "ignore"}
-    args = [sys.executable, "-m", "sim", "sweep", str(exp), "--store", str(store), "--workers", "1"]
+    args = [sys.executable, str(script), str(tmp_path / "gate"), "sweep", str(exp), "--store", str(store)]
     proc = subprocess.Popen(
-        args, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
+        [*args, "--workers", "1"],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
     )
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        try:
-            if store.exists() and run_count(store)[0] >= 2:
-                break
-        except sqlite3.OperationalError:
-            pass
+    deadline = time.monotonic() + 120
+    stored = 0
+    while time.monotonic() < deadline and proc.poll() is None:
+        with contextlib.suppress(sqlite3.OperationalError):  # tables not created yet
+            stored = run_count(store)[0] if store.exists() else 0
+        if stored == 4:  # the first replication stored; the fifth run is held by the gate
+            break
         time.sleep(0.05)
+    assert stored == 4 and proc.poll() is None, f"never reached 4 stored runs with the rest pending: {stored}"
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 130, err
     assert "Run the same command again" in err and "Traceback" not in err
-    kept = run_count(store)[0]
-    assert 2 <= kept < 24
+    assert "4 runs of this session are safe" in err and "20 remain" in err
+    assert run_count(store) == (4, 4)
     with sqlite3.connect(store) as conn:
-        assert conn.execute("SELECT status FROM sessions").fetchall() == [("interrupted",)]
-    done = sim.sweep(exp, store=store, workers=2, progress=False)
-    assert (done.skipped, done.ran, done.failed) == (kept, 24 - kept, 0)
+        assert conn.execute("SELECT status, runs_done FROM sessions").fetchall() == [("interrupted", 4)]
+    done = sim.sweep(exp, store=store, workers=2, runner=synthetic.run, progress=False)
+    assert (done.skipped, done.ran, done.failed) == (4, 20, 0)
     assert run_count(store) == (24, 24)
 
 

@@ -11,7 +11,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from sim.cli import at_least
+from sim import budgets
+from sim.cli import add_yes, at_least, output_dir, output_file
 
 EXIT_INTERRUPTED = 130
 
@@ -35,13 +36,23 @@ def _scheduler(text: str) -> str:
 def _run_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("experiment", help="experiment TOML file (see docs/experiments.md)")
     p.add_argument("--store", metavar="PATH", help="SQLite store (default: results/<experiment>.sqlite)")
-    p.add_argument("--workers", type=at_least(1), help="local worker processes (default: one per core)")
+    p.add_argument(
+        "--workers",
+        type=at_least(1, budgets.MAX_WORKERS),
+        help="local worker processes (default: one per core)",
+    )
     p.add_argument("--scheduler", type=_scheduler, metavar="URL", help="run on this Dask cluster instead")
     p.add_argument("--timeout", type=_seconds, metavar="S", help="stop a run after S seconds (a failure)")
-    p.add_argument("--replications", type=at_least(1), metavar="R", help="override the experiment's")
+    p.add_argument(
+        "--replications",
+        type=at_least(1, budgets.MAX_REPLICATIONS),
+        metavar="R",
+        help="override the experiment's",
+    )
     p.add_argument("--quick", action="store_true", help="use the experiment's [quick] sizes")
     p.add_argument("--retry-failed", action="store_true", help="run the runs that failed before again")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    add_yes(p)
 
 
 def add_commands(sub: Any) -> None:
@@ -68,12 +79,17 @@ def add_commands(sub: Any) -> None:
     p.add_argument(
         "--kpi", action="append", metavar="KPI", help="analyse this KPI (repeatable; default: all kept)"
     )
-    p.add_argument("--resamples", type=at_least(1), default=1000, help="bootstrap resamples (default 1000)")
-    p.add_argument("--csv", metavar="FILE", help="write the indices as CSV")
-    p.add_argument("--json", metavar="FILE", help="write indices, convergence and noise as JSON")
+    p.add_argument(
+        "--resamples", type=at_least(1, 100_000), default=1000, help="bootstrap resamples (default 1000)"
+    )
+    p.add_argument("--csv", metavar="FILE", type=output_file, help="write the indices as CSV")
+    p.add_argument(
+        "--json", metavar="FILE", type=output_file, help="write indices, convergence and noise as JSON"
+    )
     p.add_argument(
         "--figure",
         metavar="FILE",
+        type=output_file,
         help="convergence figure (PNG; default: next to the store, -convergence.png)",
     )
     p.set_defaults(func=cmd_sensitivity)
@@ -86,7 +102,9 @@ def add_commands(sub: Any) -> None:
     )
     p.add_argument("store", help="SQLite store written by govsim sweep")
     p.add_argument("--format", choices=("csv", "parquet"), default="csv")
-    p.add_argument("--out", metavar="DIR", help="directory (default: the store's path without .sqlite)")
+    p.add_argument(
+        "--out", metavar="DIR", type=output_dir, help="directory (default: the store's path without .sqlite)"
+    )
     p.set_defaults(func=cmd_export)
 
 
@@ -110,6 +128,7 @@ def _common(args: argparse.Namespace) -> dict[str, Any]:
         "retry_failed": args.retry_failed,
         "progress": not args.no_progress,
         "command": _command(),
+        "yes": args.yes,
     }
 
 
@@ -149,21 +168,21 @@ def cmd_sweep(args: argparse.Namespace) -> int:
 
 
 def _dry_run(exp: Any, args: argparse.Namespace) -> int:
-    from sim.experiments.store import connect
-    from sim.experiments.sweep import default_store, plan
+    from sim.experiments.store import check_store_file, stored_run_ids
+    from sim.experiments.sweep import check_budget, default_store, plan
 
     if args.replications:
         exp = exp.with_options(replications=args.replications)
+    estimate = _guard(check_budget, exp, workers=args.workers, scheduler=args.scheduler, yes=True)
+    store = Path(args.store) if args.store else default_store(exp)
+    _guard(check_store_file, store)
     points = exp.points()
     planned = plan(exp, points)
     distinct = {pl.rid for pl in planned}
-    store = Path(args.store) if args.store else default_store(exp)
-    have = set()
-    if store.is_file():
-        with connect(store, readonly=True) as conn:
-            have = {r for (r,) in conn.execute("SELECT run_id FROM runs WHERE status = 'ok'")}
+    have = _guard(stored_run_ids, store) if store.exists() else set()
     print(f"{exp.name}: {exp.design.kind} design, {len(points)} points x {exp.replications} replications")
     print(f"factors: {', '.join(exp.factor_keys) or '(none)'}")
+    print(f"estimate: {estimate}")
     print(
         f"distinct runs: {len(distinct)}; already in {store}: {len(distinct & have)}; "
         f"to run: {len(distinct - have)}"
@@ -198,8 +217,6 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     from sim.experiments.export import export
 
-    if not Path(args.store).is_file():
-        raise _usage(f"{args.store}: no such store")
     written = _guard(export, args.store, args.out, format=args.format)
     for p in written:
         print(p)

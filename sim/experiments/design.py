@@ -21,12 +21,38 @@ from __future__ import annotations
 
 import itertools
 import warnings
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 if TYPE_CHECKING:
-    from sim.experiments.experiment import Experiment, Point
+    from sim.experiments.experiment import Design, Experiment, Factor, Point
+
+
+def design_size(design: Design, factors: Sequence[Factor]) -> int:
+    """How many points ``design`` has with ``factors``, from the sizes alone (nothing is built).
+
+    A factorial with a range factor counts its ``levels`` (rounding an integer range can merge
+    levels, so this is an upper bound); the product stops growing once it is past any limit.
+    """
+    k = len(factors)
+    if design.kind == "factorial":
+        n = 1
+        for f in factors:
+            n *= len(f.values) if f.values is not None else int(f.levels or 1)
+            if n > 10**18:
+                break
+        return n
+    if design.kind == "list":
+        return len(design.points or ())
+    if design.kind in ("lhs", "sobol"):
+        return int(design.samples or 0)
+    if design.kind == "saltelli":
+        return int(design.samples or 0) * ((2 * k + 2) if design.second_order else (k + 2))
+    if design.kind == "morris":
+        return int(design.trajectories or 0) * (k + 1)
+    raise AssertionError(design.kind)
 
 
 def salib_problem(exp: Experiment) -> dict[str, Any]:

@@ -44,12 +44,12 @@ import fnmatch
 import hashlib
 import json
 import math
-import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from sim import budgets, paths
 from sim.kpis import KPIS
 from sim.parameters import CLASSES, GROUPS, PARAMS
 from sim.scenario import META_KEYS, Scenario, ScenarioError, load_scenario, scenario_from_mapping
@@ -78,8 +78,10 @@ ANALYSIS_KEYS = ("reference",)
 SCENARIO_FACTOR = "scenario"
 # Messages of the scenario rules that involve several parameters (sim.scenario._check_consistency).
 _CROSS_RULES = ("must sum to 1", "needs departments.classification")
-#: Designs bigger than this are almost certainly a mistake in a factorial (a typo in levels).
-MAX_POINTS = 1_000_000
+#: Designs bigger than this are almost certainly a mistake (a typo in levels or samples).
+MAX_POINTS = budgets.MAX_POINTS
+#: Seeds are stored as SQLite integers (64-bit signed).
+MAX_SEED = 2**63 - 1
 
 
 class ExperimentError(ScenarioError):
@@ -252,7 +254,7 @@ class Experiment:
     def with_options(self, **changes: Any) -> Experiment:
         """A copy with some top-level settings changed (``replications``, ``timeout``, ...)."""
         if "replications" in changes:
-            _check_int(self.source, "replications", changes["replications"], 1)
+            _check_int(self.source, "replications", changes["replications"], 1, budgets.MAX_REPLICATIONS)
         if changes.get("timeout") is not None:
             _check_positive(self.source, "timeout", changes["timeout"])
         return replace(self, **changes)
@@ -300,17 +302,12 @@ class Experiment:
 
 def load_experiment(path: str | Path, *, quick: bool = False) -> Experiment:
     """Read and validate an experiment file; ``quick`` applies its ``[quick]`` table."""
-    path = Path(path)
-    shown = _shown(path)
-    if not path.is_file():
-        raise _err(shown, None, "experiment file not found")
+    shown = paths.shown(path)
     try:
-        text = path.read_text(encoding="utf-8")
-        doc = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as e:
-        raise _err(shown, None, f"not valid TOML: {e}") from None
-    except UnicodeDecodeError:
-        raise _err(shown, None, "not valid TOML: the file is not UTF-8 text") from None
+        doc, text = paths.read_toml(path, "experiment file")
+    except paths.InputError as e:
+        raise _err(shown, None, e.message) from None
+    path = Path(path)
     return _parse(doc, shown, path.parent, text, quick, default_name=path.stem)
 
 
@@ -339,10 +336,7 @@ def _jsonable(x: Any) -> Any:
 
 
 def _shown(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd()))
-    except ValueError:
-        return str(path)
+    return paths.shown(path)
 
 
 def _deep_merge(a: Mapping[str, Any], b: Mapping[str, Any]) -> dict[str, Any]:
@@ -375,11 +369,11 @@ def _parse(
     description = doc.get("description", "")
     if not isinstance(description, str):
         raise _err(src, "description", "must be a string")
-    replications = _check_int(src, "replications", doc.get("replications", 10), 1)
-    seed = _check_int(src, "seed", doc.get("seed", 1), 0)
+    replications = _check_int(src, "replications", doc.get("replications", 10), 1, budgets.MAX_REPLICATIONS)
+    seed = _check_int(src, "seed", doc.get("seed", 1), 0, MAX_SEED)
     days = doc.get("days")
     if days is not None:
-        days = _check_int(src, "days", days, 1, PARAMS["run.days"].hi)
+        days = _check_int(src, "days", days, 1, budgets.MAX_DAYS)
     daily = doc.get("daily", False)
     if not isinstance(daily, bool):
         raise _err(src, "daily", "must be true or false")
@@ -444,13 +438,19 @@ def _parse(
     return exp
 
 
-def _check_int(src: str, key: str, value: Any, lo: int, hi: float | None = None) -> int:
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
+def _check_int(src: str, key: str, value: Any, lo: int, hi: int | None = None) -> int:
+    """A whole number written as one: ``1e12`` is a float in TOML and is refused, not rounded
+    (a count or size that big is a typo, and checking it as a float would hide that)."""
     if not _is_int(value) or value < lo or (hi is not None and value > hi):
-        upper = f" and at most {hi:g}" if hi is not None else ""
-        raise _err(src, key, f"must be a whole number of at least {lo}{upper}, got {value!r}")
+        upper = f" and at most {hi:,}" if hi is not None else ""
+        shown = f"{value:,}" if _is_int(value) else _show(value)
+        raise _err(src, key, f"must be a whole number of at least {lo}{upper}, got {shown}")
     return int(value)
+
+
+def _show(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) < 60 else text[:57] + "..."
 
 
 def _check_positive(src: str, key: str, value: Any) -> float:
@@ -523,10 +523,15 @@ def _base(src: str, root: Path, value: Any) -> Scenario | None:
         return value
     if not isinstance(value, (str, Path)):
         raise _err(src, "base", "must be the path of a scenario file, relative to the experiment file")
-    path = root / value
-    if not path.is_file():
-        raise _err(src, "base", f"scenario file not found: {value}")
-    return load_scenario(path)
+    return load_scenario(_scenario_path(src, "base", root, value))
+
+
+def _scenario_path(src: str, key: str, root: Path, value: str | Path) -> Path:
+    """A scenario file named in the experiment: a readable regular file (see :mod:`sim.paths`)."""
+    try:
+        return paths.input_file(root / paths.check_name(value, "file name"), "scenario file")
+    except paths.InputError as e:
+        raise _err(src, key, f"{e.message}: {paths.shown(value)}") from None
 
 
 def _scenario_factor(
@@ -544,7 +549,12 @@ def _scenario_factor(
         include = spec.get("include_full", True)
         if not isinstance(include, bool):
             raise _err(src, f"{where}.include_full", "must be true or false")
-        pairs = leave_one_out(root / str(spec["leave_one_out"]), src, include_full=include)
+        ref = spec["leave_one_out"]
+        if not isinstance(ref, str):
+            raise _err(src, f"{where}.leave_one_out", "must be the path of a package scenario file")
+        pairs = leave_one_out(
+            _scenario_path(src, f"{where}.leave_one_out", root, ref), src, include_full=include
+        )
         return tuple(s for s, _ in pairs), tuple(lab for _, lab in pairs)
     values = spec["values"]
     if not isinstance(values, list) or not values:
@@ -554,9 +564,7 @@ def _scenario_factor(
         if isinstance(v, Scenario):
             scenarios.append(v)
         elif isinstance(v, (str, Path)):
-            if not (root / v).is_file():
-                raise _err(src, f"{where}.values", f"scenario file not found: {v}")
-            scenarios.append(load_scenario(root / v))
+            scenarios.append(load_scenario(_scenario_path(src, f"{where}.values", root, v)))
         else:
             raise _err(src, f"{where}.values", f"each value is a scenario file, got {v!r}")
     labels = _labels(src, where, spec.get("labels"), len(scenarios)) or tuple(s.name for s in scenarios)
@@ -575,14 +583,14 @@ def leave_one_out(package: Path, src: str = "", *, include_full: bool = True) ->
     """
     where = f"factors.{SCENARIO_FACTOR}.leave_one_out"
     shown = _shown(package)
-    if not package.is_file():
-        raise _err(src, where, f"scenario file not found: {shown}")
-    full = load_scenario(package)
-    with package.open("rb") as fh:
-        doc = tomllib.load(fh)
+    full = load_scenario(_scenario_path(src, where, Path("."), package))  # checks every file it names
+    doc, _ = paths.read_toml(package, "scenario file")
     refs = doc.get("apply")
     if isinstance(refs, str):
         refs = [refs]
+    if isinstance(refs, list):
+        # A file applied twice is one reform: leaving it out removes both, and it is one point.
+        refs = list(dict.fromkeys(refs))
     if not isinstance(refs, list) or not refs:
         raise _err(src, where, f"{shown} applies no reform files, so there is nothing to leave out")
     own = [k for k in doc if k not in META_KEYS]
@@ -702,7 +710,7 @@ def _param_factor(src: str, key: str, spec: Mapping[str, Any], probe: Scenario, 
         raise _err(src, f"{where}.labels", "labels go with values, not with a range")
     levels = spec.get("levels")
     if levels is not None:
-        levels = _check_int(src, f"{where}.levels", levels, 2)
+        levels = _check_int(src, f"{where}.levels", levels, 2, budgets.MAX_POINTS)
     elif kind == "factorial":
         raise _err(src, where, "a factorial design needs values = [...] or levels = n with a range")
     return Factor(key, param, member, lo=lo, hi=hi, levels=levels, integer=integer)
@@ -725,15 +733,15 @@ def _design(src: str, table: Any, seed: int) -> Design:
         )
     samples = table.get("samples")
     if samples is not None:
-        samples = _check_int(src, "design.samples", samples, 1)
+        samples = _check_int(src, "design.samples", samples, 1, budgets.MAX_POINTS)
     trajectories = table.get("trajectories")
     if trajectories is not None:
-        trajectories = _check_int(src, "design.trajectories", trajectories, 2)
-    levels = _check_int(src, "design.levels", table.get("levels", 4), 2)
+        trajectories = _check_int(src, "design.trajectories", trajectories, 2, budgets.MAX_POINTS)
+    levels = _check_int(src, "design.levels", table.get("levels", 4), 2, 1000)
     second = table.get("second_order", False)
     if not isinstance(second, bool):
         raise _err(src, "design.second_order", "must be true or false")
-    dseed = _check_int(src, "design.seed", table.get("seed", seed), 0)
+    dseed = _check_int(src, "design.seed", table.get("seed", seed), 0, MAX_SEED)
     pts = table.get("points")
     points = None
     if pts is not None:
@@ -741,6 +749,8 @@ def _design(src: str, table: Any, seed: int) -> Design:
             raise _err(src, "design.points", 'explicit points go with kind = "list"')
         if not isinstance(pts, list) or not pts or not all(isinstance(r, list) for r in pts):
             raise _err(src, "design.points", "must be a non-empty list of rows, one value per factor")
+        if len(pts) > budgets.MAX_POINTS:
+            raise _err(src, "design.points", f"{len(pts):,} points; at most {budgets.MAX_POINTS:,}")
         points = tuple(tuple(r) for r in pts)
     needs = {
         "lhs": "samples",
@@ -792,12 +802,16 @@ def _check_design_fits(src: str, design: Design, factors: list[Factor]) -> None:
         for f in factors:
             if f.is_range is False and f.values is not None and f.param is None:
                 raise _err(src, f"factors.{f.key}", "a list design cannot vary the scenario factor")
-    if design.kind == "factorial":
-        size = 1
-        for f in factors:
-            size *= len(f.level_list())
-        if size > MAX_POINTS:
-            raise _err(src, "factors", f"the full factorial has {size:,} points; use lhs or sobol")
+    # The number of points from the sizes alone (never by building the design): a typo such as
+    # levels = 1000000 on three factors is refused here, not after filling the memory.
+    from sim.experiments.design import design_size
+
+    size = design_size(design, factors)
+    if size > MAX_POINTS:
+        advice = "; use lhs or sobol" if design.kind == "factorial" else ""
+        raise _err(
+            src, "design", f"the {design.kind} design has {size:,} points; at most {MAX_POINTS:,}{advice}"
+        )
 
 
 def _reference(src: str, table: Any, factors: list[Factor], kind: str) -> dict[str, Any] | None:

@@ -27,6 +27,7 @@ from typing import Any
 
 import pandas as pd
 
+from sim import paths
 from sim.experiments.store import StoreError, connect, iter_chunks, read_points
 
 FORMATS = ("csv", "parquet")
@@ -114,10 +115,14 @@ def export(store: str | Path, out: str | Path | None = None, *, format: str = "c
         raise ValueError(f"unknown format {format!r}; choose csv or parquet")
     store = Path(store)
     target = Path(out) if out is not None else store.with_suffix("")
-    target.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
-    with connect(store, readonly=True) as conn:
+    with connect(store, readonly=True) as conn:  # a missing or foreign store: refused first
         runs = runs_frame(conn)
+        try:
+            paths.output_dir(target, "export folder")
+        except paths.InputError as e:
+            raise StoreError(str(e)) from None
+        target.mkdir(parents=True, exist_ok=True)
         path = target / f"runs.{format}"
         if format == "csv":
             runs.to_csv(path, index=False)

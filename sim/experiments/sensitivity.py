@@ -251,6 +251,7 @@ def sensitivity(
     executor: Executor | None = None,
     runner: Runner | None = None,
     command: str | None = None,
+    yes: bool = False,
 ) -> SensitivityResult:
     """Run a Saltelli or Morris design (resumable, like :func:`sweep`) and compute the indices.
 
@@ -284,6 +285,7 @@ def sensitivity(
         executor=executor,
         runner=runner,
         command=command,
+        yes=yes,
     )
     if res.interrupted:
         raise SensitivityError(

@@ -19,9 +19,14 @@ mode, so a coordinator killed at any moment leaves every committed run intact an
 written; the next sweep skips the runs already there.  ``synchronous = NORMAL`` is enough for
 that (a commit survives the death of the process; only a power cut can lose the last ones).
 
-Only the coordinator writes.  A lock file next to the store stops a second sweep from writing into
-the same store at the same time; the operating system releases it when the process dies, however
-it dies.
+Only the coordinator writes.  It holds an exclusive ``flock`` on the store file itself, so a
+second sweep is refused whatever path it names the store by (a symlink, a hard link, ``..``): the
+lock belongs to the file (device and inode), not to a path string.  The operating system
+releases it when the process dies, however it dies.  (``flock`` locks are separate from the POSIX
+record locks SQLite takes on the same file.)  Nothing is created before the path is known to be
+usable: a regular file that is an SQLite database holding a govsim store, or nothing yet in a
+writable folder.  A session still marked ``running`` when the lock is taken belongs to a
+coordinator that was killed: it is marked ``killed``, with the runs it left in the store counted.
 """
 
 from __future__ import annotations
@@ -35,6 +40,8 @@ import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
+
+from sim import paths
 
 SCHEMA_VERSION = 1
 
@@ -129,11 +136,36 @@ def _real(v: Any) -> float | None:
     return None if math.isnan(f) else f
 
 
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def check_store_file(path: str | Path, must_exist: bool = False) -> Path:
+    """``path`` if it can be a store: an SQLite file (or, unless ``must_exist``, nothing yet in a
+    usable folder).  Reads 16 bytes at most; creates nothing."""
+    try:
+        p = paths.store_file(path)
+    except paths.InputError as e:
+        raise StoreError(str(e)) from None
+    try:
+        with open(p, "rb") as f:
+            head = f.read(len(SQLITE_HEADER))
+    except FileNotFoundError:
+        if must_exist:
+            raise StoreError(f"{paths.shown(p)}: no such store") from None
+        return p
+    except OSError as e:
+        raise StoreError(f"{paths.shown(p)}: cannot read the store: {e.strerror}") from None
+    if head and head != SQLITE_HEADER:
+        raise StoreError(
+            f"{paths.shown(p)}: not a govsim store (not an SQLite database); use another --store"
+        )
+    return p
+
+
 def connect(path: str | Path, readonly: bool = False) -> sqlite3.Connection:
     """A connection in WAL mode (readers never block the writer, nor the writer them)."""
     if readonly:
-        if not Path(path).is_file():
-            raise StoreError(f"{path}: no such store")
+        check_store_file(path, must_exist=True)
         conn = sqlite3.connect(Path(path).resolve().as_uri() + "?mode=ro", uri=True, timeout=30)
     else:
         conn = sqlite3.connect(str(path), timeout=30)
@@ -143,16 +175,34 @@ def connect(path: str | Path, readonly: bool = False) -> sqlite3.Connection:
     return conn
 
 
+def stored_run_ids(path: str | Path, ok_only: bool = True) -> set[str]:
+    """Run ids already in the store at ``path`` (read only; nothing is created or changed)."""
+    conn = connect(path, readonly=True)
+    try:
+        sql = "SELECT run_id FROM runs" + (" WHERE status = 'ok'" if ok_only else "")
+        return {r for (r,) in conn.execute(sql)}
+    except sqlite3.DatabaseError as e:
+        raise StoreError(f"{paths.shown(path)}: not a govsim store ({e})") from None
+    finally:
+        conn.close()
+
+
 class Store:
     """The writer's view of a store (the sweep's coordinator); see the module docstring."""
 
     def __init__(self, path: str | Path) -> None:
-        self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = check_store_file(path)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            raise StoreError(f"{paths.shown(self.path)}: cannot create its folder: {e.strerror}") from None
         self._lock_fd = self._lock()
         try:
-            self.conn = connect(self.path)
-            self._check_sqlite()
+            self._check_sqlite()  # before connect(): switching to WAL would change a foreign file
+            try:
+                self.conn = connect(self.path)
+            except sqlite3.DatabaseError as e:
+                raise StoreError(f"{paths.shown(self.path)}: not a usable SQLite store ({e})") from None
             with self.conn:
                 self.conn.executescript(SCHEMA)
                 version = self.get_meta("schema_version")
@@ -163,40 +213,79 @@ class Store:
                         f"{self.path}: store schema {version}, this govsim writes {SCHEMA_VERSION}"
                     )
             self.daily_columns = {r[1] for r in self.conn.execute("PRAGMA table_info(daily)")}
+            self.killed = self._mark_killed_sessions()
         except BaseException:
-            self._unlock()
+            self.close()
             raise
 
     def _check_sqlite(self) -> None:
+        """An SQLite database that is empty or holds a govsim store, nothing else (only reads)."""
+        probe = sqlite3.connect(str(self.path), timeout=30)
         try:
-            self.conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            tables = {
+                name for (name,) in probe.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+            }
+            version = None
+            if "meta" in tables:
+                row = probe.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+                version = row and row[0]
         except sqlite3.DatabaseError as e:
-            raise StoreError(f"{self.path}: not a govsim store ({e})") from None
+            raise StoreError(f"{paths.shown(self.path)}: not a govsim store ({e})") from None
+        finally:
+            probe.close()
+        if tables and version is None:
+            raise StoreError(
+                f"{paths.shown(self.path)}: an SQLite database but not a govsim store "
+                f"(it has tables {', '.join(sorted(tables)[:5])}); use another --store"
+            )
+
+    def _mark_killed_sessions(self) -> int:
+        """Sessions left ``running`` by a coordinator that died (we hold the lock, so none is
+        running now): mark them ``killed`` with the runs they stored.  Returns how many."""
+        with self.conn:
+            cur = self.conn.execute(
+                "UPDATE sessions SET status = 'killed', "
+                "runs_done = (SELECT count(*) FROM runs r WHERE r.session = sessions.session), "
+                "runs_failed = (SELECT count(*) FROM runs r WHERE r.session = sessions.session "
+                "AND r.status = 'failed'), "
+                "finished = (SELECT max(finished) FROM runs r WHERE r.session = sessions.session) "
+                "WHERE status = 'running'"
+            )
+        return cur.rowcount
 
     def _lock(self) -> int | None:
+        """An exclusive lock on the store file itself (created empty if new: an empty file is
+        an empty SQLite database)."""
         try:
             import fcntl
         except ImportError:  # not POSIX: no protection against two writers
             return None
-        # Named like SQLite's own -wal and -shm files (and ignored with them by .gitignore).
-        fd = os.open(f"{self.path}-lock", os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as e:
+            raise StoreError(f"{paths.shown(self.path)}: cannot open the store: {e.strerror}") from None
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             os.close(fd)
             raise StoreBusy(
-                f"{self.path} is being written by another sweep; wait for it, or use another --store"
+                f"{paths.shown(self.path)} is being written by another sweep; "
+                "wait for it, or use another --store"
             ) from None
         return fd
 
     def _unlock(self) -> None:
         if self._lock_fd is not None:
-            os.close(self._lock_fd)  # closing the descriptor releases the lock
+            # Only after SQLite's connection is closed: closing any descriptor of a file drops
+            # the process's POSIX locks on it, SQLite's included.
+            os.close(self._lock_fd)  # closing the descriptor releases the flock
             self._lock_fd = None
 
     def close(self) -> None:
         try:
-            self.conn.close()
+            conn = getattr(self, "conn", None)  # None if the store failed to open
+            if conn is not None:
+                conn.close()
         finally:
             self._unlock()
 

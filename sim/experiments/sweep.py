@@ -27,6 +27,7 @@ from typing import Any
 
 import pandas as pd
 
+from sim import budgets
 from sim.executors import Outcome, Runner, Task, default_workers, execute, run_task
 from sim.experiments.experiment import (
     Experiment,
@@ -35,7 +36,7 @@ from sim.experiments.experiment import (
     experiment_from_mapping,
     load_experiment,
 )
-from sim.experiments.store import Store, StoreError, run_id
+from sim.experiments.store import Store, StoreError, check_store_file, run_id
 from sim.rng import replication_seed
 
 ProgressFn = Callable[[int, int, int], None]  # (done, failed, total) of this session
@@ -107,6 +108,7 @@ def sweep(
     executor: Executor | None = None,
     runner: Runner | None = None,
     command: str | None = None,
+    yes: bool = False,
 ) -> SweepResult:
     """Run an experiment's design and keep every run in an SQLite store; return the results.
 
@@ -123,6 +125,10 @@ def sweep(
     setting ``cancel`` stops the sweep at the next run (the result says ``interrupted``).
     Ctrl-C raises :class:`SweepInterrupted` after the store is closed cleanly.
     ``runner`` replaces the model run (tests, benchmarks); ``executor`` reuses a warm pool.
+
+    Before anything is built or opened, the job is checked against :mod:`sim.budgets` (see
+    :func:`check_budget`; ``yes`` goes past its soft limits) and the store's path against
+    :mod:`sim.paths`.
     """
     exp = as_experiment(experiment, quick=quick)
     if replications is not None or timeout is not None:
@@ -131,6 +137,10 @@ def sweep(
             **({"timeout": timeout} if timeout is not None else {}),
         )
     path = Path(store) if store is not None else default_store(exp)
+    estimate = check_budget(exp, workers=workers, scheduler=scheduler, yes=yes)
+    check_store_file(path)
+    if progress is True and budgets.is_large(estimate):
+        print(f"{exp.name}: estimate for the whole design: {estimate}", file=sys.stderr)
     points = exp.points()
     planned = plan(exp, points)
     started = time.perf_counter()
@@ -201,6 +211,58 @@ def sweep(
         interrupted=status != "finished",
         seconds=time.perf_counter() - started,
     )
+
+
+# Parameters that make a run cost more (more residents, more needs): the budget takes the largest
+# value a factor gives them, so the estimate errs high.
+_COST_PARAMS = (
+    "population.residents",
+    "needs.admin_rate",
+    "needs.social_assistance_rate",
+    "needs.elderly_care_rate",
+    "needs.public_space_rate",
+    "needs.dispute_rate",
+)
+
+
+def check_budget(
+    exp: Experiment, *, workers: int | None = None, scheduler: str | None = None, yes: bool = False
+) -> budgets.JobEstimate:
+    """The design's runs, time and memory, from its sizes (nothing is built), checked against
+    :mod:`sim.budgets`: raises :class:`sim.budgets.BudgetError` above a hard limit, or above a
+    soft one without ``yes``."""
+    from sim.experiments.design import design_size
+    from sim.experiments.experiment import SCENARIO_FACTOR
+
+    runs = design_size(exp.design, exp.factors) * exp.replications
+    scenarios = [v for f in exp.factors if f.key == SCENARIO_FACTOR for v in (f.values or ())]
+    costs = []
+    for sc in scenarios or [exp.base]:
+        if sc is None:
+            continue
+        params = dict(sc.params)
+        for key, value in exp.fixed.items():
+            params[key] = {**params[key], **value} if isinstance(value, Mapping) else value
+        for f in exp.factors:
+            if f.param in _COST_PARAMS:
+                numbers = [
+                    v for v in (f.values or ()) if isinstance(v, (int, float)) and not isinstance(v, bool)
+                ]
+                if f.values is not None and not numbers:
+                    continue  # whole per-group tables: the scenario check bounds them
+                top = max(numbers) if f.values is not None else f.hi
+                if f.member is not None:
+                    params[f.param] = {**params[f.param], f.member: top}
+                elif isinstance(params[f.param], Mapping):
+                    params[f.param] = {g: top for g in params[f.param]}
+                else:
+                    params[f.param] = top
+        costs.append(budgets.run_cost(params, exp.days or sc.days))
+    cost = budgets.RunCost(
+        max((c.seconds for c in costs), default=0.0), max((c.bytes for c in costs), default=0)
+    )
+    n_workers = workers or (1 if scheduler else default_workers())
+    return budgets.check_job(runs, cost, workers=n_workers, yes=yes, source=exp.source)
 
 
 def _task(exp: Experiment, pl: _Planned) -> Task:
@@ -503,6 +565,8 @@ class SweepResult:
         means = self.means()
         lines.append("")
         header = ["point", *factors, "n", *keys]
+        # Records keep each column's type (iterrows would make a row of numbers all floats,
+        # printing point 0 as "0.0").
         body = [
             [
                 str(r["point"]),
@@ -510,7 +574,7 @@ class SweepResult:
                 str(r["n"]),
                 *(format_value(k, r[k]) for k in keys),
             ]
-            for _, r in means.head(50).iterrows()
+            for r in means.head(50).to_dict("records")
         ]
         widths = [max(len(h), *(len(b[i]) for b in body)) for i, h in enumerate(header)]
         lines.append("  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)))

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from sim.paths import InputError
 from sim.scenario import Scenario, ScenarioError, load_scenario
 
 PACKAGES = "Packages of reforms"
@@ -50,7 +51,7 @@ def _signature(files: Sequence[Path]) -> tuple:
     for f in files:
         try:
             st = f.stat()
-        except OSError:
+        except (OSError, ValueError):
             continue
         out.append((str(f), st.st_mtime_ns, st.st_size))
     return tuple(out)
@@ -89,14 +90,22 @@ def scan(scenarios_dir: Path, save_dir: Path) -> list[LibraryEntry]:
         for path in paths:
             try:
                 loaded.append(LibraryEntry(path, _shown(path, scenarios_dir), group, load_scenario(path)))
-            except ScenarioError as e:
-                loaded.append(LibraryEntry(path, _shown(path, scenarios_dir), group, None, str(e)))
+            except (ScenarioError, InputError, OSError, RecursionError) as e:
+                # One bad file (a NUL-byte extends, deep nesting, a FIFO, no permission) is listed
+                # with its one-line message; the others stay usable.
+                loaded.append(LibraryEntry(path, _shown(path, scenarios_dir), group, None, _one_line(e)))
         # The baseline first among the packages: it is what the others are compared with.
         loaded.sort(key=lambda e: (not e.path.stem.startswith("baseline"), e.name.casefold()))
         entries.extend(loaded)
     with _lock:
         _cache[key] = (sig, entries)
     return list(entries)
+
+
+def _one_line(e: BaseException) -> str:
+    if isinstance(e, (ScenarioError, InputError)):
+        return str(e)
+    return f"cannot read: {type(e).__name__}: {e}".splitlines()[0]
 
 
 def file_slug(name: str) -> str:
