@@ -117,3 +117,13 @@ def test_plots_of_a_store(store, tmp_path):
         assert (tmp_path / "figs" / f"{name}.png").stat().st_size > 1000
     assert main(["robustness", str(store), "--kpi", REACH, "--out", str(tmp_path / "rob")]) == 0
     assert (tmp_path / "rob" / "robustness-regret.png").is_file()
+
+
+def test_envelopes_of_daily_series(tmp_path):
+    doc = crossed_doc(daily=True, design={"kind": "crossed", "uncertainty_samples": 3})
+    path = tmp_path / "daily.sqlite"
+    sim.sweep(doc, store=path, workers=1, runner=synthetic.run, progress=False)
+    figs = plot_store(path, tmp_path / "figs", kinds=["envelopes"])
+    ax = figs["envelopes"].axes[0]
+    assert len(ax.get_lines()) == len(LEVELS)  # one median line per lever level (the colour factor)
+    assert (tmp_path / "figs" / "envelopes.png").stat().st_size > 1000

@@ -143,7 +143,7 @@ def cases(
     for k, v in (fix or {}).items():
         if k not in data.factors:
             raise AnalysisError(f"--fix: {k!r} is not a factor of {data.path} ({', '.join(data.factors)})")
-        mask = runs[k].map(lambda x, v=v: x == v or str(x) == str(v))
+        mask = runs[k].map(lambda x, v=v: _same(x, v))
         runs = runs[mask]
         if runs.empty:
             shown = sorted({str(x) for x in data.ok[k]})
@@ -169,6 +169,14 @@ def cases(
         else:
             x[k] = x[k].astype(float)
     return x, y, keys, cond.text
+
+
+def _same(x: Any, v: Any) -> bool:
+    """A stored factor value equals a value given on the command line (``0.30000000000000004``,
+    a level computed from a range, is 0.3; a label matches its text)."""
+    if isinstance(x, (int, float)) and isinstance(v, (int, float)):
+        return math.isclose(float(x), float(v), rel_tol=1e-9, abs_tol=1e-12)
+    return x == v or str(x) == str(v)
 
 
 def _default_factors(data: StoreData, fix: Mapping[str, Any] | None) -> list[str]:

@@ -71,16 +71,22 @@ class RobustnessResult:
         from matplotlib.figure import Figure
 
         k = len(self.kpis)
-        fig = Figure(figsize=(6.5, 0.35 * len(self.table) * k + 1.5 * k), layout="constrained")
-        axes = fig.subplots(k, 1, squeeze=False)[:, 0]
+        fig = Figure(figsize=(2.6 * k + 1.6, 0.22 * len(self.table) + 1.4), layout="constrained")
+        axes = fig.subplots(1, k, squeeze=False, sharey=True)[0]
+        # Short labels: the lever values only, in the order the title names the levers.
+        short = {r["policy"]: " | ".join(_text(r[f]) for f in self.levers) for _, r in self.table.iterrows()}
+        order = self.table.sort_values(f"{self.kpis[0]}|max_regret")["policy"].tolist()
         for ax, key in zip(axes, self.kpis, strict=True):
-            order = self.table.sort_values(f"{key}|max_regret")["policy"].tolist()
             data = [self.cells.loc[self.cells["policy"] == p, f"{key}|regret"].to_numpy() for p in order]
-            ax.boxplot(data[::-1], orientation="horizontal", tick_labels=[str(p)[:40] for p in order[::-1]])
-            ax.set_xlabel(f"regret on {key} (0 = best policy in that scenario)")
+            ax.boxplot(data[::-1], orientation="horizontal", tick_labels=[short[p] for p in order[::-1]])
+            ax.set_xlabel(f"regret: {key}", fontsize=8)
             ax.grid(axis="x", alpha=0.3)
             ax.tick_params(labelsize=7)
-        fig.suptitle("Regret of each lever setting across the uncertain scenarios", fontsize=10)
+        fig.suptitle(
+            f"Regret across {self.scenarios} scenarios (0 = best setting in that scenario)\n"
+            f"settings: {' | '.join(self.levers)}",
+            fontsize=8,
+        )
         return fig
 
     def write(self, out: str | Path) -> list[Path]:
@@ -180,7 +186,12 @@ def robustness(
     )
 
 
+def _text(v: Any) -> str:
+    """A factor value for a label: a level computed from a range (0.30000000000000004) as 0.3."""
+    return f"{v:.6g}" if isinstance(v, float) else str(v)
+
+
 def _label(frame: pd.DataFrame, keys: Sequence[str]) -> pd.Series:
     if len(keys) == 1:
-        return frame[keys[0]].astype(str)
-    return frame[list(keys)].astype(str).apply(lambda r: ", ".join(f"{k}={v}" for k, v in r.items()), axis=1)
+        return frame[keys[0]].map(_text)
+    return frame[list(keys)].apply(lambda r: ", ".join(f"{k}={_text(v)}" for k, v in r.items()), axis=1)

@@ -60,7 +60,9 @@ class SearchResult:
             return feas
         f = _loss(feas, self.objectives)
         keep = _nondominated(f)
-        return feas[keep].sort_values(self.objectives[0][0], ascending=self.objectives[0][1] == "min")
+        # Candidates with the same objective values (e.g. levers that do not matter) shown once.
+        front = feas[keep].drop_duplicates([k for k, _ in self.objectives])
+        return front.sort_values(self.objectives[0][0], ascending=self.objectives[0][1] == "min")
 
     def to_text(self, limit: int = 10) -> str:
         from sim.kpis import format_value
@@ -194,12 +196,16 @@ def search(
     objectives = [(k, "min") for k in minimise] + [(k, "max") for k in maximise]
     if not objectives:
         raise AnalysisError("give at least one objective: --minimise KPI or --maximise KPI")
+    # A numeric lever may be an objective too: the cost of a package is often a lever itself
+    # (its head count), not an outcome of the runs.
+    numeric_levers = [f.key for f in levers if not f.labelled]
     for k, _ in objectives:
-        if k not in exp.kpis:
+        if k not in exp.kpis and k not in numeric_levers:
             from sim.experiments.experiment import _close
 
+            options = [*exp.kpis, *numeric_levers]
             raise AnalysisError(
-                f"objective {k!r} is not a KPI the experiment keeps{_close(k, list(exp.kpis))}"
+                f"objective {k!r} is not a KPI the experiment keeps nor a numeric lever{_close(k, options)}"
             )
     conds: list[Condition] = list(exp.constraints)
     for text in constraints:
@@ -246,6 +252,9 @@ def search(
                     rows.append(d)
                     born.append(gen)
             means = _evaluate(base_exp, rows, path, workers, scheduler, cancel, runner, command, bar)
+            for i, f in enumerate(levers):
+                if f.key in numeric_levers:
+                    means[f.key] = [float(r[i]) for r in rows]
             if cancel is not None and cancel.is_set():
                 raise AnalysisError(f"search cancelled; its runs are in {path}, run again to continue")
             cand = means.reindex([index[json.dumps(d, sort_keys=True, default=str)] for d in decoded])
@@ -323,7 +332,8 @@ def _table(
     frame.insert(0, "point", range(len(rows)))
     keys = list(dict.fromkeys([k for k, _ in objectives] + [k for c in conds for k in c.kpis]))
     for k in keys:
-        frame[k] = means[k].to_numpy()
+        if k not in frame.columns:  # a lever used as objective is already there
+            frame[k] = means[k].to_numpy()
     frame["n"] = means["n"].fillna(0).astype(int).to_numpy()
     feasible = frame["n"] > 0
     for c in conds:
