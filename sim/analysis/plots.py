@@ -239,8 +239,8 @@ def heatmap(data: StoreData, kpi: str | None = None, factors: Sequence[str] | No
             raise AnalysisError(f"--factor: {f!r} is not a factor of {data.path} ({', '.join(data.factors)})")
     ok = data.ok
     a, b = (_bin(ok[f]) for f in keys)
-    table = ok.assign(_a=a.to_numpy(), _b=b.to_numpy()).pivot_table(
-        index="_a", columns="_b", values=key, aggfunc="mean"
+    table = ok.assign(_a=a, _b=b).pivot_table(
+        index="_a", columns="_b", values=key, aggfunc="mean", observed=True
     )
     fig = _figure(1.1 * table.shape[1] + 3, 0.5 * table.shape[0] + 2)
     ax = fig.subplots()
@@ -264,8 +264,15 @@ def heatmap(data: StoreData, kpi: str | None = None, factors: Sequence[str] | No
 
 
 def _bin(col: pd.Series) -> pd.Series:
+    """Levels of a factor for a table axis, in their natural order (5 before 11): its values
+    (a level computed from a range, 0.30000000000000004, shown as 0.3), or quartile bins of a
+    numeric factor with many values."""
     if pd.api.types.is_numeric_dtype(col) and col.nunique() > _MAX_LEVELS:
-        return pd.qcut(col, 4, duplicates="drop").astype(str)
+        return pd.qcut(col, 4, duplicates="drop")
+    if pd.api.types.is_numeric_dtype(col):
+        order = sorted(col.dropna().unique())
+        text = {v: f"{v:.6g}" for v in order}
+        return pd.Categorical(col.map(text), categories=[text[v] for v in order], ordered=True)
     return col.astype(str)
 
 
