@@ -127,3 +127,21 @@ def test_envelopes_of_daily_series(tmp_path):
     ax = figs["envelopes"].axes[0]
     assert len(ax.get_lines()) == len(LEVELS)  # one median line per lever level (the colour factor)
     assert (tmp_path / "figs" / "envelopes.png").stat().st_size > 1000
+
+
+def test_sweep_report_draws_figures_of_real_runs(tmp_path, capsys):
+    """``govsim sweep --report DIR``: the model itself, tiny (300 residents, 10 days)."""
+    exp = tmp_path / "tiny.toml"
+    exp.write_text(
+        f'name = "tiny"\nbase = "{(SCENARIOS / "changsha_2014.toml").as_posix()}"\n'
+        'replications = 1\ndays = 10\ndaily = true\nkpis = ["service.*"]\n'
+        "[set.population]\nresidents = 300\n"
+        '[factors."staff.count"]\nvalues = [6, 11]\nrole = "lever"\n'
+        '[factors."service.first_visit_success"]\nvalues = [0.5, 0.9]\n'
+    )
+    report = tmp_path / "report"
+    code = main(["sweep", str(exp), "--store", str(tmp_path / "t.sqlite"), "--workers", "1", "--no-progress",
+                 "--report", str(report)])  # fmt: skip
+    assert code == 0
+    assert {p.name for p in report.iterdir()} == {"envelopes.png", "pairs.png", "heatmap.png", "parallel.png"}
+    assert "figures:" in capsys.readouterr().out

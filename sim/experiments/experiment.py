@@ -28,6 +28,12 @@ design; sampled designs draw uniformly from it, integers with equal chances).  T
 ``scenario`` varies the scenario itself: ``values`` lists scenario files, or
 ``leave_one_out = "package.toml"`` gives the package and the package minus each file it applies.
 
+A factor may say ``role = "lever"`` (what a planner sets) or ``role = "uncertainty"`` (the
+default: what nobody knows); ``[design] kind = "crossed"`` runs every combination of the levers
+against one shared sample of ``uncertainty_samples`` uncertainty points.  ``[[constraints]]``
+tables (``expr = "finance.balance_yuan >= 0"``) mark the runs that break them infeasible in the
+analyses of :mod:`sim.analysis`; the runs stay in the store.
+
 ``[set]`` fixes parameters for every point (``[set.population] residents = 3000``), ``[quick]``
 holds smaller sizes for a fast look (``replications``, ``days``, ``design``, ``set``) used with
 ``--quick``, and ``[analysis] reference = { "staff.count" = 11 }`` names the point that the
