@@ -96,6 +96,14 @@ def test_robustness_needs_levers(tmp_path, capsys):
         ({"constraints": [{"expr": "finance.balance_yuan"}]}, "no comparison"),
         ({"design": {"kind": "crossed"}}, "uncertainty_samples"),
         ({"design": {"kind": "lhs", "samples": 4, "uncertainty_samples": 3}}, 'for kind = "crossed"'),
+        (
+            {"design": {"kind": "crossed", "uncertainty_samples": 12, "uncertainty_sampler": "sobol"}},
+            "power of 2",
+        ),
+        (
+            {"design": {"kind": "crossed", "uncertainty_samples": 8, "uncertainty_sampler": "grid"}},
+            "lhs, sobol",
+        ),
     ],
 )
 def test_experiment_errors(change, message):

@@ -1032,6 +1032,13 @@ def _crossed(src: str, table: Any, design: Design) -> Design:
     if sampler not in UNCERTAINTY_SAMPLERS:
         allowed = ", ".join(UNCERTAINTY_SAMPLERS)
         raise _err(src, "design.uncertainty_sampler", f"must be one of {allowed}, got {sampler!r}")
+    if sampler == "sobol" and n & (n - 1):
+        lower = 1 << (n.bit_length() - 1)
+        raise _err(
+            src,
+            "design.uncertainty_samples",
+            f"a Sobol sample needs a power of 2, e.g. {lower} or {2 * lower}",
+        )
     return replace(design, kind="crossed", uncertainty_samples=n, uncertainty_sampler=sampler)
 
 
