@@ -215,6 +215,8 @@ def search(
             raise AnalysisError(
                 f"--constraint: {e} (a constraint's KPIs must be kept by the experiment)"
             ) from None
+        if c.op in ("==", "!="):
+            raise AnalysisError(f"--constraint: {text!r}: a search constraint needs <, <=, > or >=")
         conds.append(c)
     if generations < 1 or population < 2:
         raise AnalysisError("--generations must be at least 1 and --population at least 2")

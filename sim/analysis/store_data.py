@@ -116,13 +116,13 @@ def load(path: str | Path) -> StoreData:
         raise AnalysisError(f"{path}: no such store")
     try:
         with connect(path, readonly=True) as conn:
-            ident = _meta(conn, "identity", path)
+            ident = _meta(conn, "identity")
             runs = runs_frame(conn)
             text = conn.execute(
                 "SELECT experiment_text, experiment_file FROM sessions ORDER BY session DESC LIMIT 1"
             ).fetchone()
             daily = [r[1] for r in conn.execute("PRAGMA table_info(daily)")]
-            name = _meta(conn, "experiment", path) or path.stem
+            name = _meta(conn, "experiment") or path.stem
     except (sqlite3.DatabaseError, StoreError) as e:
         raise AnalysisError(f"{path}: not a govsim store ({e})") from None
     if ident is None or runs.empty:
@@ -151,7 +151,7 @@ def load(path: str | Path) -> StoreData:
     )
 
 
-def _meta(conn: sqlite3.Connection, key: str, path: Path) -> str | None:
+def _meta(conn: sqlite3.Connection, key: str) -> str | None:
     row = conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
     return None if row is None else str(row[0])
 
