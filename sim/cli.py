@@ -364,7 +364,7 @@ def _scenarios_dir() -> Path:
 
 
 # Commands defined next to the code they drive: each module has ``add_commands(subparsers)``.
-_COMMAND_MODULES = ("sim.experiments.cli", "sim.ui.cli", "sim.validation.cli")
+_COMMAND_MODULES = ("sim.experiments.cli", "sim.ui.cli", "sim.validation.cli", "sim.analysis.cli")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -33,8 +33,11 @@ def _scheduler(text: str) -> str:
     return text
 
 
-def _run_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("experiment", help="experiment TOML file (see docs/experiments.md)")
+def _run_options(p: argparse.ArgumentParser, optional: bool = False) -> None:
+    if optional:
+        p.add_argument("experiment", nargs="?", help="experiment TOML file (or --from-store)")
+    else:
+        p.add_argument("experiment", help="experiment TOML file (see docs/experiments.md)")
     p.add_argument("--store", metavar="PATH", help="SQLite store (default: results/<experiment>.sqlite)")
     p.add_argument(
         "--workers",
@@ -67,15 +70,28 @@ def add_commands(sub: Any) -> None:
     p.add_argument(
         "--dry-run", action="store_true", help="show the design size and what is left; run nothing"
     )
+    p.add_argument(
+        "--report",
+        metavar="DIR",
+        help="also draw the sweep's figures here (pairs, heat map, parallel coordinates, envelopes)",
+    )
     p.set_defaults(func=cmd_sweep)
 
     p = sub.add_parser(
         "sensitivity",
         help="Sobol or Morris sensitivity indices of an experiment (resumable)",
         description="Run a Saltelli or Morris design through the sweep machinery, average the replications "
-        "of each point, and report first-order and total indices with bootstrap intervals.",
+        "of each point, and report first-order and total indices with bootstrap intervals. With "
+        "--from-store STORE, compute delta, PAWN or RBD-FAST indices from the runs already in any store.",
     )
-    _run_options(p)
+    _run_options(p, optional=True)
+    p.add_argument("--from-store", metavar="STORE", help="indices from the runs of this store (no new runs)")
+    p.add_argument(
+        "--method",
+        choices=("delta", "pawn", "rbd_fast"),
+        default="delta",
+        help="with --from-store: delta (moment-independent, default), pawn or rbd_fast",
+    )
     p.add_argument(
         "--kpi", action="append", metavar="KPI", help="analyse this KPI (repeatable; default: all kept)"
     )
@@ -164,6 +180,15 @@ def cmd_sweep(args: argparse.Namespace) -> int:
         return EXIT_INTERRUPTED
     print(res.to_text())
     print(f"\ntables: govsim export {res.store} --format csv|parquet")
+    if args.report:
+        from sim.analysis.plots import plot_store
+        from sim.analysis.store_data import AnalysisError
+
+        try:
+            figs = plot_store(res.store, args.report)
+        except AnalysisError as e:
+            raise _usage(str(e)) from None
+        print("figures: " + ", ".join(str(Path(args.report) / f"{n}.png") for n in figs))
     return 0
 
 
@@ -194,6 +219,11 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
     from sim.experiments.sensitivity import sensitivity
     from sim.experiments.sweep import SweepInterrupted
 
+    if args.from_store:
+        return _sensitivity_from_store(args)
+    if not args.experiment:
+        raise _usage("sensitivity needs an EXPERIMENT file, or --from-store STORE")
+
     try:
         res = _guard(
             sensitivity,
@@ -220,4 +250,18 @@ def cmd_export(args: argparse.Namespace) -> int:
     written = _guard(export, args.store, args.out, format=args.format)
     for p in written:
         print(p)
+    return 0
+
+
+def _sensitivity_from_store(args: argparse.Namespace) -> int:
+    from sim.experiments.sensitivity import from_store
+
+    if args.experiment:
+        raise _usage("give either an EXPERIMENT file or --from-store STORE, not both")
+    store = Path(args.from_store)
+    res = _guard(from_store, store, method=args.method, kpis=args.kpi, resamples=args.resamples)
+    figure = args.figure or str(store.with_name(f"{store.stem}-{args.method}.png"))
+    written = res.write(csv=args.csv, json_path=args.json, figure=figure)
+    print(res.to_text())
+    print("\nwritten: " + ", ".join(str(p) for p in written))
     return 0

@@ -91,6 +91,33 @@ def unit_matrix(exp: Experiment) -> np.ndarray | None:
     return None
 
 
+def crossed_rows(exp: Experiment) -> list[tuple[dict[str, Any], tuple[float, ...] | None]]:
+    """Levers crossed with one shared sample of the uncertainties (EMA Workbench's
+    ``perform_experiments(scenarios=n, policies=...)``): the first lever slowest, and within each
+    lever setting the same ``uncertainty_samples`` uncertainty points in the same order.  The unit
+    row kept with each point is that of the uncertainties (what scenario discovery reads)."""
+    from scipy.stats import qmc
+
+    d = exp.design
+    levers = [f for f in exp.factors if f.role == "lever"]
+    uncertain = [f for f in exp.factors if f.role != "lever"]
+    assert d.uncertainty_samples is not None
+    if uncertain:
+        engine = qmc.Sobol if d.uncertainty_sampler == "sobol" else qmc.LatinHypercube
+        kw = {"scramble": True} if d.uncertainty_sampler == "sobol" else {}
+        unit = engine(d=len(uncertain), seed=d.seed, **kw).random(d.uncertainty_samples)
+    else:
+        unit = np.zeros((1, 0))
+    out = []
+    for combo in itertools.product(*(f.level_list() for f in levers)):
+        setting = dict(zip((f.key for f in levers), combo, strict=True))
+        for u in unit:
+            values = {**setting, **{f.key: f.from_unit(x) for f, x in zip(uncertain, u, strict=True)}}
+            ordered = {f.key: values[f.key] for f in exp.factors}
+            out.append((ordered, tuple(float(x) for x in u)))
+    return out
+
+
 def points(exp: Experiment) -> list[Point]:
     """Every design point of ``exp`` with its validated scenario."""
     from sim.experiments.experiment import SCENARIO_FACTOR, Point
@@ -101,6 +128,8 @@ def points(exp: Experiment) -> list[Point]:
         levels = [f.level_list() for f in exp.factors]
         for combo in itertools.product(*levels):
             rows.append((dict(zip(exp.factor_keys, combo, strict=True)), None))
+    elif d.kind == "crossed":
+        rows.extend(crossed_rows(exp))
     elif d.kind == "list":
         assert d.points is not None
         for row in d.points:

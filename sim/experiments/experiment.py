@@ -28,6 +28,12 @@ design; sampled designs draw uniformly from it, integers with equal chances).  T
 ``scenario`` varies the scenario itself: ``values`` lists scenario files, or
 ``leave_one_out = "package.toml"`` gives the package and the package minus each file it applies.
 
+A factor may say ``role = "lever"`` (what a planner sets) or ``role = "uncertainty"`` (the
+default: what nobody knows); ``[design] kind = "crossed"`` runs every combination of the levers
+against one shared sample of ``uncertainty_samples`` uncertainty points.  ``[[constraints]]``
+tables (``expr = "finance.balance_yuan >= 0"``) mark the runs that break them infeasible in the
+analyses of :mod:`sim.analysis`; the runs stay in the store.
+
 ``[set]`` fixes parameters for every point (``[set.population] residents = 3000``), ``[quick]``
 holds smaller sizes for a fast look (``replications``, ``days``, ``design``, ``set``) used with
 ``--quick``, and ``[analysis] reference = { "staff.count" = 11 }`` names the point that the
@@ -69,10 +75,27 @@ TOP_KEYS = (
     "set",
     "quick",
     "analysis",
+    "constraints",
 )
-DESIGN_KEYS = ("kind", "samples", "trajectories", "levels", "second_order", "seed", "points")
-DESIGN_KINDS = ("factorial", "lhs", "sobol", "saltelli", "morris", "list")
-FACTOR_KEYS = ("values", "range", "levels", "labels", "leave_one_out", "include_full")
+DESIGN_KEYS = (
+    "kind",
+    "samples",
+    "trajectories",
+    "levels",
+    "second_order",
+    "seed",
+    "points",
+    "uncertainty_samples",
+    "uncertainty_sampler",
+)
+DESIGN_KINDS = ("factorial", "lhs", "sobol", "saltelli", "morris", "list", "crossed")
+FACTOR_KEYS = ("values", "range", "levels", "labels", "leave_one_out", "include_full", "role")
+ROLES = ("uncertainty", "lever")
+#: A factor without ``role`` is an uncertainty: most experiments vary what nobody knows, and a
+#: lever (what a planner sets) is a deliberate claim the file should make.
+DEFAULT_ROLE = "uncertainty"
+UNCERTAINTY_SAMPLERS = ("lhs", "sobol")
+CONSTRAINT_KEYS = ("expr", "name")
 QUICK_KEYS = ("replications", "days", "design", "set")
 ANALYSIS_KEYS = ("reference",)
 SCENARIO_FACTOR = "scenario"
@@ -134,6 +157,7 @@ class Factor:
     hi: float | None = None
     levels: int | None = None
     integer: bool = False
+    role: str = DEFAULT_ROLE
 
     @property
     def is_range(self) -> bool:
@@ -206,6 +230,8 @@ class Design:
     second_order: bool = False
     seed: int | None = None
     points: tuple[tuple[Any, ...], ...] | None = None
+    uncertainty_samples: int | None = None  # crossed: one shared sample of the uncertainties
+    uncertainty_sampler: str = "lhs"
 
 
 @dataclass(frozen=True)
@@ -240,6 +266,7 @@ class Experiment:
     fixed: Mapping[str, Any] = field(default_factory=dict)
     reference: Mapping[str, Any] | None = None
     quick: bool = False
+    constraints: tuple[Condition, ...] = ()
 
     def __repr__(self) -> str:
         return (
@@ -250,6 +277,16 @@ class Experiment:
     @property
     def factor_keys(self) -> list[str]:
         return [f.key for f in self.factors]
+
+    @property
+    def levers(self) -> list[str]:
+        """Factors a planner controls (``role = "lever"``)."""
+        return [f.key for f in self.factors if f.role == "lever"]
+
+    @property
+    def uncertainties(self) -> list[str]:
+        """Factors nobody controls or knows (``role = "uncertainty"``, the default)."""
+        return [f.key for f in self.factors if f.role == "uncertainty"]
 
     def with_options(self, **changes: Any) -> Experiment:
         """A copy with some top-level settings changed (``replications``, ``timeout``, ...)."""
@@ -381,6 +418,9 @@ def _parse(
     if timeout is not None:
         timeout = _check_positive(src, "timeout", timeout)
     kpis = _kpis(src, doc.get("kpis"))
+    constraints = _constraints(src, doc.get("constraints", []))
+    # A constraint is judged on stored KPIs, so the KPIs it names are kept even if not listed.
+    kpis = (*kpis, *(k for c in constraints for k in c.kpis if k not in kpis))
 
     fixed = _fixed(src, doc.get("set", {}))
     factors_doc = doc.get("factors", {})
@@ -391,22 +431,29 @@ def _parse(
     base = _base(src, root, doc.get("base"))
     scenario_values: tuple[Scenario, ...] | None = None
     if SCENARIO_FACTOR in flat:
-        scenario_values, scenario_labels = _scenario_factor(src, root, flat[SCENARIO_FACTOR])
+        scenario_spec = {k: v for k, v in flat[SCENARIO_FACTOR].items() if k != "role"}
+        scenario_values, scenario_labels = _scenario_factor(src, root, scenario_spec)
     if base is None and scenario_values is None:
         raise _err(src, "base", "give a base scenario file (or a 'scenario' factor)")
     if base is not None and scenario_values is not None:
         raise _err(src, "base", "the 'scenario' factor gives the scenarios: leave base out")
 
-    design = _design(src, doc.get("design", {}), seed)
+    design = _crossed(src, doc.get("design", {}), _design(src, _without_crossed(doc.get("design", {})), seed))
     factors: list[Factor] = []
     for key, spec in flat.items():
+        role = _role(src, key, spec)
+        spec = {k: v for k, v in spec.items() if k != "role"}
         if key == SCENARIO_FACTOR:
             assert scenario_values is not None
-            factors.append(Factor(SCENARIO_FACTOR, None, values=scenario_values, labels=scenario_labels))
+            factors.append(
+                Factor(SCENARIO_FACTOR, None, values=scenario_values, labels=scenario_labels, role=role)
+            )
         else:
             probe = base if base is not None else scenario_values[0]  # type: ignore[index]
-            factors.append(_param_factor(src, key, spec, probe, design.kind))
+            kind = "factorial" if design.kind == "crossed" and role == "lever" else design.kind
+            factors.append(replace(_param_factor(src, key, spec, probe, kind), role=role))
     _check_design_fits(src, design, factors)
+    _check_roles(src, design, factors)
 
     reference = _reference(src, doc.get("analysis", {}), factors, design.kind)
     exp = Experiment(
@@ -426,6 +473,7 @@ def _parse(
         fixed=fixed,
         reference=reference,
         quick=quick,
+        constraints=constraints,
     )
     # Check every fixed setting against the base now, so the message names [set] and not a point.
     if fixed:
@@ -844,3 +892,184 @@ def _reference(src: str, table: Any, factors: list[Factor], kind: str) -> dict[s
 
 def content_sha256(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
+
+
+# -- levers, uncertainties and constraints -------------------------------------------------------
+
+_OPS = ("<=", ">=", "==", "!=", "<", ">")
+
+
+@dataclass(frozen=True)
+class Condition:
+    """``LEFT OP RIGHT`` on a run's KPIs, each side a KPI name or a number:
+    ``"finance.balance_yuan >= 0"``, ``"service.unmet_share < 0.1"``,
+    ``"staff.overtime_h_per_staff <= staff.admin_h_per_staff_week"``.
+
+    Used for constraints (``[[constraints]]``, ``govsim search --constraint``) and selections
+    (``govsim discover --where``).  A missing value (a failed run, an undefined KPI) never
+    satisfies a condition: such a run is neither feasible nor selected by chance.
+    """
+
+    text: str
+    left: str | float
+    op: str
+    right: str | float
+    name: str = ""
+
+    @property
+    def kpis(self) -> list[str]:
+        return [x for x in (self.left, self.right) if isinstance(x, str)]
+
+    def evaluate(self, frame: Any) -> Any:
+        """A boolean array, one value per row of ``frame`` (a DataFrame with KPI columns)."""
+        import numpy as np
+
+        def side(x: str | float) -> Any:
+            return frame[x].to_numpy(dtype=float) if isinstance(x, str) else np.full(len(frame), float(x))
+
+        a, b = side(self.left), side(self.right)
+        with np.errstate(invalid="ignore"):
+            out = {
+                "<=": a <= b,
+                ">=": a >= b,
+                "==": a == b,
+                "!=": a != b,
+                "<": a < b,
+                ">": a > b,
+            }[self.op]
+        return out & ~np.isnan(a) & ~np.isnan(b)
+
+    def slack(self, frame: Any) -> Any:
+        """How far each row is from violating the condition (pymoo's ``G <= 0`` form negated):
+        positive or zero when it holds, negative by the shortfall when it does not."""
+        a = frame[self.left].to_numpy(dtype=float) if isinstance(self.left, str) else float(self.left)
+        b = frame[self.right].to_numpy(dtype=float) if isinstance(self.right, str) else float(self.right)
+        if self.op in ("<", "<="):
+            return b - a
+        if self.op in (">", ">="):
+            return a - b
+        return -abs(a - b)
+
+
+def parse_condition(text: str, known: Sequence[str] | None = None, name: str = "") -> Condition:
+    """A :class:`Condition` from ``"KPI OP VALUE"``; ``known`` are the KPI names allowed (default:
+    every KPI of the model).  Raises ``ValueError`` with a one-line message."""
+    names = list(known) if known is not None else list(KPIS)
+    if not isinstance(text, str) or not text.strip():
+        raise ValueError("expected a condition like 'finance.balance_yuan >= 0'")
+    for op in _OPS:  # two-character operators first, so '<=' is not read as '<'
+        left, sep, right = text.partition(op)
+        if sep:
+            break
+    else:
+        raise ValueError(f"{text!r}: no comparison; expected KPI <|<=|>|>=|==|!= VALUE")
+
+    def side(raw: str) -> str | float:
+        raw = raw.strip()
+        try:
+            x = float(raw)
+        except ValueError:
+            if raw not in names:
+                raise ValueError(f"{text!r}: unknown KPI {raw!r}{_close(raw, names)}") from None
+            return raw
+        if not math.isfinite(x):
+            raise ValueError(f"{text!r}: {raw} is not a finite number")
+        return x
+
+    lhs, rhs = side(left), side(right)
+    if not isinstance(lhs, str) and not isinstance(rhs, str):
+        raise ValueError(f"{text!r}: compares two numbers; one side must be a KPI")
+    return Condition(text.strip(), lhs, op, rhs, name or text.strip())
+
+
+def _constraints(src: str, value: Any) -> tuple[Condition, ...]:
+    """``[[constraints]] expr = "finance.balance_yuan >= 0"  name = "solvent"``: runs that break
+    one are marked infeasible in every analysis; they stay in the store."""
+    if not isinstance(value, list) or not all(isinstance(c, Mapping) for c in value):
+        raise _err(src, "constraints", 'must be a list of tables: [[constraints]] expr = "KPI >= value"')
+    out = []
+    for i, c in enumerate(value):
+        for k in c:
+            if k not in CONSTRAINT_KEYS:
+                raise _err(
+                    src, f"constraints[{i}].{k}", f"unknown key; allowed: {', '.join(CONSTRAINT_KEYS)}"
+                )
+        name = c.get("name", "")
+        if not isinstance(name, str):
+            raise _err(src, f"constraints[{i}].name", "must be a string")
+        try:
+            out.append(parse_condition(c.get("expr", ""), name=name))
+        except ValueError as e:
+            raise _err(src, f"constraints[{i}].expr", str(e)) from None
+    return tuple(out)
+
+
+def _role(src: str, key: str, spec: Mapping[str, Any]) -> str:
+    role = spec.get("role", DEFAULT_ROLE)
+    if role not in ROLES:
+        raise _err(
+            src, f"factors.{key}.role", f"must be one of {', '.join(repr(r) for r in ROLES)}, got {role!r}"
+        )
+    return str(role)
+
+
+def _without_crossed(table: Any) -> Any:
+    """The design table as :func:`_design` knows it: a crossed design is checked as a factorial
+    of its levers, and its own keys by :func:`_crossed`."""
+    if not isinstance(table, Mapping):
+        return table
+    out = {k: v for k, v in table.items() if k not in ("uncertainty_samples", "uncertainty_sampler")}
+    if out.get("kind") == "crossed":
+        out["kind"] = "factorial"
+    return out
+
+
+def _crossed(src: str, table: Any, design: Design) -> Design:
+    """``kind = "crossed"``: every combination of the levers' values against one shared sample
+    of ``uncertainty_samples`` uncertainty points (``uncertainty_sampler`` lhs or sobol), the
+    same sample for every lever setting; with the replication seeds common to every point, each
+    lever setting meets exactly the same uncertain futures and the same random numbers."""
+    if not isinstance(table, Mapping):
+        return design
+    crossed = table.get("kind") == "crossed"
+    for k in ("uncertainty_samples", "uncertainty_sampler"):
+        if k in table and not crossed:
+            kind = table.get("kind", "factorial")
+            raise _err(src, f"design.{k}", f'{k} is for kind = "crossed", not {kind}')
+    if not crossed:
+        return design
+    n = table.get("uncertainty_samples")
+    if n is None:
+        raise _err(src, "design.uncertainty_samples", "a crossed design needs uncertainty_samples = n")
+    n = _check_int(src, "design.uncertainty_samples", n, 1)
+    sampler = table.get("uncertainty_sampler", "lhs")
+    if sampler not in UNCERTAINTY_SAMPLERS:
+        allowed = ", ".join(UNCERTAINTY_SAMPLERS)
+        raise _err(src, "design.uncertainty_sampler", f"must be one of {allowed}, got {sampler!r}")
+    if sampler == "sobol" and n & (n - 1):
+        lower = 1 << (n.bit_length() - 1)
+        raise _err(
+            src,
+            "design.uncertainty_samples",
+            f"a Sobol sample needs a power of 2, e.g. {lower} or {2 * lower}",
+        )
+    return replace(design, kind="crossed", uncertainty_samples=n, uncertainty_sampler=sampler)
+
+
+def _check_roles(src: str, design: Design, factors: list[Factor]) -> None:
+    if design.kind != "crossed":
+        return
+    levers = [f for f in factors if f.role == "lever"]
+    if not levers:
+        raise _err(src, "factors", 'a crossed design needs at least one factor with role = "lever"')
+    for f in levers:
+        if f.is_range and f.levels is None:
+            raise _err(
+                src, f"factors.{f.key}", "a lever of a crossed design needs values = [...] or levels = n"
+            )
+    size = 1
+    for f in levers:
+        size *= len(f.level_list())
+    assert design.uncertainty_samples is not None
+    if size * design.uncertainty_samples > MAX_POINTS:
+        raise _err(src, "design", f"the crossed design has {size * design.uncertainty_samples:,} points")

@@ -324,6 +324,11 @@ def _noise_share(exp: Experiment, runs: pd.DataFrame, key: str, y: np.ndarray) -
     """
     if exp.replications < 2:
         return math.nan
+    return noise_share(runs, key, y)
+
+
+def noise_share(runs: pd.DataFrame, key: str, y: np.ndarray) -> float:
+    """:func:`_noise_share` for any runs: NaN with fewer than two points or replications."""
     ok = runs[runs["status"] == "ok"]
     m = ok.pivot_table(index="point", columns="replication", values=key, aggfunc="first").dropna()
     n_points, n_reps = m.shape
@@ -473,3 +478,209 @@ def _indices(
             num_levels=exp.design.levels,
             seed=exp.seed + 1,
         )
+
+
+# -- indices from the runs already in a store ----------------------------------------------------
+
+FROM_STORE_METHODS = ("delta", "pawn", "rbd_fast")
+
+
+@dataclass
+class StoreSensitivityResult:
+    """Moment-independent (delta), PAWN or RBD-FAST indices computed from any sweep's runs.
+
+    ``indices``: kpi, factor, the method's index (``delta`` and ``S1``; ``pawn`` median;
+    ``S1`` for RBD-FAST) with its 95 % bootstrap interval; ``noise``: the share of the averaged
+    output's variance that is seed noise, as in the Sobol path.
+    """
+
+    store: Path
+    method: str
+    factors: list[str]
+    skipped: list[str]  # factors that are categories (labels, scenarios): these methods need numbers
+    points: int
+    replications: int
+    indices: pd.DataFrame
+    noise: pd.DataFrame
+
+    @property
+    def index_names(self) -> list[str]:
+        return {"delta": ["delta", "S1"], "pawn": ["pawn"], "rbd_fast": ["S1"]}[self.method]
+
+    def to_text(self) -> str:
+        names = {
+            "delta": "delta (moment-independent) and S1",
+            "pawn": "PAWN (median KS)",
+            "rbd_fast": "RBD-FAST S1",
+        }
+        lines = [
+            f"{names[self.method]} from {self.points} design points of {self.store} (mean of up to "
+            f"{self.replications} replications each); intervals: 95 % bootstrap"
+        ]
+        if self.skipped:
+            lines.append(f"not analysed (categories, not numbers): {', '.join(self.skipped)}")
+        for key in self.indices["kpi"].unique():
+            sub = self.indices[self.indices["kpi"] == key].sort_values(self.index_names[0], ascending=False)
+            nz = float(self.noise.loc[self.noise["kpi"] == key, "noise_share"].iloc[0])
+            note = (
+                f"seed noise left after averaging: {100 * nz:.1f} % of the output variance"
+                if not math.isnan(nz)
+                else "seed noise not estimated (one replication)"
+            )
+            lines += ["", f"{key}  ({note})"]
+            header = ["factor", *(f"{n} [95% CI]" for n in self.index_names)]
+            rows = [
+                [r["factor"], *(_ci(r[n], r[f"{n}_low"], r[f"{n}_high"]) for n in self.index_names)]
+                for _, r in sub.iterrows()
+            ]
+            widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(header)]
+            lines.append("  " + "  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)))
+            lines += ["  " + "  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) for r in rows]
+        return "\n".join(lines)
+
+    def figure(self) -> Any:
+        """The main index of each factor with its interval, one panel per KPI."""
+        from matplotlib.figure import Figure
+
+        keys = list(self.indices["kpi"].unique())
+        name = self.index_names[0]
+        fig = Figure(figsize=(6, 0.3 * len(self.factors) * len(keys) + 1.2 * len(keys)), layout="constrained")
+        axes = fig.subplots(len(keys), 1, squeeze=False)[:, 0]
+        for ax, key in zip(axes, keys, strict=True):
+            sub = self.indices[self.indices["kpi"] == key].sort_values(name)
+            err = np.vstack([sub[name] - sub[f"{name}_low"], sub[f"{name}_high"] - sub[name]])
+            ax.barh(sub["factor"], sub[name], xerr=np.clip(err, 0, None), color="C0", capsize=2)
+            ax.set_title(key, fontsize=9)
+            ax.set_xlabel(name)
+            ax.grid(axis="x", alpha=0.3)
+            ax.tick_params(labelsize=7)
+        fig.suptitle(f"{self.method} indices from the store (bars: 95 % bootstrap)", fontsize=10)
+        return fig
+
+    def write(
+        self,
+        *,
+        csv: str | Path | None = None,
+        json_path: str | Path | None = None,
+        figure: str | Path | None = None,
+    ) -> list[Path]:
+        out: list[Path] = []
+        if csv is not None:
+            Path(csv).parent.mkdir(parents=True, exist_ok=True)
+            self.indices.to_csv(csv, index=False)
+            out.append(Path(csv))
+        if json_path is not None:
+            Path(json_path).parent.mkdir(parents=True, exist_ok=True)
+            doc = {
+                "store": str(self.store),
+                "method": self.method,
+                "factors": self.factors,
+                "indices": self.indices.astype(object).where(self.indices.notna(), None).to_dict("records"),
+                "noise": self.noise.astype(object).where(self.noise.notna(), None).to_dict("records"),
+            }
+            Path(json_path).write_text(json.dumps(doc, indent=1) + "\n")
+            out.append(Path(json_path))
+        if figure is not None:
+            Path(figure).parent.mkdir(parents=True, exist_ok=True)
+            self.figure().savefig(figure, dpi=110)
+            out.append(Path(figure))
+        return out
+
+
+def from_store(
+    store: str | Path,
+    *,
+    method: str = "delta",
+    kpis: Sequence[str] | None = None,
+    resamples: int = 1000,
+    seed: int = 1,
+) -> StoreSensitivityResult:
+    """Sensitivity indices from the runs already in a store, whatever its design (no new runs).
+
+    The methods (SALib) need only a sample of factor values and outputs: **delta**, Borgonovo's
+    moment-independent index (how much knowing the factor shifts the whole output distribution),
+    with S1; **PAWN** (Pianosi & Wagener: the median Kolmogorov-Smirnov distance between the
+    output's distribution and its distributions with the factor held in a slice); **RBD-FAST**
+    (first-order variance share).  As in the Sobol path, each design point's output is the mean
+    of its replications (with common seeds) and the seed noise left is reported.  They read a
+    random or space-filling sample (lhs, sobol, crossed designs) best; a factorial with few
+    levels gives coarse estimates.  Categorical factors (labels, scenarios) are left out.
+    """
+    from sim.analysis.store_data import AnalysisError, load
+
+    if method not in FROM_STORE_METHODS:
+        raise SensitivityError(f"--method: {method!r} is not one of {', '.join(FROM_STORE_METHODS)}")
+    try:
+        data = load(store)
+        keys = data.check_kpis(kpis or data.kpis)
+    except AnalysisError as e:
+        raise SensitivityError(str(e)) from None
+    numeric = [f for f in data.numeric_factors(data.factors) if data.runs[f].nunique() > 1]
+    skipped = [f for f in data.factors if f not in numeric]
+    if not numeric:
+        raise SensitivityError(f"{data.path}: no numeric factor varies; these methods need numbers")
+    means = data.point_means(keys)
+    x = means[numeric].to_numpy(dtype=float)
+    problem = {
+        "num_vars": len(numeric),
+        "names": numeric,
+        "bounds": [[float(c.min()), float(c.max())] for c in x.T],
+    }
+    ok = data.ok
+    reps = int(ok.groupby("point").size().max())
+    rows, noise = [], []
+    for key in keys:
+        y = means[key].to_numpy(dtype=float)
+        keep = ~np.isnan(y)
+        if keep.sum() < 2 * len(numeric) + 2 or np.ptp(y[keep]) == 0:
+            raise SensitivityError(
+                f"KPI {key} has too few defined, varying values ({int(keep.sum())} points)"
+            )
+        noise.append({"kpi": key, "noise_share": noise_share(ok, key, y[keep]), "replications": reps})
+        si = _store_indices(method, problem, x[keep], y[keep], resamples, seed)
+        for i, f in enumerate(numeric):
+            row: dict[str, Any] = {"kpi": key, "factor": f}
+            for name, (v, lo, hi) in si.items():
+                row.update({name: float(v[i]), f"{name}_low": float(lo[i]), f"{name}_high": float(hi[i])})
+            rows.append(row)
+    return StoreSensitivityResult(
+        data.path, method, numeric, skipped, len(means), reps, pd.DataFrame(rows), pd.DataFrame(noise)
+    )
+
+
+def _store_indices(
+    method: str, problem: dict[str, Any], x: np.ndarray, y: np.ndarray, resamples: int, seed: int
+) -> dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """Index name -> (value, 95 % low, 95 % high) per factor."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        if method == "delta":
+            from SALib.analyze import delta
+
+            # SALib 1.6 gives the delta estimate of the data as they are ("raw", Plischke et al.
+            # 2013: a designed, uniform sample is what it assumes), and variants for skewed data.
+            r = delta.analyze(problem, x, y, num_resamples=resamples, conf_level=0.95, seed=seed + 1)
+            out = {}
+            for name, key in (("delta", "delta_raw"), ("S1", "S1")):
+                v, c = np.asarray(r[key]), np.asarray(r[f"{key}_conf"])
+                out[name] = (v, v - c, v + c)
+            return out
+        if method == "rbd_fast":
+            from SALib.analyze import rbd_fast
+
+            r = rbd_fast.analyze(problem, x, y, num_resamples=resamples, conf_level=0.95, seed=seed + 1)
+            s1 = np.asarray(r["S1"])
+            return {"S1": (s1, s1 - r["S1_conf"], s1 + r["S1_conf"])}
+        from SALib.analyze import pawn
+
+        # SALib's PAWN has no interval: a percentile bootstrap over design points (at most 200
+        # resamples: each is a full PAWN analysis).
+        slices = max(2, min(10, len(y) // 10))
+        med = np.asarray(pawn.analyze(problem, x, y, S=slices, seed=seed + 1)["median"])
+        rng = np.random.default_rng(seed)
+        boot = []
+        for _ in range(min(resamples, 200)):
+            i = rng.integers(0, len(y), len(y))
+            boot.append(pawn.analyze(problem, x[i], y[i], S=slices, seed=seed + 1)["median"])
+        b = np.asarray(boot, dtype=float)
+        return {"pawn": (med, np.nanpercentile(b, 2.5, axis=0), np.nanpercentile(b, 97.5, axis=0))}

@@ -110,3 +110,55 @@ def run(task: Task, work_seconds: float = 0.0, cpu: bool = False) -> Outcome:
         return Outcome(task, result, None, time.perf_counter() - start, _where())
     except Exception as e:
         return Outcome(task, None, f"{type(e).__name__}: {e}", time.perf_counter() - start, _where())
+
+
+# -- known answers for the analyses (sim.analysis) -----------------------------------------------
+
+#: Scenario discovery: runs fail (service.resolved_share drops from 0.9 to 0.4) iff x1 > BOX_X1
+#: and x2 < BOX_X2; the noise (sd BOX_NOISE_SD) misclassifies a run at the threshold 0.65 with
+#: probability P(Z > 2.5) = 0.6 %.
+BOX_X1, BOX_X2, BOX_NOISE_SD = 0.7, 0.3, 0.1
+
+
+def run_box(task: Task) -> Outcome:
+    """A run whose ``service.resolved_share`` is low exactly inside the box x1 > 0.7, x2 < 0.3
+    (x3 does nothing), plus noise: the case scenario discovery must find."""
+    start = time.perf_counter()
+    p = task.scenario.params
+    x1, x2 = float(p[X1]), float(p[X2])
+    digest = task.meta.get("hash") or task.scenario.content_hash()
+    fails = x1 > BOX_X1 and x2 < BOX_X2
+    kpis = {
+        "service.resolved_share": 0.9 - 0.5 * fails + BOX_NOISE_SD * _normal("box", task.seed, digest),
+        "staff.service_time_share": x1 + x2,
+    }
+    result = RunResult(task.scenario.name, task.seed, task.days or task.scenario.days, kpis, None, digest)
+    return Outcome(task, result, None, time.perf_counter() - start, _where())
+
+
+#: Directed search: minimise cost = 4 x1 + 2 x2 subject to reach = x1 x2 >= SEARCH_GOAL.  With
+#: Lagrange multipliers, 4 = l x2 and 2 = l x1, so x2 = 2 x1 and 2 x1^2 = goal: the optimum is
+#: x1 = sqrt(goal / 2), x2 = 2 x1, cost 8 x1 (for goal 0.25: 0.3536, 0.7071, 2.8284).
+SEARCH_GOAL = 0.25
+SEARCH_NOISE_SD = 0.005
+
+
+def search_optimum(goal: float = SEARCH_GOAL) -> dict[str, float]:
+    x1 = (goal / 2) ** 0.5
+    return {X1: x1, X2: 2 * x1, "cost": 8 * x1}
+
+
+def run_search(task: Task) -> Outcome:
+    """``staff.service_time_share`` is the cost 4 x1 + 2 x2 (plus noise shared by every run with
+    the same seed, as common random numbers give) and ``access.resolved_share.commuter`` the
+    reach x1 x2: the constrained problem of :func:`search_optimum`."""
+    start = time.perf_counter()
+    p = task.scenario.params
+    x1, x2 = float(p[X1]), float(p[X2])
+    digest = task.meta.get("hash") or task.scenario.content_hash()
+    kpis = {
+        "staff.service_time_share": 4 * x1 + 2 * x2 + SEARCH_NOISE_SD * _normal("shared", task.seed),
+        "access.resolved_share.commuter": x1 * x2,
+    }
+    result = RunResult(task.scenario.name, task.seed, task.days or task.scenario.days, kpis, None, digest)
+    return Outcome(task, result, None, time.perf_counter() - start, _where())
