@@ -105,10 +105,14 @@ def test_each_function_pushes_down_a_poisson_number_of_tasks(pushed):
 
 
 def test_pushdowns_are_sorted_uniform_in_time_and_carry_their_own_draws(pushed):
-    _, tasks = pushed
+    cat, tasks = pushed
     horizon = DAYS * 24.0
     assert (np.diff(tasks.t) >= 0).all() and tasks.t[0] >= 0 and tasks.t[-1] < horizon
     assert stats.kstest(tasks.t / horizon, "uniform").pvalue > ALPHA
+    # Each task keeps its own function: the first and the second half of the functions push
+    # down at the same times of the run.
+    first = tasks.function < len(cat) // 2
+    assert stats.ks_2samp(tasks.t[first], tasks.t[~first]).pvalue > ALPHA
     for u in (tasks.u_withhold, tasks.u_access, tasks.u_funded):
         assert stats.kstest(u, "uniform").pvalue > ALPHA
     # Two of the uniforms used as one would make withholding and access decisions agree.  For

@@ -244,6 +244,7 @@ def test_each_residents_count_is_poisson(residents, needs, kind):
     # counts bunched in a few residents) falls outside the two-sided interval.
     rate = rate_of_each_resident(residents, kind)
     counts = np.bincount(needs.resident[needs.kind == kind], minlength=len(residents))
+    assert not counts[rate == 0].any()  # assistance only for the vulnerable, care only for them
     for g in range(N_GROUPS):
         members = (residents.group == g) & (rate > 0)
         if members.sum() < 2:
@@ -260,6 +261,12 @@ def test_needs_are_sorted_in_time_and_spread_uniformly_over_the_run(needs):
     assert (np.diff(needs.t) >= 0).all()
     assert needs.t[0] >= 0 and needs.t[-1] < horizon
     assert stats.kstest(needs.t / horizon, "uniform").pvalue > ALPHA
+    # A resident's needs come at any time, whoever they are: the times of the first and the
+    # second half of the residents have the same distribution.
+    for kind in (ADMIN, ASSIST, ELDERLY):
+        t, who = needs.t[needs.kind == kind], needs.resident[needs.kind == kind]
+        first = who < np.median(who)
+        assert stats.ks_2samp(t[first], t[~first]).pvalue > ALPHA, kind
     assert needs.u.shape == (len(needs), 8) and needs.v.shape[0] == len(needs)
 
 

@@ -213,20 +213,24 @@ def test_without_history_every_counter_is_wanted():
 
 
 def test_counters_needed_keep_utilisation_under_the_target():
-    # 1.0 h of service in a half-hour slot at 80 % target: 1.0 / (0.5 x 0.8) = 2.5 -> 3 counters.
-    # 0.8 h: exactly 2 (not 3 by rounding noise).  A slot with no work still gets one counter.
+    # At a 70 % target a counter takes 0.35 h of work per half-hour slot.  1.0 h of service in a
+    # slot: 1.0 / 0.35 = 2.9 -> 3 counters.  1.05 h: exactly 3 (3.0000000000000004 in floating
+    # point, which must not make 4).  0.2 h: 1.  A slot with no work still gets one counter.
     demand = CounterDemand(n_queues=2)
     tuesday = 1 * SLOTS_PER_DAY
     demand.observe(queue=1, week_slot=tuesday + 20, service_h=0.6)
     demand.observe(queue=1, week_slot=tuesday + 20, service_h=0.4)
-    demand.observe(queue=1, week_slot=tuesday + 21, service_h=0.8)
+    demand.observe(queue=1, week_slot=tuesday + 21, service_h=1.05)
+    demand.observe(queue=1, week_slot=tuesday + 22, service_h=0.2)
     demand.end_week()
-    need = demand.counters_needed(weekday=1, target_utilisation=0.8, queues=np.array([1]))
-    assert need[0, 20] == 3 and need[0, 21] == 2
-    assert (np.delete(need[0], [20, 21]) == 1).all()
-    # The observation belongs to Tuesday of queue 1 only.
-    assert (demand.counters_needed(0, 0.8, np.array([1])) == 1).all()
-    assert (demand.counters_needed(1, 0.8, np.array([0])) == 1).all()
+    need = demand.counters_needed(weekday=1, target_utilisation=0.7, queues=np.array([1]))
+    assert need[0, 20:23].tolist() == [3, 3, 1]
+    assert (np.delete(need[0], [20, 21, 22]) == 1).all()
+    assert demand.counters_needed(1, 0.9, np.array([1]))[0, 20] == 3  # 1.0 / 0.45 = 2.2
+    assert demand.counters_needed(1, 0.3, np.array([1]))[0, 20] == 7  # 1.0 / 0.15 = 6.7
+    # The observations belong to Tuesday of queue 1 only.
+    assert (demand.counters_needed(0, 0.7, np.array([1])) == 1).all()
+    assert (demand.counters_needed(1, 0.7, np.array([0])) == 1).all()
 
 
 def test_expectation_is_an_exponentially_weighted_average_of_past_weeks():
