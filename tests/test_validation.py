@@ -151,7 +151,6 @@ def test_committed_evidence_is_consistent():
     for r in claims.itertuples():
         assert r.outcome == judge(1 if r.claimed == "up" else -1, r.diff_low, r.diff_high)
     assert pd.read_csv(ev / "littles_law.csv")["holds"].all()
-    assert pd.read_csv(ev / "mmc.csv")["agrees"].mean() >= 0.8
 
 
 @pytest.mark.parametrize(

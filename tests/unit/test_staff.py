@@ -55,6 +55,12 @@ def test_roster_puts_everybody_on_duty_when_the_hall_opens_less_than_a_contract(
     assert (on_duty[is_open] == 3).all() and not on_duty[~is_open].any()
     assert extra.tolist() == pytest.approx([15.0] * 5 + [0.0, 0.0])
     assert staff_hours(on_duty, extra) == pytest.approx(3 * 40.0)
+    # Open on Saturday morning too: one person on duty there (3 h), 45 h at the weekday counters,
+    # and the other 72 h of back office over the six days the hall opens, 12 h each.
+    with_saturday = week(weekdays=["09:00-12:00"], sat=["09:00-12:00"])
+    on_duty, extra = roster(with_saturday, n_staff=3, weekly_hours=40.0)
+    assert extra.tolist() == pytest.approx([12.0] * 6 + [0.0])
+    assert staff_hours(on_duty, extra) == pytest.approx(3 * 40.0)
 
 
 def test_longer_opening_with_the_same_staff_thins_the_day():
