@@ -24,6 +24,9 @@ from sim.validation.claims import CLAIMS, NOT_SHOWN, OPPOSITE, REPRODUCED, judge
 from sim.validation.evidence import littles_law, scenario_files
 from sim.validation.mmc import SERVICE_MIN
 
+# Tier: slow stochastic checks (a quick evidence run, judged by its intervals), with the module.
+pytestmark = pytest.mark.statistical
+
 FILES = [
     "README.md",
     "settings.json",
