@@ -19,6 +19,9 @@ from scipy import stats
 
 from sim.statistics import mean_ci, paired_difference
 
+# Tier: slow stochastic checks (interval coverage over thousands of synthetic data sets).
+pytestmark = pytest.mark.statistical
+
 TRIALS = 4000
 
 

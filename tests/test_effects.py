@@ -12,6 +12,9 @@ from sim.compare import compare
 from sim.scenario import load_scenario
 from sim.validation.claims import CLAIMS, tradeoff_pair
 
+# Tier: slow stochastic checks (paired comparisons of every reform, judged by their intervals).
+pytestmark = pytest.mark.statistical
+
 R = 8
 
 

@@ -21,6 +21,9 @@ from sim.experiments import ExperimentError, experiment_from_mapping, synthetic
 from sim.experiments.sensitivity import SensitivityError, analyse
 from sim.rng import replication_seed
 
+# Tier: slow stochastic checks (Sobol and Morris estimates against known indices).
+pytestmark = pytest.mark.statistical
+
 BASE = (SCENARIOS / "baseline_2002.toml").as_posix()
 KPIS = ["staff.service_time_share", "access.resolved_share.commuter"]
 V_MODEL = 16 / 12 + 4 / 12  # variance of 4 x1 + 2 x2 for x uniform on [0, 1]
