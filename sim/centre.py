@@ -161,6 +161,7 @@ class ServiceCentre:
                     last = c
             state[q] = last
         self.model.today["counters_staffed_h"] = float(plan.staffed.sum()) * SLOT_H
+        self.model.today["counters_pulled"] = plan.pulled_counters
 
     # -- work that arrives ------------------------------------------------------------------
     def elderly_care_request(self, need: int, t: float, u_delay: float) -> None:

@@ -165,6 +165,7 @@ DAILY = {
     "served": "residents served at a counter",
     "wait_mean_min": "mean time in a queue of those who queued that day",
     "counters_staffed_h": "counter hours staffed",
+    "counters_pulled": "counters the head took off so the back office could meet its deadlines",
     "counter_busy_h": "counter hours serving residents",
     "casework_h": "staff hours of casework and online matters",
     "outreach_h": "staff hours of outreach home visits",

@@ -142,6 +142,7 @@ class DayPlan:
     backoffice_h: float  # rostered hours not at a counter and not in fixed obligations
     fixed_h: float  # meetings and inspections during rostered time
     fixed_overtime_h: float  # meetings and inspections outside anyone's duty
+    pulled_counters: int  # counters taken off in every slot so the back office can meet its deadlines
 
 
 class CounterDemand:
@@ -203,6 +204,7 @@ def plan_day(
     rostered_h = float(on_duty.sum()) * SLOT_H + extra_backoffice_h
     fixed_h = float(taken.sum()) * SLOT_H
     backoffice_h = rostered_h - fixed_h - float(total.sum()) * SLOT_H
+    pulled = 0
     open_any = queue_open.any(axis=0)
     open_h = float(open_any.sum()) * SLOT_H
     if backoffice_due_h > backoffice_h and open_h > 0:
@@ -218,6 +220,7 @@ def plan_day(
         backoffice_h=backoffice_h,
         fixed_h=fixed_h,
         fixed_overtime_h=float((fixed - taken).sum()) * SLOT_H,
+        pulled_counters=pulled,
     )
 
 
