@@ -52,6 +52,15 @@ def design_size(design: Design, factors: Sequence[Factor]) -> int:
         return int(design.samples or 0) * ((2 * k + 2) if design.second_order else (k + 2))
     if design.kind == "morris":
         return int(design.trajectories or 0) * (k + 1)
+    if design.kind == "crossed":
+        n = 1
+        for f in factors:
+            if f.role == "lever":
+                n *= len(f.values) if f.values is not None else int(f.levels or 1)
+            if n > 10**18:
+                break
+        uncertain = any(f.role != "lever" for f in factors)
+        return n * (int(design.uncertainty_samples or 0) if uncertain else 1)
     raise AssertionError(design.kind)
 
 
