@@ -214,22 +214,22 @@ class ServiceCentre:
         busy = sum(q.busy_h for q in m.hall.queues) - self._busy_before
         fixed_h = plan.fixed_h + plan.fixed_overtime_h
         overtime += plan.fixed_overtime_h
-        td = m.today
+        today = m.today
         tally.rostered_h += plan.rostered_h
         tally.overtime_h += overtime
-        tally.counter_staffed_h += td["counters_staffed_h"]
+        tally.counter_staffed_h += today["counters_staffed_h"]
         tally.counter_busy_h += busy
         tally.casework_h += case_h
         tally.outreach_h += outreach_h
         tally.admin_h += admin + fixed_h
         tally.outreach_visits += n_visits
-        td["counter_busy_h"] = busy
-        td["casework_h"] = case_h
-        td["outreach_h"] = outreach_h
-        td["admin_h"] = admin + fixed_h
-        td["overtime_h"] = overtime
-        td["idle_h"] = max(hours, 0.0) + max(td["counters_staffed_h"] - busy, 0.0)
-        tally.idle_h += td["idle_h"]
+        today["counter_busy_h"] = busy
+        today["casework_h"] = case_h
+        today["outreach_h"] = outreach_h
+        today["admin_h"] = admin + fixed_h
+        today["overtime_h"] = overtime
+        today["idle_h"] = max(hours, 0.0) + max(today["counters_staffed_h"] - busy, 0.0)
+        tally.idle_h += today["idle_h"]
 
     def _outreach(self, hours: float) -> tuple[float, int]:
         """Monthly home visits to vulnerable and elderly residents, with the hours left."""

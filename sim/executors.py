@@ -30,7 +30,7 @@ import traceback
 import warnings
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
@@ -98,26 +98,6 @@ def _failed(task: Task, error: str, seconds: float = 0.0, worker: str = "") -> O
 
 def default_workers() -> int:
     return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
-
-
-@contextmanager
-def open_executor(workers: int | None = None, scheduler: str | None = None) -> Iterator[Executor | None]:
-    """A ``concurrent.futures`` executor for ``workers`` local processes, or for the Dask cluster
-    at ``scheduler``, for a caller that keeps one warm and passes it to :func:`execute`.
-
-    Yields None for one worker: the runs then happen in this process, in order.
-    """
-    if scheduler:
-        with _dask_client(scheduler) as client:
-            # pure=False: identical calls are separate runs, never de-duplicated by Dask.
-            yield client.get_executor(pure=False)
-        return
-    n = workers or default_workers()
-    if n == 1:
-        yield None
-        return
-    with ProcessPoolExecutor(max_workers=n, mp_context=_mp_context()) as pool:
-        yield pool
 
 
 @contextmanager

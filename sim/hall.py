@@ -143,9 +143,6 @@ class Hall:
         self.on_exit(v, outcome, t, q)
 
     # -- end of run ---------------------------------------------------------------------------
-    def waiting_now(self) -> int:
-        return self._n_waiting
-
     def open_wait_h(self) -> float:
         """Waiting time accrued so far by residents still in a queue (for Little's law)."""
         return sum(self.now - v.arrived for q in self.queues for v in q.waiting)

@@ -164,21 +164,21 @@ class CommunityModel(mesa.Model):
 
     # -- records ---------------------------------------------------------------------------
     def _record_day(self) -> None:
-        td = self.today
+        today = self.today
         queued = self._queued_today
         pop = self.residents.population
         backoffice = self.centre.backoffice
-        td["wait_mean_min"] = self._wait_sum_today / queued if queued else float("nan")
-        td["admin_backlog_h"] = backoffice.admin_backlog_h()
-        td["casework_backlog"] = len(backoffice.cases)
-        td["resolved_total"] = self.residents.resolved
-        td["unmet_total"] = self.residents.unmet
-        td["participation_ytd"] = float(pop.took_part.mean())
-        td["satisfaction_mean"] = float(pop.satisfaction.mean())
-        td["online_aware"] = self.residents.online_aware_share()
-        td["balance_yuan"] = self.books.balance
-        td["public_open"] = self.public_space.still_open((self.day + 1) * 24.0)
-        self.datacollector.add_table_row("daily", td)
+        today["wait_mean_min"] = self._wait_sum_today / queued if queued else float("nan")
+        today["admin_backlog_h"] = backoffice.admin_backlog_h()
+        today["casework_backlog"] = len(backoffice.cases)
+        today["resolved_total"] = self.residents.resolved
+        today["unmet_total"] = self.residents.unmet
+        today["participation_ytd"] = float(pop.took_part.mean())
+        today["satisfaction_mean"] = float(pop.satisfaction.mean())
+        today["online_aware"] = self.residents.online_aware_share()
+        today["balance_yuan"] = self.books.balance
+        today["public_open"] = self.public_space.still_open((self.day + 1) * 24.0)
+        self.datacollector.add_table_row("daily", today)
         self.tally.staff_days += len(self.centre.staff)
 
     def _close_participation_year(self) -> None:

@@ -6,7 +6,6 @@ import datetime as dt
 import json
 import math
 import platform
-from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -90,11 +89,3 @@ def simulate(
         daily=model.daily() if daily else None,
         scenario_hash=sc.content_hash(),
     )
-
-
-def kpi_frame(results: list[RunResult], extra: Mapping[str, Any] | None = None) -> pd.DataFrame:
-    """One row per run: scenario, seed, and every KPI as a column."""
-    import pandas as pd
-
-    rows = [{"scenario": r.scenario, "seed": r.seed, **(extra or {}), **r.kpis} for r in results]
-    return pd.DataFrame(rows)

@@ -40,22 +40,6 @@ SHARED_NOISE_SD = 0.5
 OWN_NOISE_SD = 0.5
 
 
-def exact_indices() -> dict[str, dict[str, dict[str, float]]]:
-    """Sobol indices of the noise-free outputs for x uniform on [0, 1]: kpi -> factor -> S1/ST."""
-    return {
-        "staff.service_time_share": {
-            X1: {"S1": 0.8, "ST": 0.8},
-            X2: {"S1": 0.2, "ST": 0.2},
-            X3: {"S1": 0.0, "ST": 0.0},
-        },
-        "access.resolved_share.commuter": {
-            X1: {"S1": 3 / 7, "ST": 4 / 7},
-            X2: {"S1": 3 / 7, "ST": 4 / 7},
-            X3: {"S1": 0.0, "ST": 0.0},
-        },
-    }
-
-
 def _normal(*key: object) -> float:
     digest = hashlib.sha256(repr(key).encode()).digest()
     return float(np.random.default_rng(int.from_bytes(digest[:8], "little")).standard_normal())
