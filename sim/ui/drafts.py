@@ -76,6 +76,7 @@ class Draft:
     edits: Mapping[str, Any] = field(default_factory=dict)
     name: str | None = None  # the planner's own name; None: the base's name
     description: str | None = None
+    root: Scenario | None = None  # the scenario file a copy started from (None: ``base``)
 
     @classmethod
     def from_scenario(cls, scenario: Scenario, origin: str) -> Draft:
@@ -91,7 +92,20 @@ class Draft:
 
     @property
     def shown_description(self) -> str:
-        return self.base.description if self.description is None else self.description
+        """The planner's description; else the file's, while the values are still the file's;
+        else what it started from and what changed (the file's text would describe another
+        package: "before the reforms" under reforms switched on)."""
+        if self.description is not None:
+            return self.description
+        root = self.root or self.base
+        changed = self.changes_from_root()
+        if not changed:
+            return root.description
+        from sim.ui.labels import param_label, value_text
+
+        shown = [f"{param_label(k)} {value_text(k, self.value(k))}" for k in changed[:8]]
+        more = f" and {len(changed) - 8} more" if len(changed) > 8 else ""
+        return f"Started from {root.name}; changed: {'; '.join(shown)}{more}."
 
     def value(self, key: str) -> Any:
         """The value the planner sees for ``key``: their edit, else the scenario's."""
@@ -159,7 +173,15 @@ class Draft:
             base=dataclasses.replace(sc, name=name, own=dict(sc.changes_from_defaults())),
             origin=f"new, started from {self.display_name}",
             name=name,
+            description=self.description,
+            root=self.root or self.base,
         )
+
+    def changes_from_root(self) -> list[str]:
+        """Keys whose value differs from the scenario file this card (or the card it was copied
+        from) came from."""
+        root = self.root or self.base
+        return [k for k in PARAMS if not same_value(k, self.value(k), root.params[k])]
 
 
 _KEY_EQUALS = re.compile(r"\b([a-z_]+\.[a-z_.]+) = (true|false)\b")

@@ -194,7 +194,7 @@ def ReformControls(draft: Draft):
                 "Name",
                 draft.display_name,
                 on_value=lambda v: state.update(draft.with_name(v)),
-                error=problems.get(NAME_KEY),
+                error=state.name_problem(draft, state.drafts.value),
                 classes=["govsim-name"],
                 style="min-width: 320px",
             )

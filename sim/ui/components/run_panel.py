@@ -102,7 +102,13 @@ def RunPanel():
                 classes=["govsim-progress"],
             )
         elif state.run_task.cancelled:
-            solara.Warning("Stopped. The results below are from the last finished run.", dense=True)
+            solara.Warning(
+                "Stopped. The results below are from the last finished run."
+                if state.run_task.latest is not None
+                else "Stopped before any run finished: there are no results yet.",
+                dense=True,
+                classes=["govsim-stopped"],
+            )
         elif state.run_task.error:
             solara.Error(f"The run failed: {state.run_task.exception}", classes=["govsim-run-error"])
         for problem in blocked:

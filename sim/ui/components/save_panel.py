@@ -15,20 +15,20 @@ def SaveScenario(draft: Draft):
     """Save into the app's scenario folder (``scenarios/custom/`` by default) and offer the file."""
     path = state.saved.value.get(draft.id)
     error = state.save_errors.value.get(draft.id)
-    problems = draft.problems()
+    problem = state.save_problem(draft, state.drafts.value)
     folder = state.config.value.save_dir
     with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}, classes=["govsim-save"]):
         solara.Button(
             f"Save as TOML in {folder}/",
             icon_name="mdi-content-save",
             on_click=lambda: state.save(draft.id),
-            disabled=bool(problems),
+            disabled=bool(problem),
             color="primary",
             outlined=True,
             classes=["govsim-save-button"],
         )
-        if problems:
-            solara.Text("Fix the values marked in red to save.", style={"color": "#b00020"})
+        if problem:
+            solara.Text(problem, style={"color": "#b00020"}, classes=["govsim-save-blocked"])
         try:
             text = draft.scenario().to_toml()
         except ScenarioError:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import solara
 
-from sim.ui import state
+from sim.ui import library, state
 from sim.ui.components.text import Prose, esc
 from sim.ui.drafts import Draft, differences
 from sim.ui.labels import param_label, value_text
@@ -18,6 +18,8 @@ def ScenarioPicker():
     """A list of the scenario files, by group, and a button to add the chosen one."""
     entries = state.library_entries()
     usable = [e for e in entries if e.scenario is not None and not e.has_timeline]
+    # The planners' own saves first: after a reload they are what a planner comes back for.
+    usable.sort(key=lambda e: e.group != library.SAVED)  # stable: the folder's order otherwise
     chosen, set_chosen = solara.use_state(None)
     items: list[dict] = []
     group = None
