@@ -223,7 +223,7 @@ def build_parser() -> argparse.ArgumentParser:
         "compare",
         help="compare scenarios with paired replications (the first is the reference)",
         description="Run every scenario with the same seeds (common random numbers) and print, for each "
-        "KPI, each scenario's mean with a 95 %% interval and the paired difference from the first.",
+        "KPI, each scenario's mean with a 95 % interval and the paired difference from the first.",
     )
     p.add_argument("scenarios", nargs="+", metavar="SCENARIO", help="two or more scenario TOML files")
     p.add_argument(

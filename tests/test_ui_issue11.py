@@ -220,3 +220,63 @@ def test_saved_scenarios_come_first_in_the_picker(app):
     picker = rc.find(v.Select, label="Add a scenario from the scenarios folder").widget
     assert picker.items[0] == {"header": "Saved by planners"}
     assert picker.items[1]["text"].startswith("Plan B")
+
+
+# -- defect 8: wording, the banner, the help text, the opening-hours day -----------------------
+
+
+def test_one_meeting_reads_singular():
+    from sim.ui.labels import unit_for, value_text
+
+    key = "burden.meetings_per_week"
+    assert value_text(key, 1) == "1 meeting/week"
+    assert value_text(key, 2) == "2 meetings/week"
+    assert unit_for(1, "staff-hours/week") == "staff-hour/week"
+    assert unit_for(1, "staff") == "staff" and unit_for(1, "yuan/year") == "yuan/year"
+
+
+def test_no_relative_change_beside_a_value_that_reads_zero():
+    from test_ui_widgets import synthetic_comparison
+
+    from sim.ui.components.kpi_table import kpi_table_html
+
+    c = synthetic_comparison({"service.pending_share": 0.0})
+    t = c.table
+    key = "service.pending_share"
+    # A baseline of 0.0004 reads "0.0 %": a relative change of +129 % beside it means nothing.
+    t.loc[(t.kpi == key) & (t.scenario == c.names[0]), "mean"] = 0.0004
+    t.loc[(t.kpi == key) & (t.scenario == c.names[1]), ["diff", "relative_change"]] = [0.0005, 1.29]
+    row = kpi_table_html(c).split(f'<tr data-kpi="{key}">')[1].split("</tr>")[0]
+    assert "%)" not in row.split('class="diff')[1]
+    # A real relative change still shows.
+    other = "service.resolved_share"
+    t.loc[(t.kpi == other) & (t.scenario == c.names[1]), ["diff", "relative_change"]] = [0.1, 0.2]
+    row = kpi_table_html(c).split(f'<tr data-kpi="{other}">')[1].split("</tr>")[0]
+    assert "(+20 %)" in row
+
+
+def test_a_period_that_closes_before_it_opens_names_its_day(app):
+    card = app.drafts.value[1]
+    app.set_value(card.id, "service.opening", {"weekdays": ["08:00-17:00"], "sat": ["09:00-08:00"]})
+    message = app.drafts.value[1].problems()["service.opening"]
+    assert message.startswith("Saturday: ") and "09:00-08:00" in message
+
+
+def test_the_solara_banner_is_switched_off(monkeypatch):
+    from solara.server.settings import ThemeSettings
+
+    from sim.ui.cli import offline_environment
+
+    env = offline_environment(SCENARIOS, SCENARIOS / "custom", None)
+    for k, val in env.items():
+        monkeypatch.setenv(k, val)
+    assert ThemeSettings().show_banner is False  # how Solara reads it at start
+
+
+def test_compare_help_prints_a_plain_percent(capsys):
+    from sim.cli import main
+
+    with pytest.raises(SystemExit):
+        main(["compare", "--help"])
+    out = capsys.readouterr().out
+    assert "%%" not in out and "95 % interval" in out

@@ -21,11 +21,15 @@ from sim.ui.components.timeline_replay import TimelineReplay
 
 CSS = """
 .govsim-kpis, .govsim-diff { border-collapse: collapse; font-size: 0.85em; width: 100%; }
+.govsim-controls, .govsim-outcome { min-width: 0; }
+.govsim-kpi-table, .govsim-differences { max-width: 100%; overflow-x: auto; }
+.govsim-kpis .ci { display: block; }
 .govsim-kpis th, .govsim-kpis td, .govsim-diff th, .govsim-diff td {
   border-bottom: 1px solid #e0e0e0; padding: 4px 8px; text-align: left; vertical-align: top; }
 .govsim-kpis th { position: sticky; top: 0; background: #fafafa; }
 .govsim-kpis tr.section td { background: #eef2f7; font-weight: 600; padding-top: 10px; }
-.govsim-kpis td.value, .govsim-kpis td.diff { white-space: nowrap; font-variant-numeric: tabular-nums; }
+.govsim-kpis td.value, .govsim-kpis td.diff { font-variant-numeric: tabular-nums; }
+.govsim-kpis .mean, .govsim-kpis .ci { white-space: nowrap; }
 .govsim-kpis .ci, .govsim-kpis .rel, .govsim-kpis .unit, .govsim-kpis small { color: #666; font-size: 0.9em; }
 .govsim-kpis .tag { font-weight: 600; margin-left: 4px; }
 .verdict-better { background: #dff3e4; color: #14532d; }
@@ -55,24 +59,32 @@ def Editor():
 
 @solara.component
 def ComparePage():
-    """The main tab: scenarios, differences, reforms, run, results."""
+    """The main tab: the scenarios and their reforms on the left, the run and its results beside
+    them on the right (stacked on a narrow screen), so that a planner sees what an edit does
+    without scrolling past the controls."""
     current = state.drafts.value
-    with solara.Column(style={"padding": "8px 16px"}):
-        Heading("1. Scenarios")
-        Prose(
-            "<p>The first is the <b>baseline</b>; every other is compared with it, run by run. "
-            "Change the reforms of any of them, or start a new one from it.</p>"
-        )
-        ScenarioPicker()
-        ScenarioCards()
-        Editor()
-        if len(current) >= 2:
-            Heading("2. How they differ from the baseline")
-            DifferencesTable(current)
-        Heading("3. Run")
-        RunPanel()
-        Heading("4. Results")
-        ResultsView()
+    with solara.ColumnsResponsive(default=[12, 12], large=[5, 7], classes=["govsim-columns"]):
+        with solara.Column(
+            style={"padding": "8px 8px 8px 16px", "min-width": "0"}, classes=["govsim-controls"]
+        ):
+            Heading("1. Scenarios")
+            Prose(
+                "<p>The first is the <b>baseline</b>; every other is compared with it, run by run. "
+                "Change the reforms of any of them, or start a new one from it.</p>"
+            )
+            ScenarioPicker()
+            ScenarioCards()
+            Editor()
+            if len(current) >= 2:
+                Heading("2. How they differ from the baseline")
+                DifferencesTable(current)
+        with solara.Column(
+            style={"padding": "8px 16px 8px 8px", "min-width": "0"}, classes=["govsim-outcome"]
+        ):
+            Heading("3. Run")
+            RunPanel()
+            Heading("4. Results")
+            ResultsView()
 
 
 @solara.component

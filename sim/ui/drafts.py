@@ -150,7 +150,10 @@ class Draft:
                 break
             except ScenarioError as e:
                 key = control_key(e.key)
-                out.setdefault(key, _message(e))
+                message = _message(e)
+                if key in PARAMS and PARAMS[key].kind == "schedule":
+                    message = _with_days(message, self.value(key))
+                out.setdefault(key, message)
                 if key not in remaining:
                     break  # a rule across parameters that no single edit explains
                 del remaining[key]
@@ -202,6 +205,28 @@ def _message(e: ScenarioError) -> str:
 
     text = _KEY_EQUALS.sub(switch, text)
     return _KEY.sub(lambda m: f"'{param_label(m.group(1))}'" if m.group(1) in PARAMS else m.group(0), text)
+
+
+_INTERVAL_IN_MESSAGE = re.compile(r"interval '([^']*)'")
+
+
+def _with_days(message: str, spec: Any) -> str:
+    """A schedule message that names the days of the period it is about ("Monday, Tuesday:
+    interval '08:00-07:00' must run forwards..."): the planner edits the hours day by day."""
+    m = _INTERVAL_IN_MESSAGE.search(message)
+    if not m or not isinstance(spec, Mapping):
+        return message
+    from sim.ui.components.opening_hours import DAY_LABELS, expand_days
+
+    try:
+        per_day = expand_days(spec)
+    except (TypeError, ValueError):
+        return message
+    days = [DAY_LABELS[d] for d, periods in per_day.items() if m.group(1) in periods]
+    if not days:
+        return message
+    shown = days[0] if len(days) == 1 else f"{', '.join(days[:-1])} and {days[-1]}"
+    return f"{shown}: {message}"
 
 
 def name_problems(drafts: Sequence[Draft]) -> dict[int, str]:

@@ -274,7 +274,18 @@ def _number_text(key: str, value: Any) -> str:
     if unit == "m2":
         unit = "m²"
     text = f"{value:,.0f}" if abs(value) >= 1000 or float(value).is_integer() else f"{value:g}"
-    return f"{text} {unit}".strip()
+    return f"{text} {unit_for(value, unit)}".strip()
+
+
+def unit_for(value: float, unit: str) -> str:
+    """The unit as read after ``value``: singular after exactly one ("1 meeting/week",
+    "1 staff-hour/week"); per-unit parts (after "/") are singular already."""
+    if value != 1 or not unit:
+        return unit
+    head, sep, rest = unit.partition("/")
+    if head.endswith("s") and not head.endswith("ss"):
+        head = head[:-1]
+    return f"{head}{sep}{rest}"
 
 
 # -- KPIs ------------------------------------------------------------------------------------
@@ -406,6 +417,16 @@ def _kpi_number(key: str, value: float | None, signed: bool) -> str:
     else:
         text = f"{x:{sign}.1f}" if unit == "share" else f"{x:{sign}.2f}"
     return text.replace("-", "−") if signed else text
+
+
+def shows_as_zero(key: str, value: float | None) -> bool:
+    """Whether a KPI value reads as zero once rounded for display (a change relative to it, or
+    a change that reads 0.0, means nothing to a reader: "+129 %" beside 0.0)."""
+    text = kpi_value(key, None if value is None else abs(value))
+    try:
+        return float(text.replace(",", "")) == 0
+    except ValueError:
+        return True  # n/a
 
 
 def kpi_interval(key: str, low: float | None, high: float | None, difference: bool = False) -> str:

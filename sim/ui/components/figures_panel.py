@@ -33,7 +33,7 @@ def FiguresPanel(images: Sequence[FigureImage], done: bool, expected: int):
             f"Drawing figures: {len(images)} of {expected} ready...",
             classes=["govsim-figures-progress"],
         )
-    with solara.ColumnsResponsive(default=12, large=6):
+    with solara.ColumnsResponsive(default=12, xlarge=6):
         for image in images:
             FigureCard(image).key(image.key)
 

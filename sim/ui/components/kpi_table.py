@@ -23,6 +23,7 @@ from sim.ui.labels import (
     kpi_label,
     kpi_unit,
     kpi_value,
+    shows_as_zero,
 )
 
 _DIRECTION = {"higher": "higher is better", "lower": "lower is better", "": ""}
@@ -102,9 +103,14 @@ def kpi_table_html(comparison: Any) -> str:
                     continue
                 verdict = r.verdict if isinstance(r.verdict, str) else ""
                 rel = r.relative_change
+                base = rows.get((key, ref))
                 rel_text = (
                     ""
-                    if rel is None or (isinstance(rel, float) and (math.isnan(rel) or math.isinf(rel)))
+                    if rel is None
+                    or (isinstance(rel, float) and (math.isnan(rel) or math.isinf(rel)))
+                    or base is None
+                    or shows_as_zero(key, base.mean)
+                    or shows_as_zero(key, r.diff)
                     else f' <span class="rel">({100 * rel:+.0f} %)</span>'.replace("-", "−")
                 )
                 word = VERDICT_WORDS.get(verdict, "")

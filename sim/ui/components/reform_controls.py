@@ -137,7 +137,7 @@ def ReformCard(
         title,
         subtitle=years,
         classes=["govsim-reform", f"govsim-reform-{slug}"],
-        style={"min-width": "320px"},
+        style={"min-width": "0"},
     ):
         solara.Text(summary, style={"display": "block", "font-size": "0.9em"})
         if not expanded:
@@ -202,7 +202,7 @@ def ReformControls(draft: Draft):
                 "Description",
                 draft.shown_description,
                 on_value=lambda v: state.update(draft.with_description(v)),
-                style="min-width: 420px",
+                style="min-width: 320px",
             )
         with solara.Row(style={"flex-wrap": "wrap"}):
             solara.Button(
@@ -220,7 +220,8 @@ def ReformControls(draft: Draft):
         narrow = [r for r in REFORMS if r not in wide]
         for reform in wide:
             card(reform)
-        with solara.ColumnsResponsive(default=12, medium=6, large=4):
+        # Half of the controls column each (the results sit beside it on a wide screen).
+        with solara.ColumnsResponsive(default=12, medium=6, large=6):
             for reform in narrow:
                 card(reform)
         solara.Switch(label="Show all other parameters", value=show_all, on_value=set_show_all)

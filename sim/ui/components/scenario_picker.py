@@ -42,7 +42,7 @@ def ScenarioPicker():
             items=items,
             v_model=chosen,
             on_v_model=set_chosen,
-            style_="min-width: 420px; max-width: 640px",
+            style_="min-width: 280px; max-width: 640px; flex: 1 1 280px",
             class_="govsim-picker-select",
             hide_details=True,
         )
@@ -86,7 +86,7 @@ def ScenarioCard(draft: Draft, index: int, reference: Draft | None, editing: boo
     )
     changed = [] if is_reference or reference is None else differences([reference, draft])
     classes = ["govsim-card", "govsim-card-reference" if is_reference else "govsim-card-other"]
-    with solara.Card(draft.display_name, subtitle=role, classes=classes, style={"min-width": "300px"}):
+    with solara.Card(draft.display_name, subtitle=role, classes=classes, style={"min-width": "0"}):
         Prose(f'<div class="govsim-origin">From {esc(draft.origin)}</div>')
         if draft.shown_description:
             Prose(f'<div class="govsim-description">{esc(draft.shown_description)}</div>')
@@ -146,6 +146,6 @@ def ScenarioCards():
     reference = current[0] if current else None
     if not current:
         solara.Info("No scenario yet: add the baseline first, then the packages to compare with it.")
-    with solara.ColumnsResponsive(default=12, medium=6, large=4):
+    with solara.ColumnsResponsive(default=12, medium=6, large=6):
         for i, d in enumerate(current):
             ScenarioCard(d, i, reference, state.editing.value == d.id).key(f"card-{d.id}")
