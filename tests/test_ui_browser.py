@@ -320,3 +320,42 @@ def test_timeline_replay_of_one_year(page) -> None:
     )
     assert scenarios == ["No reforms after 2002", "Timeline 2003-2014"]
     _shot(page, "05-replay")
+
+
+def _add_from_picker(page, name: str) -> None:
+    page.locator(".govsim-picker-select").click()
+    page.get_by_role("option", name=re.compile(rf"^{re.escape(name)}\b")).first.click()
+    page.locator(".govsim-add-scenario").click()
+    _card(page, name).wait_for()
+
+
+def test_four_packages_fit_a_1440_px_window_beside_the_controls(page, server: Server) -> None:
+    """Issue 11, defects 1 and 8: text in a number field blocks Run; with four packages the results
+    sit beside the controls, the page never scrolls sideways, and no banner covers the table."""
+    page.set_viewport_size({"width": 1440, "height": 900})
+    _add_from_picker(page, "One-stop service")
+    _add_from_picker(page, "Staggered working hours")
+    assert page.locator(".govsim-card").count() == 4
+    replications = page.get_by_label("Paired runs per scenario")
+    replications.fill("three")
+    replications.press("Enter")
+    page.locator(".govsim-blocked", has_text="Paired runs per scenario: a whole number, please").wait_for()
+    expect(page.locator(".govsim-run-button")).to_be_disabled()
+    replications.fill("2")
+    replications.press("Enter")
+    page.locator(".v-select", has_text="Length of each run").click()
+    page.get_by_role("option", name=re.compile(r"^3 months")).click()
+    run = page.locator(".govsim-run-button")
+    expect(run).to_be_enabled()
+    run.click()
+    page.locator("table.govsim-kpis").wait_for(timeout=RUN_CEILING_S * 1000)
+    _shot(page, "06-four-packages-1440")
+    controls = page.locator(".govsim-controls").bounding_box()
+    outcome = page.locator(".govsim-outcome").bounding_box()
+    assert outcome["x"] >= controls["x"] + controls["width"] - 1, (controls, outcome)  # beside, not below
+    assert outcome["y"] < controls["y"] + 200
+    page_width, window = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    assert page_width <= window, (page_width, window)
+    table = page.locator("table.govsim-kpis").bounding_box()
+    assert table["x"] + table["width"] <= window, table
+    assert "runs on Solara" not in page.inner_text("body")

@@ -25,11 +25,13 @@ CSS = """
 .govsim-kpi-table, .govsim-differences { max-width: 100%; overflow-x: auto; }
 .govsim-kpis .ci { display: block; }
 .govsim-kpis th, .govsim-kpis td, .govsim-diff th, .govsim-diff td {
-  border-bottom: 1px solid #e0e0e0; padding: 4px 8px; text-align: left; vertical-align: top; }
+  border-bottom: 1px solid #e0e0e0; padding: 3px 5px; text-align: left; vertical-align: top; }
 .govsim-kpis th { position: sticky; top: 0; background: #fafafa; }
 .govsim-kpis tr.section td { background: #eef2f7; font-weight: 600; padding-top: 10px; }
 .govsim-kpis td.value, .govsim-kpis td.diff { font-variant-numeric: tabular-nums; }
-.govsim-kpis .mean, .govsim-kpis .ci { white-space: nowrap; }
+.govsim-kpis .mean { white-space: nowrap; }
+.govsim-kpis .rel, .govsim-kpis .tag { display: block; margin-left: 0; }
+.govsim-kpis th small { font-weight: normal; }
 .govsim-kpis .ci, .govsim-kpis .rel, .govsim-kpis .unit, .govsim-kpis small { color: #666; font-size: 0.9em; }
 .govsim-kpis .tag { font-weight: 600; margin-left: 4px; }
 .verdict-better { background: #dff3e4; color: #14532d; }
