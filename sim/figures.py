@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from sim.kpis import DAILY
+from sim.kpis import DAILY, daily_label, kpi_label
 from sim.parameters import GROUP_LABELS, GROUPS
 from sim.statistics import t_half_width
 
@@ -92,7 +92,10 @@ def daily_bands(c: Comparison, series: str, smooth_days: int = 7) -> Figure:
         x = pd.to_datetime(b.index)
         ax.plot(x, b["mean"], color=colours[name], label=name, lw=1.6)
         ax.fill_between(x, b["low"], b["high"], color=colours[name], alpha=0.25, lw=0)
-    ax.set_title(f"{DAILY[series]} ({smooth_days}-day mean, 95 % band over {len(c.seeds)} runs)", fontsize=10)
+    ax.set_title(
+        f"{daily_label(series, unit=False)} ({smooth_days}-day mean, 95 % band over {len(c.seeds)} runs)",
+        fontsize=10,
+    )
     ax.set_ylabel(_unit(series))
     ax.legend(fontsize=8, loc="best")
     ax.grid(alpha=0.3)
@@ -100,15 +103,8 @@ def daily_bands(c: Comparison, series: str, smooth_days: int = 7) -> Figure:
 
 
 def _unit(series: str) -> str:
-    """The unit a daily series is in, read from its name."""
-    for suffix, unit in (("_min", "minutes"), ("_h", "hours"), ("_yuan", "yuan"), ("_ytd", "share")):
-        if series.endswith(suffix):
-            return unit
-    return (
-        "count"
-        if series.endswith(("total", "backlog", "visits", "served", "arisen", "open", "participants"))
-        else ""
-    )
+    """The unit a daily series is in (the catalogue's, :data:`sim.kpis.DAILY_LABELS`)."""
+    return daily_label(series).removeprefix(daily_label(series, unit=False)).strip(" ()")
 
 
 def staff_time(c: Comparison) -> Figure:
@@ -148,7 +144,7 @@ def forest(c: Comparison, keys: Sequence[str] | None = None) -> Figure:
             colour = VERDICT_COLOURS.get(r["verdict"], VERDICT_COLOURS[""])
             if not math.isnan(mid):
                 ax.errorbar(mid, y, xerr=[[mid - lo], [hi - mid]], fmt="o", color=colour, capsize=3)
-            labels.append(f"{key}" + (f"  [{name}]" if len(others) > 1 else ""))
+            labels.append(kpi_label(key) + (f"  [{name}]" if len(others) > 1 else ""))
             y += 1
     ax.axvline(0, color="black", lw=0.8)
     ax.set_yticks(range(len(labels)), labels, fontsize=8)
@@ -217,8 +213,8 @@ def timeline_replay(
             b = band(per_year, "year", s)
             ax.plot(b.index, b["mean"], marker="o", color=colour, label=label)
             ax.fill_between(b.index, b["low"], b["high"], color=colour, alpha=0.25, lw=0)
-        ax.set_ylabel(s, fontsize=8)
-        ax.set_title(DAILY.get(s, s), fontsize=9)
+        ax.set_ylabel(_unit(s), fontsize=8)
+        ax.set_title(daily_label(s, unit=False), fontsize=9)
         ax.grid(alpha=0.3)
         for step in steps:
             if step.date is not None:

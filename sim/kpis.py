@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.parameters import GROUPS
+from sim.parameters import GROUP_LABELS, GROUPS
 
 if TYPE_CHECKING:
     from sim.model import CommunityModel
@@ -142,6 +142,45 @@ for _k in _PER_GROUP:
     for _g in GROUPS:
         KPIS[f"{_k.key}.{_g}"] = KPI(f"{_k.key}.{_g}", _k.unit, _k.better, f"{_k.doc}: {_g}.")
 
+#: Each KPI's name for planners, in tables, figures and downloads (the key is for code and files).
+KPI_LABELS = {
+    "service.queue_wait_mean_min": "Mean wait in the hall queue",
+    "service.queue_wait_p95_min": "Long waits (95th percentile)",
+    "service.daytime_wait_mean_min": "Mean wait, weekday office hours",
+    "service.time_to_resolution_mean_d": "Days from a need to its resolution",
+    "service.resolved_share": "Needs resolved",
+    "service.unmet_share": "Needs given up",
+    "service.pending_share": "Needs still open at the end",
+    "service.visits_per_matter": "Trips to the centre per matter",
+    "service.online_share": "Matters done online",
+    "service.outreach_visits": "Home visits to vulnerable and elderly residents",
+    "staff.service_time_share": "Staff time serving residents",
+    "staff.admin_time_share": "Staff time on administrative work",
+    "staff.admin_h_per_staff_week": "Administrative hours per staff member a week",
+    "staff.overtime_h_per_staff": "Overtime per staff member",
+    "staff.counter_utilisation": "Busy share of staffed counter hours",
+    "tasks.pushed_down": "Tasks pushed down by departments",
+    "tasks.turned_back": "Tasks turned back by the access system",
+    "tasks.accepted": "Tasks the community took on",
+    "tasks.late": "Tasks finished late",
+    "tasks.unfunded_cost_yuan": "Cost of tasks that came without money",
+    "grid.response_mean_h": "Hours to fix a public-space problem",
+    "governance.participation_rate": "Residents taking part in a year",
+    "governance.resolved_locally_share": "Disputes and problems settled in the community",
+    "governance.disputes_settled_share": "Disputes settled by mediation",
+    "residents.satisfaction_mean": "Resident satisfaction (0-1)",
+    "residents.trust_mean": "Trust in the committee (0-1)",
+    "staff.idle_time_share": "Staff time with nothing to do",
+    "finance.balance_yuan": "Income minus spending",
+    "verify.little_L": "Residents waiting in the queues (time average)",
+    "verify.little_lambda_W": "Arrival rate times mean wait (Little's law check)",
+}
+_GROUP_LABELS = {
+    "access.resolved_share": "Needs resolved",
+    "governance.participation_rate": "Residents taking part in a year",
+}
+
+
 #: Daily series collected by Mesa's DataCollector (one row per day).
 DAILY = {
     "needs_arisen": "individual needs that arose that day",
@@ -165,6 +204,47 @@ DAILY = {
     "balance_yuan": "income minus spending so far",
     "public_open": "public-space problems not yet fixed",
 }
+
+
+#: The daily series' names for planners, with their unit (figure axes, downloads).
+DAILY_LABELS: dict[str, tuple[str, str]] = {
+    "needs_arisen": ("Needs arising", "needs/day"),
+    "visits": ("Residents coming to the hall", "residents/day"),
+    "served": ("Residents served at a counter", "residents/day"),
+    "wait_mean_min": ("Waiting time in the hall queue", "minutes"),
+    "counters_staffed_h": ("Counter hours staffed", "hours/day"),
+    "counter_busy_h": ("Counter hours serving residents", "hours/day"),
+    "casework_h": ("Staff hours of casework and online matters", "hours/day"),
+    "outreach_h": ("Staff hours of home visits", "hours/day"),
+    "admin_h": ("Staff hours on administrative work", "hours/day"),
+    "overtime_h": ("Staff overtime", "hours/day"),
+    "idle_h": ("Staff hours with nothing to do", "hours/day"),
+    "admin_backlog_h": ("Administrative work waiting", "hours"),
+    "casework_backlog": ("Cases waiting for staff", "cases"),
+    "resolved_total": ("Needs resolved so far", "needs"),
+    "unmet_total": ("Needs given up so far", "needs"),
+    "participants": ("Residents taking part that day", "residents"),
+    "participation_ytd": ("Participation so far this year", "share of residents"),
+    "satisfaction_mean": ("Resident satisfaction", "0-1"),
+    "balance_yuan": ("Income minus spending so far", "yuan"),
+    "public_open": ("Public-space problems not yet fixed", "problems"),
+}
+
+
+def kpi_label(key: str) -> str:
+    """A KPI's name for planners ("Needs resolved: commuters" for a per-group KPI)."""
+    if key in KPI_LABELS:
+        return KPI_LABELS[key]
+    base, _, group = key.rpartition(".")
+    if base in _GROUP_LABELS and group in GROUP_LABELS:
+        return f"{_GROUP_LABELS[base]}: {GROUP_LABELS[group]}"
+    return key
+
+
+def daily_label(key: str, unit: bool = True) -> str:
+    """A daily series' name for planners, with its unit in brackets."""
+    name, shown = DAILY_LABELS.get(key, (key, ""))
+    return f"{name} ({shown})" if unit and shown else name
 
 
 def better(key: str) -> str:

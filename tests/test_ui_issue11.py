@@ -280,3 +280,64 @@ def test_compare_help_prints_a_plain_percent(capsys):
         main(["compare", "--help"])
     out = capsys.readouterr().out
     assert "%%" not in out and "95 % interval" in out
+
+
+# -- defect 4: no model key in front of a planner --------------------------------------------------
+
+_KEY = __import__("re").compile(r"\b[a-z]+\.[a-z_]+\b|\b[a-z]+_(?:min|h|ytd|yuan|share|total)\b")
+
+
+@pytest.fixture(scope="module")
+def real_comparison():
+    from sim.compare import compare
+
+    return compare(
+        [SCENARIOS / "baseline_2002.toml", SCENARIOS / "changsha_2014.toml"],
+        replications=2,
+        days=20,
+        workers=1,
+    )
+
+
+def _figure_texts(fig) -> list[str]:
+    from matplotlib.text import Text
+
+    return [t.get_text() for t in fig.findobj(Text) if t.get_text()]
+
+
+def test_figures_name_measures_in_plain_words(real_comparison):
+    from sim import figures
+
+    c = real_comparison
+    made = [
+        figures.daily_bands(c, "wait_mean_min"),
+        figures.daily_bands(c, "admin_h"),
+        figures.forest(c),
+        figures.timeline_replay(c.daily, ["wait_mean_min", "admin_h", "participation_ytd"]),
+    ]
+    texts = [t for f in made for t in _figure_texts(f)]
+    assert "Mean wait in the hall queue" in texts  # the effects figure's axis
+    keys = [t for t in texts if _KEY.search(t)]
+    assert keys == []
+
+
+def test_downloads_name_columns_in_plain_words(real_comparison):
+    import io
+
+    import pandas as pd
+
+    from sim.ui.runner import daily_csv, runs_csv, table_csv
+
+    for data in (table_csv(real_comparison), runs_csv(real_comparison), daily_csv(real_comparison)):
+        frame = pd.read_csv(io.BytesIO(data))
+        assert [c for c in frame.columns if _KEY.search(c)] == []
+    runs = pd.read_csv(io.BytesIO(runs_csv(real_comparison)))
+    assert "Mean wait in the hall queue (min)" in runs.columns
+
+
+def test_every_measure_in_the_table_has_a_section():
+    from test_ui_widgets import synthetic_comparison
+
+    from sim.ui.components.kpi_table import kpi_table_html
+
+    assert "Other measures" not in kpi_table_html(synthetic_comparison({}))

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from sim.calendar import DAY_NAMES, ScheduleError, day_intervals, weekly_mask
-from sim.kpis import KPIS
+from sim.kpis import KPI_LABELS, KPIS
+from sim.kpis import kpi_label as full_kpi_label
 from sim.parameters import CLASSES, GROUP_LABELS, GROUPS, PARAMS
 
 
@@ -314,6 +315,7 @@ KPI_SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "staff.admin_h_per_staff_week",
             "staff.overtime_h_per_staff",
             "staff.counter_utilisation",
+            "staff.idle_time_share",
         ),
     ),
     (
@@ -344,45 +346,13 @@ KPI_SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ),
 )
 
-_KPI_LABELS = {
-    "service.queue_wait_mean_min": "Mean wait in the hall queue",
-    "service.queue_wait_p95_min": "Long waits (95th percentile)",
-    "service.daytime_wait_mean_min": "Mean wait, weekday office hours",
-    "service.time_to_resolution_mean_d": "Days from a need to its resolution",
-    "service.resolved_share": "Needs resolved",
-    "service.unmet_share": "Needs given up",
-    "service.pending_share": "Needs still open at the end",
-    "service.visits_per_matter": "Trips to the centre per matter",
-    "service.online_share": "Matters done online",
-    "service.outreach_visits": "Home visits to vulnerable and elderly residents",
-    "staff.service_time_share": "Staff time serving residents",
-    "staff.admin_time_share": "Staff time on administrative work",
-    "staff.admin_h_per_staff_week": "Administrative hours per staff member a week",
-    "staff.overtime_h_per_staff": "Overtime per staff member",
-    "staff.counter_utilisation": "Busy share of staffed counter hours",
-    "tasks.pushed_down": "Tasks pushed down by departments",
-    "tasks.turned_back": "Tasks turned back by the access system",
-    "tasks.accepted": "Tasks the community took on",
-    "tasks.late": "Tasks finished late",
-    "tasks.unfunded_cost_yuan": "Cost of tasks that came without money",
-    "grid.response_mean_h": "Hours to fix a public-space problem",
-    "governance.participation_rate": "Residents taking part in a year",
-    "governance.resolved_locally_share": "Disputes and problems settled in the community",
-    "governance.disputes_settled_share": "Disputes settled by mediation",
-    "residents.satisfaction_mean": "Resident satisfaction (0-1)",
-    "residents.trust_mean": "Trust in the committee (0-1)",
-    "finance.balance_yuan": "Income minus spending",
-}
-
 
 def kpi_label(key: str) -> str:
     """A KPI's name for planners; per-group KPIs are named by their group."""
-    if key in _KPI_LABELS:
-        return _KPI_LABELS[key]
     group = key.rpartition(".")[2]
-    if group in GROUP_LABELS:
-        return GROUP_LABELS[group].capitalize()
-    return KPIS[key].doc.rstrip(".") if key in KPIS else key
+    if key not in KPI_LABELS and group in GROUP_LABELS:
+        return GROUP_LABELS[group].capitalize()  # under its section's title, the group says it all
+    return full_kpi_label(key)
 
 
 def kpi_value(key: str, value: float | None) -> str:

@@ -248,16 +248,53 @@ def replay_figure(c: Comparison, scenario: Scenario, series: Sequence[str]) -> F
     )
 
 
+#: The KPI table's columns as a planner's download names them (``Comparison.table`` keeps the
+#: short names for code and ``govsim compare --report``).
+TABLE_HEADERS = {
+    "kpi": "measure",
+    "scenario": "scenario",
+    "n": "runs",
+    "mean": "mean",
+    "ci_low": "mean: 95 % interval low",
+    "ci_high": "mean: 95 % interval high",
+    "diff": "difference from the baseline",
+    "diff_low": "difference: 95 % interval low",
+    "diff_high": "difference: 95 % interval high",
+    "relative_change": "relative change (share of the baseline)",
+    "effect_size": "effect size (Cohen's d)",
+    "verdict": "verdict",
+}
+
+
+def _kpi_header(key: str) -> str:
+    from sim.kpis import KPIS, kpi_label
+
+    unit = KPIS[key].unit if key in KPIS else ""
+    return f"{kpi_label(key)} ({unit})" if unit else kpi_label(key)
+
+
 def table_csv(c: Comparison) -> bytes:
-    """The KPI table (one row per KPI and scenario) as CSV."""
-    return c.table.to_csv(index=False).encode()
+    """The KPI table (one row per KPI and scenario) as CSV, measures and columns in plain words;
+    shares stay fractions (0.25), as the unit column says."""
+    from sim.kpis import KPIS, kpi_label
+
+    t = c.table.copy()
+    t.insert(1, "unit", [KPIS[k].unit if k in KPIS else "" for k in t["kpi"]])
+    t["kpi"] = [kpi_label(k) for k in t["kpi"]]
+    return t.rename(columns=TABLE_HEADERS).to_csv(index=False).encode()
 
 
 def runs_csv(c: Comparison) -> bytes:
-    """Every run's KPIs (one row per scenario and replication) as CSV."""
-    return c.runs.to_csv(index=False).encode()
+    """Every run's KPIs (one row per scenario and replication) as CSV, a column per measure."""
+    named = {k: _kpi_header(k) for k in c.runs.columns if k not in ("scenario", "replication", "seed")}
+    return c.runs.rename(columns={"replication": "run", **named}).to_csv(index=False).encode()
 
 
 def daily_csv(c: Comparison) -> bytes:
-    """The daily series of every run as CSV."""
-    return b"" if c.daily is None else c.daily.to_csv(index=False).encode()
+    """The daily series of every run as CSV, a column per series (with its unit)."""
+    from sim.kpis import DAILY, daily_label
+
+    if c.daily is None:
+        return b""
+    named = {k: daily_label(k) for k in c.daily.columns if k in DAILY}
+    return c.daily.rename(columns={"replication": "run", **named}).to_csv(index=False).encode()
