@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sim.executors import Task, execute
-from sim.kpis import KPIS, better, format_value
+from sim.kpis import KPIS, better, bounds, format_value
 from sim.rng import replication_seed
 from sim.scenario import Scenario, load_scenario
 from sim.statistics import mean_ci, paired_difference, verdict
@@ -220,7 +220,8 @@ def comparison_table(runs: pd.DataFrame, names: list[str]) -> pd.DataFrame:
     for key in kpis:
         for name in names:
             mine = by[name]
-            est = mean_ci(mine[key].to_numpy(dtype=float)) if not mine.empty else mean_ci([])
+            values = mine[key].to_numpy(dtype=float) if not mine.empty else []
+            est = mean_ci(values, bounds=bounds(key))  # within the possible values
             row = {
                 "kpi": key,
                 "scenario": name,

@@ -22,8 +22,9 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from sim.kpis import DAILY, daily_label, kpi_label
+from sim.kpis import bounds as kpi_bounds
 from sim.parameters import GROUP_LABELS, GROUPS
-from sim.statistics import t_half_width
+from sim.statistics import UNBOUNDED, Bounds, bounded_interval
 
 if TYPE_CHECKING:
     from sim.compare import Comparison
@@ -57,16 +58,16 @@ def _colours(names: Sequence[str]) -> dict[str, str]:
     return {n: palette[i % len(palette)] for i, n in enumerate(names)}
 
 
-def band(frame: pd.DataFrame, index: str, value: str) -> pd.DataFrame:
-    """Mean and 95 % t-interval of ``value`` over replications, for each ``index`` value."""
+def band(frame: pd.DataFrame, index: str, value: str, bounds: Bounds = UNBOUNDED) -> pd.DataFrame:
+    """Mean and 95 % interval of ``value`` over replications, for each ``index`` value, within
+    the ``bounds`` of its possible values (a waiting time's band never dips below 0)."""
     g = frame.groupby(index)[value]
     out = pd.DataFrame({"mean": g.mean(), "sd": g.std(ddof=1), "n": g.count()})
-    half = [
-        t_half_width(sd, int(n)) if n > 1 and not math.isnan(sd) else 0.0
-        for sd, n in zip(out["sd"], out["n"], strict=True)
-    ]
-    out["low"] = out["mean"] - half
-    out["high"] = out["mean"] + half
+    low, high = bounded_interval(out["mean"].to_numpy(), out["sd"].to_numpy(), out["n"].to_numpy(), bounds)
+    # One run (no spread to measure) draws the line alone.
+    single = out["n"].to_numpy() < 2
+    out["low"] = np.where(single, out["mean"], low)
+    out["high"] = np.where(single, out["mean"], high)
     return out
 
 
@@ -88,7 +89,7 @@ def daily_bands(c: Comparison, series: str, smooth_days: int = 7) -> Figure:
         d[series] = d.groupby("replication")[series].transform(
             lambda s: s.rolling(smooth_days, min_periods=1).mean()
         )
-        b = band(d, "date", series)
+        b = band(d, "date", series, kpi_bounds(series))
         x = pd.to_datetime(b.index)
         ax.plot(x, b["mean"], color=colours[name], label=name, lw=1.6)
         ax.fill_between(x, b["low"], b["high"], color=colours[name], alpha=0.25, lw=0)
@@ -210,7 +211,7 @@ def timeline_replay(
         for frame, colour, label in runs:
             years = pd.to_datetime(frame["date"]).dt.year
             per_year = frame.assign(year=years).groupby(["replication", "year"])[s].mean().reset_index()
-            b = band(per_year, "year", s)
+            b = band(per_year, "year", s, kpi_bounds(s))
             ax.plot(b.index, b["mean"], marker="o", color=colour, label=label)
             ax.fill_between(b.index, b["low"], b["high"], color=colour, alpha=0.25, lw=0)
         ax.set_ylabel(_unit(s), fontsize=8)

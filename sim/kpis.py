@@ -26,6 +26,15 @@ class KPI:
     unit: str
     better: str  # "higher", "lower" or "" (neither: a count or a check)
     doc: str
+    signed: bool = False  # can be negative (a balance); else a share, a time or a count: >= 0
+
+    @property
+    def bounds(self) -> tuple[float | None, float | None]:
+        """The possible values, for intervals that stay within them: shares and 0-1 scores in
+        [0, 1], times, counts and costs >= 0, a balance unbounded."""
+        if self.unit in ("share", "0-1"):
+            return (0.0, 1.0)
+        return (None, None) if self.signed else (0.0, None)
 
 
 _BASE = [
@@ -123,7 +132,7 @@ _BASE = [
     ),
     KPI("residents.satisfaction_mean", "0-1", "higher", "Mean resident satisfaction at the end."),
     KPI("residents.trust_mean", "0-1", "higher", "Mean resident trust in the committee at the end."),
-    KPI("finance.balance_yuan", "yuan", "higher", "Income minus spending over the run."),
+    KPI("finance.balance_yuan", "yuan", "higher", "Income minus spending over the run.", signed=True),
     KPI("verify.little_L", "residents", "", "Time-average number waiting in hall queues."),
     KPI(
         "verify.little_lambda_W",
@@ -229,6 +238,17 @@ DAILY_LABELS: dict[str, tuple[str, str]] = {
     "balance_yuan": ("Income minus spending so far", "yuan"),
     "public_open": ("Public-space problems not yet fixed", "problems"),
 }
+
+
+def bounds(key: str) -> tuple[float | None, float | None]:
+    """The possible values of a KPI or daily series (unknown keys: unbounded)."""
+    if key in KPIS:
+        return KPIS[key].bounds
+    if key in DAILY:
+        if key in ("participation_ytd", "satisfaction_mean"):
+            return (0.0, 1.0)
+        return (None, None) if key == "balance_yuan" else (0.0, None)
+    return (None, None)
 
 
 def kpi_label(key: str) -> str:
