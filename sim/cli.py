@@ -72,6 +72,13 @@ def _until(text: str) -> tuple[str, float]:
     return key.strip(), value
 
 
+def _key_value(text: str) -> tuple[str, str]:
+    key, sep, value = text.partition("=")
+    if not sep or not key.strip() or not value.strip():
+        raise argparse.ArgumentTypeError(f"expected KPI=VALUE, got {text!r}")
+    return key.strip(), value.strip()
+
+
 def cmd_compare(args: argparse.Namespace) -> int:
     import math
 
@@ -83,6 +90,12 @@ def cmd_compare(args: argparse.Namespace) -> int:
     for key, _ in args.until or []:
         if key not in KPIS:
             raise UsageError(f"--until: unknown KPI {key!r}; `govsim kpis` lists them")
+    from sim.compare import matters_overrides
+
+    try:
+        matters = matters_overrides(dict(args.matters or []))
+    except ValueError as e:
+        raise UsageError(f"--matters: {e}") from None
     keys = None
     if args.kpis:
         keys = [k.strip() for k in args.kpis.split(",") if k.strip()]
@@ -113,6 +126,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
             until=dict(args.until) if args.until else None,
             max_replications=args.max_replications,
             progress=progress,
+            matters=matters,
         )
     finally:
         bar.close()
@@ -137,7 +151,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
         print(
             f"{len(result.seeds)} paired replications of {result.days} days (seed {args.seed}); "
             f"mean [95 % CI]; differences against {result.names[0]}, paired, with relative change and "
-            "Cohen's d.\n"
+            "Cohen's d; better/WORSE: sure and at least the size that matters (`govsim kpis`), "
+            "negligible: sure but smaller.\n"
         )
         print(result.to_text(keys))
         if result.failures:
@@ -154,6 +169,8 @@ def cmd_kpis(args: argparse.Namespace) -> int:
     print("Summary KPIs (better: which direction counts as an improvement)")
     for k in KPIS.values():
         print(f"  {k.key:<{width}}  {k.unit:<13} {k.better or '-':<7} {k.doc}")
+        if k.better:
+            print(f"  {'':<{width}}  {'':<13} {'':<7} matters from: {k.matters.describe(k.unit)}")
     print("\nDaily series (one row per day with --out, in reports and exports)")
     for name, doc in DAILY.items():
         print(f"  {name:<{width}}  {doc}")
@@ -249,6 +266,15 @@ def build_parser() -> argparse.ArgumentParser:
         "(repeatable)",
     )
     p.add_argument("--max-replications", type=_positive, default=100, help="cap for --until (default 100)")
+    p.add_argument(
+        "--matters",
+        type=_key_value,
+        action="append",
+        metavar="KPI=SIZE",
+        help="the smallest difference of this KPI that matters (in its unit, shares as fractions, or "
+        "N%% of the baseline); a sure but smaller difference is called negligible (repeatable; "
+        "default: the KPI catalogue's, see `govsim kpis`)",
+    )
     p.set_defaults(func=cmd_compare)
 
     p = sub.add_parser("kpis", help="list the KPIs and daily series")

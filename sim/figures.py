@@ -30,7 +30,13 @@ if TYPE_CHECKING:
     from sim.compare import Comparison
     from sim.scenario import TimelineStep
 
-VERDICT_COLOURS = {"better": "#2a9d4b", "worse": "#d1495b", "unsure": "#9a9a9a", "": "#4c6ef5"}
+VERDICT_COLOURS = {
+    "better": "#2a9d4b",
+    "worse": "#d1495b",
+    "negligible": "#b5c99a",
+    "unsure": "#9a9a9a",
+    "": "#4c6ef5",
+}
 STAFF_TIME = {
     "counter_busy_h": "serving at the counter",
     "casework_h": "casework and online matters",
@@ -150,7 +156,9 @@ def forest(c: Comparison, keys: Sequence[str] | None = None) -> Figure:
     ax.axvline(0, color="black", lw=0.8)
     ax.set_yticks(range(len(labels)), labels, fontsize=8)
     ax.set_xlabel(f"change from {c.names[0]} (% of its mean), 95 % interval of the paired difference")
-    ax.set_title("Effects: green better, red worse, grey unsure", fontsize=10)
+    ax.set_title(
+        "Effects: green better, red worse (sure and big enough), pale negligible, grey unsure", fontsize=10
+    )
     ax.grid(axis="x", alpha=0.3)
     return fig
 

@@ -7,6 +7,7 @@ the web app can say "better" or "worse" without guessing.  Per-group KPIs are wr
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -21,12 +22,58 @@ if TYPE_CHECKING:
 
 
 @dataclass(frozen=True)
+class Matters:
+    """The smallest change of a KPI that is big enough to matter to a planner: ``absolute`` in the
+    KPI's unit (shares as fractions), or ``relative`` to the baseline's mean, whichever is larger.
+    A difference that is sure (its interval excludes zero) but smaller is called negligible."""
+
+    absolute: float = 0.0
+    relative: float = 0.0
+    why: str = ""
+
+    def threshold(self, baseline_mean: float) -> float:
+        base = abs(baseline_mean) if baseline_mean == baseline_mean else 0.0  # NaN: no baseline
+        return max(self.absolute, self.relative * base)
+
+    def describe(self, unit: str) -> str:
+        """The rule in words: "2 pp (why)", "1 tasks or 10 % of the baseline, whichever is larger"."""
+        size = f"{100 * self.absolute:g} pp" if unit == "share" else f"{self.absolute:g} {unit}".strip()
+        parts = ([size] if self.absolute else []) + (
+            [f"{100 * self.relative:g} % of the baseline"] if self.relative else []
+        )
+        rule = " or ".join(parts) + (", whichever is larger" if len(parts) > 1 else "")
+        return f"{rule or '0'} ({self.why})" if self.why else rule or "0"
+
+
+def parse_matters(text: str) -> Matters:
+    """A threshold as a user writes it: ``2`` (in the KPI's unit; a share as 0.02) or ``5%``
+    (relative to the baseline's mean).  ``ValueError`` says what is allowed."""
+    t = text.strip()
+    relative = t.endswith("%")
+    try:
+        value = float(t.rstrip("%").strip())
+    except ValueError:
+        value = -1.0
+    if not value >= 0 or value != value or value == float("inf"):
+        raise ValueError(
+            f"expected a number >= 0 in the KPI's unit (shares as fractions, 0.02 = 2 pp) or a "
+            f"percentage of the baseline such as 5%, got {text!r}"
+        )
+    return (
+        Matters(relative=value / 100, why="set by the user")
+        if relative
+        else Matters(value, 0.0, "set by the user")
+    )
+
+
+@dataclass(frozen=True)
 class KPI:
     key: str
     unit: str
     better: str  # "higher", "lower" or "" (neither: a count or a check)
     doc: str
     signed: bool = False  # can be negative (a balance); else a share, a time or a count: >= 0
+    matters: Matters = Matters()  # the smallest change worth acting on (filled in from _MATTERS)
 
     @property
     def bounds(self) -> tuple[float | None, float | None]:
@@ -146,10 +193,50 @@ _PER_GROUP = [
     KPI("governance.participation_rate", "share", "higher", "Share of the group taking part in a year"),
 ]
 
-KPIS: dict[str, KPI] = {k.key: k for k in _BASE}
+# The thresholds are rules of thumb for planning, not measured quantities: each says why.
+_PP2 = "2 percentage points: one resident (or need) in fifty"
+_MIN2 = "2 minutes: a change a resident in the queue notices"
+_TOTAL = "10 % of the baseline: counts over the run grow with its length, so the threshold is relative"
+_SCORE = "0.02 on the 0-1 scale: a fiftieth of the range"
+#: How big a change must be to matter, with the reason (the planners' rule of thumb, stated so
+#: that it can be argued with and overridden: ``govsim compare --matters KPI=x``).
+_MATTERS: dict[str, Matters] = {
+    "service.queue_wait_mean_min": Matters(2.0, why=_MIN2),
+    "service.queue_wait_p95_min": Matters(5.0, why="5 minutes on the longest waits (95th percentile)"),
+    "service.daytime_wait_mean_min": Matters(2.0, why=_MIN2),
+    "service.time_to_resolution_mean_d": Matters(0.5, why="half a day: a matter settled a day sooner or not"),
+    "service.resolved_share": Matters(0.02, why=_PP2),
+    "service.unmet_share": Matters(0.02, why=_PP2),
+    "service.pending_share": Matters(0.02, why=_PP2),
+    "service.visits_per_matter": Matters(0.1, why="one trip saved in ten matters"),
+    "service.online_share": Matters(0.02, why=_PP2),
+    "service.outreach_visits": Matters(1.0, 0.10, _TOTAL),
+    "staff.service_time_share": Matters(0.02, why=_PP2 + " (about 50 minutes of a 40-hour week)"),
+    "staff.admin_time_share": Matters(0.02, why=_PP2 + " (about 50 minutes of a 40-hour week)"),
+    "staff.admin_h_per_staff_week": Matters(1.0, why="one hour a week per staff member"),
+    "staff.overtime_h_per_staff": Matters(1.0, 0.10, _TOTAL),
+    "staff.counter_utilisation": Matters(0.02, why=_PP2),
+    "staff.idle_time_share": Matters(0.02, why=_PP2),
+    "tasks.pushed_down": Matters(1.0, 0.10, _TOTAL),
+    "tasks.turned_back": Matters(1.0, 0.10, _TOTAL),
+    "tasks.accepted": Matters(1.0, 0.10, _TOTAL),
+    "tasks.late": Matters(1.0, 0.10, _TOTAL + "; at least one task"),
+    "tasks.unfunded_cost_yuan": Matters(1000.0, 0.10, _TOTAL),
+    "grid.response_mean_h": Matters(4.0, why="half a working day sooner or later"),
+    "governance.participation_rate": Matters(0.02, why=_PP2),
+    "governance.resolved_locally_share": Matters(0.02, why=_PP2),
+    "governance.disputes_settled_share": Matters(0.02, why=_PP2),
+    "residents.satisfaction_mean": Matters(0.02, why=_SCORE),
+    "residents.trust_mean": Matters(0.02, why=_SCORE),
+    "finance.balance_yuan": Matters(1000.0, 0.10, "10 % of the baseline's balance, at least 1,000 yuan"),
+}
+
+KPIS: dict[str, KPI] = {k.key: dataclasses.replace(k, matters=_MATTERS.get(k.key, Matters())) for k in _BASE}
 for _k in _PER_GROUP:
     for _g in GROUPS:
-        KPIS[f"{_k.key}.{_g}"] = KPI(f"{_k.key}.{_g}", _k.unit, _k.better, f"{_k.doc}: {_g}.")
+        KPIS[f"{_k.key}.{_g}"] = KPI(
+            f"{_k.key}.{_g}", _k.unit, _k.better, f"{_k.doc}: {_g}.", matters=Matters(0.02, why=_PP2)
+        )
 
 #: Each KPI's name for planners, in tables, figures and downloads (the key is for code and files).
 KPI_LABELS = {

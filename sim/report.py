@@ -73,7 +73,7 @@ def _html(c: Comparison, pngs: dict[str, bytes], meta: dict) -> str:
     head, body = table_rows(c)
 
     def cell(text: str) -> str:
-        cls = next((v for v in ("better", "worse") if text.endswith(VERDICT_TAGS[v])), "")
+        cls = next((v for v in ("better", "worse", "negligible") if text.endswith(VERDICT_TAGS[v])), "")
         return f'<td class="{cls}">{html.escape(text)}</td>'
 
     table = "<table><tr>" + "".join(f"<th>{html.escape(h)}</th>" for h in head) + "</tr>"
@@ -92,10 +92,12 @@ def _html(c: Comparison, pngs: dict[str, bytes], meta: dict) -> str:
     return f"""<!doctype html><html><head><meta charset="utf-8"><title>{html.escape(title)}</title>
 <style>body{{font-family:sans-serif;margin:2em;max-width:1200px}}table{{border-collapse:collapse;font-size:12px}}
 td,th{{border:1px solid #ccc;padding:3px 6px}}.better{{background:#e3f4e6}}.worse{{background:#fbe3e6}}
-img{{max-width:100%}}</style></head><body>
+.negligible{{background:#f3f6ee}}img{{max-width:100%}}</style></head><body>
 <h1>{html.escape(title)}</h1>
 <p>{meta["replications"]} paired replications (common random numbers) of {meta["days"]} days each;
 govsim {meta["govsim_version"]}. Mean [95 % interval]; differences are paired, with relative change
-and Cohen's d. "better"/"WORSE" only when the interval excludes zero.</p>{failed}
+and Cohen's d. "better"/"WORSE" only when the interval excludes zero and the difference is at
+least the size that matters for the KPI (its catalogue entry: `govsim kpis`); "negligible" when it
+is sure but smaller.</p>{failed}
 {table}{figs}</body></html>
 """

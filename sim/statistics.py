@@ -152,9 +152,16 @@ def paired_difference(a: Sequence[float], b: Sequence[float], level: float = 0.9
     return Difference(est, relative, effect)
 
 
-def verdict(diff: Difference, better: str) -> str:
-    """'better', 'worse', 'unsure' (interval spans zero), 'same' (every paired run identical: the
-    change does not touch this KPI), or '' when the KPI has no direction."""
+def verdict(diff: Difference, better: str, matters: float = 0.0) -> str:
+    """What a reader should conclude from a paired difference:
+
+    * 'better' / 'worse': sure (the interval excludes zero) and big enough to matter (the mean
+      difference is at least ``matters`` in size);
+    * 'negligible': sure, but smaller than ``matters`` (participation +0.1 pp);
+    * 'unsure': the interval spans zero;
+    * 'same': every paired run identical (the change does not touch this KPI);
+    * '' when the KPI has no direction.
+    """
     e = diff.estimate
     if not better or e.n < 2 or math.isnan(e.mean):
         return ""
@@ -162,5 +169,7 @@ def verdict(diff: Difference, better: str) -> str:
         return "same"
     if not diff.sure:
         return "unsure"
+    if abs(e.mean) < matters:
+        return "negligible"
     up = diff.estimate.mean > 0
     return "better" if up == (better == "higher") else "worse"

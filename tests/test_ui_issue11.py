@@ -341,3 +341,30 @@ def test_every_measure_in_the_table_has_a_section():
     from sim.ui.components.kpi_table import kpi_table_html
 
     assert "Other measures" not in kpi_table_html(synthetic_comparison({}))
+
+
+# -- defect 9: "better" only when sure and big enough ------------------------------------------
+
+
+def test_the_app_calls_a_sure_but_trivial_change_negligible():
+    from test_ui_widgets import _cell, synthetic_comparison
+
+    from sim.ui.components.kpi_table import LEGEND, kpi_table_html
+
+    # Participation +0.1 pp and trust +0.003 with almost no paired noise: sure, and trivial.
+    c = synthetic_comparison(
+        {
+            "governance.participation_rate": 0.001,
+            "residents.trust_mean": 0.003,
+            "service.queue_wait_mean_min": -3,
+        },
+        noise=0.001,
+    )
+    html = kpi_table_html(c)
+    for key in ("governance.participation_rate", "residents.trust_mean"):
+        cell = _cell(html, key, "diff")
+        assert 'data-verdict="negligible"' in cell and "verdict-negligible" in cell, key
+        assert "better" not in cell
+    assert 'title="matters from 2.0 pp"' in _cell(html, "governance.participation_rate", "diff")
+    assert 'data-verdict="better"' in _cell(html, "service.queue_wait_mean_min", "diff")
+    assert "negligible: sure, but too small to matter" in LEGEND

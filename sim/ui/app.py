@@ -37,6 +37,8 @@ CSS = """
 .verdict-better { background: #dff3e4; color: #14532d; }
 .verdict-worse { background: #fbe1e4; color: #7f1d1d; }
 .verdict-unsure { background: #f2f2f2; color: #555; }
+.verdict-negligible { background: #f3f6ee; color: #556b2f; }
+.govsim-how-to-read { font-size: 0.85em; margin-bottom: 8px; }
 .govsim-legend span { display: inline-block; padding: 2px 8px; margin: 0 6px 6px 0; border-radius: 4px;
   font-size: 0.85em; }
 .govsim-legend .verdict-none { border: 1px solid #ddd; }

@@ -408,7 +408,9 @@ def kpi_interval(key: str, low: float | None, high: float | None, difference: bo
 VERDICT_WORDS = {
     "better": "better",
     "worse": "worse",
+    "negligible": "negligible",
     "unsure": "not sure",
+    "same": "no change",
     "": "",
 }
 

@@ -113,8 +113,15 @@ def kpi_table_html(comparison: Any) -> str:
                 )
                 word = VERDICT_WORDS.get(verdict, "")
                 tag = f' <span class="tag">{word}</span>' if word else ""
+                threshold = getattr(r, "matters", math.nan)
+                matters = (
+                    f' title="matters from {kpi_difference(key, threshold).lstrip("+")} '
+                    f'{html.escape(kpi_unit(key, difference=True))}"'
+                    if isinstance(threshold, float) and not math.isnan(threshold)
+                    else ""
+                )
                 cells.append(
-                    f'<td class="diff verdict-{verdict or "none"}" data-scenario="{html.escape(n)}" '
+                    f'<td class="diff verdict-{verdict or "none"}"{matters} data-scenario="{html.escape(n)}" '
                     f'data-diff="{_num(r.diff)}" data-low="{_num(r.diff_low)}" '
                     f'data-high="{_num(r.diff_high)}" data-verdict="{verdict}">'
                     f'<span class="mean">{kpi_difference(key, r.diff)}</span> '
@@ -128,11 +135,28 @@ def kpi_table_html(comparison: Any) -> str:
 
 LEGEND = (
     '<div class="govsim-legend">'
-    '<span class="verdict-better">better, and sure</span> '
-    '<span class="verdict-worse">worse, and sure</span> '
+    '<span class="verdict-better">better: sure, and big enough to matter</span> '
+    '<span class="verdict-worse">worse: sure, and big enough to matter</span> '
+    '<span class="verdict-negligible">negligible: sure, but too small to matter</span> '
     '<span class="verdict-unsure">not sure: the 95 % interval of the difference includes zero</span> '
     '<span class="verdict-none">no better or worse (a count or a check)</span>'
     "</div>"
+)
+
+HOW_TO_READ = (
+    '<details class="govsim-how-to-read"><summary>How to read this table</summary><ul>'
+    "<li>Each scenario's column: the <b>mean</b> over the paired runs and, below it, its <b>95 % "
+    "interval</b>: where the long-run mean lies, 19 times in 20. It never leaves the possible "
+    "values (a share stays within 0-100 %, a waiting time above 0).</li>"
+    "<li>Each difference column: the scenario minus the baseline, <b>run by run</b> (both met the "
+    "same residents and the same luck), with its interval and the change relative to the "
+    "baseline.</li>"
+    "<li><b>Sure</b> means the interval of the difference excludes zero. <b>Big enough to "
+    "matter</b> means the difference reaches the size that the measure's catalogue entry sets "
+    "(2 minutes of waiting, 2 percentage points of a share, 10 % of a count...; hover over a "
+    "difference to see it). Sure but smaller is <b>negligible</b>.</li>"
+    "<li>More paired runs narrow the intervals: an unsure difference may become sure, or stay "
+    "a change too small to tell apart from none.</li></ul></details>"
 )
 
 
@@ -150,4 +174,5 @@ def KpiTable(comparison: Any):
         ),
     )
     solara.HTML(tag="div", unsafe_innerHTML=LEGEND)
+    solara.HTML(tag="div", unsafe_innerHTML=HOW_TO_READ)
     solara.HTML(tag="div", unsafe_innerHTML=kpi_table_html(comparison), classes=["govsim-kpi-table"])
