@@ -15,10 +15,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from importlib.resources import files
+from pathlib import Path
 from typing import TYPE_CHECKING
 
+import matplotlib as mpl
 import numpy as np
 import pandas as pd
+from matplotlib import font_manager
 from matplotlib.figure import Figure
 
 from sim.kpis import DAILY, daily_label, kpi_label
@@ -29,6 +33,30 @@ from sim.statistics import UNBOUNDED, Bounds, bounded_interval
 if TYPE_CHECKING:
     from sim.compare import Comparison
     from sim.scenario import TimelineStep
+
+#: The CJK font the project's own install brings (the ``paperang-p2-fonts-cjk`` package).
+CJK_FONT_PACKAGE, CJK_FONT_FILE, CJK_FONT = (
+    "paperang_p2_fonts_cjk",
+    "fonts/wqy-microhei.ttc",
+    "WenQuanYi Micro Hei",
+)
+
+
+def cjk_font_path() -> Path:
+    return Path(str(files(CJK_FONT_PACKAGE) / CJK_FONT_FILE))
+
+
+def use_cjk_font() -> None:
+    """Register the project's CJK font with matplotlib and let every sans-serif text fall back to
+    it: Latin letters and digits keep DejaVu Sans, Chinese characters (a package named
+    "长沙 一站式服务 2014", the Chinese labels) come from WenQuanYi Micro Hei instead of boxes."""
+    font_manager.fontManager.addfont(str(cjk_font_path()))
+    # A list of families, not the generic "sans-serif": matplotlib falls back glyph by glyph only
+    # along the families named (a generic family resolves to its first installed font).
+    mpl.rcParams["font.family"] = ["DejaVu Sans", CJK_FONT]
+
+
+use_cjk_font()
 
 VERDICT_COLOURS = {
     "better": "#2a9d4b",

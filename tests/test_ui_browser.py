@@ -115,6 +115,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         assert code == 0, text
         assert "govsim ui: stopped" in text
         assert "Traceback" not in text, text
+        # Every figure drawn by the server had its glyphs (Chinese names included): matplotlib
+        # warns "Glyph ... missing from font(s)" in the server's log otherwise.
+        assert "Glyph" not in text, text
 
 
 @pytest.fixture

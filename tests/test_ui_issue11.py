@@ -368,3 +368,54 @@ def test_the_app_calls_a_sure_but_trivial_change_negligible():
     assert 'title="matters from 2.0 pp"' in _cell(html, "governance.participation_rate", "diff")
     assert 'data-verdict="better"' in _cell(html, "service.queue_wait_mean_min", "diff")
     assert "negligible: sure, but too small to matter" in LEGEND
+
+
+# -- defect 3: Chinese text in figures ------------------------------------------------------------
+
+CHINESE = "长沙 一站式服务 2014：职能分类、准入制、权随责走、费随事转、减负增效、网格化、错时工作、兼职委员"
+
+
+def _glyph_warnings(draw) -> list[str]:
+    import io
+    import warnings
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        draw().savefig(io.BytesIO(), format="png")
+    return [str(w.message) for w in caught if "Glyph" in str(w.message)]
+
+
+def test_figures_draw_chinese_without_missing_glyphs(real_comparison):
+    import dataclasses
+
+    from matplotlib.figure import Figure
+
+    from sim import figures
+
+    c = real_comparison
+    renamed = dataclasses.replace(
+        c, scenarios=[c.scenarios[0], dataclasses.replace(c.scenarios[1], name=CHINESE)]
+    )
+    renamed.runs = c.runs.replace({c.names[1]: CHINESE})
+    renamed.table = c.table.replace({c.names[1]: CHINESE})
+    renamed.daily = c.daily.replace({c.names[1]: CHINESE})
+    assert _glyph_warnings(lambda: figures.daily_bands(renamed, "wait_mean_min")) == []
+    assert _glyph_warnings(lambda: figures.forest(renamed)) == []
+
+    # The check can fail: the same text in DejaVu Sans alone (matplotlib's default) warns.
+    def dejavu_only() -> Figure:
+        fig = Figure()
+        fig.add_subplot().set_title(CHINESE, family="DejaVu Sans")
+        return fig
+
+    assert _glyph_warnings(dejavu_only)
+
+
+def test_the_cjk_font_comes_with_the_install_and_is_small():
+    from sim.figures import CJK_FONT, cjk_font_path
+
+    path = cjk_font_path()
+    assert path.is_file() and path.stat().st_size < 10_000_000  # 5 MB, not a 20 MB font family
+    from matplotlib import font_manager
+
+    assert any(f.name == CJK_FONT and f.fname == str(path) for f in font_manager.fontManager.ttflist)
