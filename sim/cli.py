@@ -80,28 +80,35 @@ def _key_value(text: str) -> tuple[str, str]:
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
-    import math
-
-    from tqdm import tqdm
-
-    from sim.compare import compare
+    from sim import i18n
+    from sim.compare import matters_overrides
     from sim.kpis import KPIS
 
     for key, _ in args.until or []:
         if key not in KPIS:
             raise UsageError(f"--until: unknown KPI {key!r}; `govsim kpis` lists them")
-    from sim.compare import matters_overrides
-
-    try:
-        matters = matters_overrides(dict(args.matters or []))
-    except ValueError as e:
-        raise UsageError(f"--matters: {e}") from None
     keys = None
     if args.kpis:
         keys = [k.strip() for k in args.kpis.split(",") if k.strip()]
         unknown = [k for k in keys if k not in KPIS]
         if unknown:
             raise UsageError(f"--kpis: unknown KPI {unknown[0]!r}; `govsim kpis` lists them")
+    try:
+        matters = matters_overrides(dict(args.matters or []))
+    except ValueError as e:
+        raise UsageError(f"--matters: {e}") from None
+    with i18n.language(args.lang or i18n.from_locale()):
+        return _compare(args, keys, matters)
+
+
+def _compare(args: argparse.Namespace, keys: list[str] | None, matters: dict) -> int:
+    """The comparison itself, its table (in the language in force) and its report."""
+    import math
+
+    from tqdm import tqdm
+
+    from sim.compare import compare
+
     scenarios = [load_scenario(p) for p in args.scenarios]
     if len(scenarios) < 2:
         raise UsageError("compare needs at least two scenario files")
@@ -266,6 +273,12 @@ def build_parser() -> argparse.ArgumentParser:
         "(repeatable)",
     )
     p.add_argument("--max-replications", type=_positive, default=100, help="cap for --until (default 100)")
+    p.add_argument(
+        "--lang",
+        choices=["en", "zh"],
+        default=None,
+        help="language of the table and the report: en or zh (default: from the locale, LANG)",
+    )
     p.add_argument(
         "--matters",
         type=_key_value,

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sim.executors import Task, execute
+from sim.i18n import N_, _
 from sim.kpis import KPIS, Matters, better, bounds, format_value, parse_matters
 from sim.rng import replication_seed
 from sim.scenario import Scenario, load_scenario
@@ -283,11 +284,11 @@ def comparison_table(
 
 
 VERDICT_TAGS = {
-    "better": "better",
-    "worse": "WORSE",
-    "negligible": "negligible",
-    "unsure": "unsure",
-    "same": "no change",
+    "better": N_("better"),
+    "worse": N_("WORSE"),
+    "negligible": N_("negligible"),
+    "unsure": N_("unsure"),
+    "same": N_("no change"),
 }
 
 
@@ -297,13 +298,18 @@ def table_rows(c: Comparison, keys: Sequence[str] | None = None) -> tuple[list[s
     keys = (
         list(keys) if keys else [k for k in KPIS if k in set(c.table["kpi"]) and not k.startswith("verify.")]
     )
+    from sim.i18n import SOURCE, current
+    from sim.kpis import kpi_label
+
     names = c.names
-    header = ["KPI"] + [f"{n} (mean [95% CI])" for n in names]
+    header = [_("KPI")] + [f"{n} {_('(mean [95% CI])')}" for n in names]
     header += [f"{n} - {names[0]}" for n in names[1:]]
     rows = []
+    # Keys in English (what --kpis and the files use); the measure's name in another language.
+    name_of = (lambda k: k) if current() == SOURCE else kpi_label
     for key in keys:
         sub = c.kpi(key)
-        row = [key]
+        row = [name_of(key)]
         for n in names:
             r = sub.loc[n]
             low, high = (format_value(key, r[k], unit=False) for k in ("ci_low", "ci_high"))
@@ -316,7 +322,7 @@ def table_rows(c: Comparison, keys: Sequence[str] | None = None) -> tuple[list[s
             extra = [] if _nan(r["relative_change"]) else [f"{100 * r['relative_change']:+.0f} %"]
             extra += [] if _nan(r["effect_size"]) else [f"d={r['effect_size']:+.1f}"]
             note = f" ({', '.join(extra)})" if extra else ""
-            tag = VERDICT_TAGS.get(r["verdict"], "")
+            tag = _(VERDICT_TAGS.get(r["verdict"], ""))
             row.append(f"{diff} [{low}, {high}]{note}{' ' + tag if tag else ''}")
         rows.append(row)
     return header, rows

@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.parameters import GROUP_LABELS, GROUPS
+from sim.i18n import N_, _
+from sim.parameters import GROUPS
 
 if TYPE_CHECKING:
     from sim.model import CommunityModel
@@ -240,42 +241,52 @@ for _k in _PER_GROUP:
 
 #: Each KPI's name for planners, in tables, figures and downloads (the key is for code and files).
 KPI_LABELS = {
-    "service.queue_wait_mean_min": "Mean wait in the hall queue",
-    "service.queue_wait_p95_min": "Long waits (95th percentile)",
-    "service.daytime_wait_mean_min": "Mean wait, weekday office hours",
-    "service.time_to_resolution_mean_d": "Days from a need to its resolution",
-    "service.resolved_share": "Needs resolved",
-    "service.unmet_share": "Needs given up",
-    "service.pending_share": "Needs still open at the end",
-    "service.visits_per_matter": "Trips to the centre per matter",
-    "service.online_share": "Matters done online",
-    "service.outreach_visits": "Home visits to vulnerable and elderly residents",
-    "staff.service_time_share": "Staff time serving residents",
-    "staff.admin_time_share": "Staff time on administrative work",
-    "staff.admin_h_per_staff_week": "Administrative hours per staff member a week",
-    "staff.overtime_h_per_staff": "Overtime per staff member",
-    "staff.counter_utilisation": "Busy share of staffed counter hours",
-    "tasks.pushed_down": "Tasks pushed down by departments",
-    "tasks.turned_back": "Tasks turned back by the access system",
-    "tasks.accepted": "Tasks the community took on",
-    "tasks.late": "Tasks finished late",
-    "tasks.unfunded_cost_yuan": "Cost of tasks that came without money",
-    "grid.response_mean_h": "Hours to fix a public-space problem",
-    "governance.participation_rate": "Residents taking part in a year",
-    "governance.resolved_locally_share": "Disputes and problems settled in the community",
-    "governance.disputes_settled_share": "Disputes settled by mediation",
-    "residents.satisfaction_mean": "Resident satisfaction (0-1)",
-    "residents.trust_mean": "Trust in the committee (0-1)",
-    "staff.idle_time_share": "Staff time with nothing to do",
-    "finance.balance_yuan": "Income minus spending",
-    "verify.little_L": "Residents waiting in the queues (time average)",
-    "verify.little_lambda_W": "Arrival rate times mean wait (Little's law check)",
+    "service.queue_wait_mean_min": N_("Mean wait in the hall queue"),
+    "service.queue_wait_p95_min": N_("Long waits (95th percentile)"),
+    "service.daytime_wait_mean_min": N_("Mean wait, weekday office hours"),
+    "service.time_to_resolution_mean_d": N_("Days from a need to its resolution"),
+    "service.resolved_share": N_("Needs resolved"),
+    "service.unmet_share": N_("Needs given up"),
+    "service.pending_share": N_("Needs still open at the end"),
+    "service.visits_per_matter": N_("Trips to the centre per matter"),
+    "service.online_share": N_("Matters done online"),
+    "service.outreach_visits": N_("Home visits to vulnerable and elderly residents"),
+    "staff.service_time_share": N_("Staff time serving residents"),
+    "staff.admin_time_share": N_("Staff time on administrative work"),
+    "staff.admin_h_per_staff_week": N_("Administrative hours per staff member a week"),
+    "staff.overtime_h_per_staff": N_("Overtime per staff member"),
+    "staff.counter_utilisation": N_("Busy share of staffed counter hours"),
+    "tasks.pushed_down": N_("Tasks pushed down by departments"),
+    "tasks.turned_back": N_("Tasks turned back by the access system"),
+    "tasks.accepted": N_("Tasks the community took on"),
+    "tasks.late": N_("Tasks finished late"),
+    "tasks.unfunded_cost_yuan": N_("Cost of tasks that came without money"),
+    "grid.response_mean_h": N_("Hours to fix a public-space problem"),
+    "governance.participation_rate": N_("Residents taking part in a year"),
+    "governance.resolved_locally_share": N_("Disputes and problems settled in the community"),
+    "governance.disputes_settled_share": N_("Disputes settled by mediation"),
+    "residents.satisfaction_mean": N_("Resident satisfaction (0-1)"),
+    "residents.trust_mean": N_("Trust in the committee (0-1)"),
+    "staff.idle_time_share": N_("Staff time with nothing to do"),
+    "finance.balance_yuan": N_("Income minus spending"),
+    "verify.little_L": N_("Residents waiting in the queues (time average)"),
+    "verify.little_lambda_W": N_("Arrival rate times mean wait (Little's law check)"),
 }
 _GROUP_LABELS = {
-    "access.resolved_share": "Needs resolved",
-    "governance.participation_rate": "Residents taking part in a year",
+    "access.resolved_share": N_("Needs resolved"),
+    "governance.participation_rate": N_("Residents taking part in a year"),
 }
 
+
+#: The resident groups as planners name them (``sim.parameters.GROUP_LABELS``'s words, marked here
+#: for the catalogue).
+GROUP_WORDS = {
+    "commuter": N_("commuting workers"),
+    "local_worker": N_("local / flexible workers"),
+    "retiree": N_("retirees and elderly"),
+    "migrant": N_("migrants (floating population)"),
+    "not_working": N_("not working (carers, students, unemployed)"),
+}
 
 #: Daily series collected by Mesa's DataCollector (one row per day).
 DAILY = {
@@ -304,26 +315,26 @@ DAILY = {
 
 #: The daily series' names for planners, with their unit (figure axes, downloads).
 DAILY_LABELS: dict[str, tuple[str, str]] = {
-    "needs_arisen": ("Needs arising", "needs/day"),
-    "visits": ("Residents coming to the hall", "residents/day"),
-    "served": ("Residents served at a counter", "residents/day"),
-    "wait_mean_min": ("Waiting time in the hall queue", "minutes"),
-    "counters_staffed_h": ("Counter hours staffed", "hours/day"),
-    "counter_busy_h": ("Counter hours serving residents", "hours/day"),
-    "casework_h": ("Staff hours of casework and online matters", "hours/day"),
-    "outreach_h": ("Staff hours of home visits", "hours/day"),
-    "admin_h": ("Staff hours on administrative work", "hours/day"),
-    "overtime_h": ("Staff overtime", "hours/day"),
-    "idle_h": ("Staff hours with nothing to do", "hours/day"),
-    "admin_backlog_h": ("Administrative work waiting", "hours"),
-    "casework_backlog": ("Cases waiting for staff", "cases"),
-    "resolved_total": ("Needs resolved so far", "needs"),
-    "unmet_total": ("Needs given up so far", "needs"),
-    "participants": ("Residents taking part that day", "residents"),
-    "participation_ytd": ("Participation so far this year", "share of residents"),
-    "satisfaction_mean": ("Resident satisfaction", "0-1"),
-    "balance_yuan": ("Income minus spending so far", "yuan"),
-    "public_open": ("Public-space problems not yet fixed", "problems"),
+    "needs_arisen": (N_("Needs arising"), N_("needs/day")),
+    "visits": (N_("Residents coming to the hall"), N_("residents/day")),
+    "served": (N_("Residents served at a counter"), N_("residents/day")),
+    "wait_mean_min": (N_("Waiting time in the hall queue"), N_("minutes")),
+    "counters_staffed_h": (N_("Counter hours staffed"), N_("hours/day")),
+    "counter_busy_h": (N_("Counter hours serving residents"), N_("hours/day")),
+    "casework_h": (N_("Staff hours of casework and online matters"), N_("hours/day")),
+    "outreach_h": (N_("Staff hours of home visits"), N_("hours/day")),
+    "admin_h": (N_("Staff hours on administrative work"), N_("hours/day")),
+    "overtime_h": (N_("Staff overtime"), N_("hours/day")),
+    "idle_h": (N_("Staff hours with nothing to do"), N_("hours/day")),
+    "admin_backlog_h": (N_("Administrative work waiting"), N_("hours")),
+    "casework_backlog": (N_("Cases waiting for staff"), N_("cases")),
+    "resolved_total": (N_("Needs resolved so far"), N_("needs")),
+    "unmet_total": (N_("Needs given up so far"), N_("needs")),
+    "participants": (N_("Residents taking part that day"), N_("residents")),
+    "participation_ytd": (N_("Participation so far this year"), N_("share of residents")),
+    "satisfaction_mean": (N_("Resident satisfaction"), N_("0-1")),
+    "balance_yuan": (N_("Income minus spending so far"), N_("yuan")),
+    "public_open": (N_("Public-space problems not yet fixed"), N_("problems")),
 }
 
 
@@ -341,17 +352,17 @@ def bounds(key: str) -> tuple[float | None, float | None]:
 def kpi_label(key: str) -> str:
     """A KPI's name for planners ("Needs resolved: commuters" for a per-group KPI)."""
     if key in KPI_LABELS:
-        return KPI_LABELS[key]
-    base, _, group = key.rpartition(".")
-    if base in _GROUP_LABELS and group in GROUP_LABELS:
-        return f"{_GROUP_LABELS[base]}: {GROUP_LABELS[group]}"
+        return _(KPI_LABELS[key])
+    base, _sep, group = key.rpartition(".")
+    if base in _GROUP_LABELS and group in GROUP_WORDS:
+        return f"{_(_GROUP_LABELS[base])}: {_(GROUP_WORDS[group])}"
     return key
 
 
 def daily_label(key: str, unit: bool = True) -> str:
     """A daily series' name for planners, with its unit in brackets."""
     name, shown = DAILY_LABELS.get(key, (key, ""))
-    return f"{name} ({shown})" if unit and shown else name
+    return f"{_(name)} ({_(shown)})" if unit and shown else _(name)
 
 
 def better(key: str) -> str:

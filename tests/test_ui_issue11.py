@@ -349,7 +349,7 @@ def test_every_measure_in_the_table_has_a_section():
 def test_the_app_calls_a_sure_but_trivial_change_negligible():
     from test_ui_widgets import _cell, synthetic_comparison
 
-    from sim.ui.components.kpi_table import LEGEND, kpi_table_html
+    from sim.ui.components.kpi_table import kpi_table_html, legend_html
 
     # Participation +0.1 pp and trust +0.003 with almost no paired noise: sure, and trivial.
     c = synthetic_comparison(
@@ -367,7 +367,7 @@ def test_the_app_calls_a_sure_but_trivial_change_negligible():
         assert "better" not in cell
     assert 'title="matters from 2.0 pp"' in _cell(html, "governance.participation_rate", "diff")
     assert 'data-verdict="better"' in _cell(html, "service.queue_wait_mean_min", "diff")
-    assert "negligible: sure, but too small to matter" in LEGEND
+    assert "negligible: sure, but too small to matter" in legend_html()
 
 
 # -- defect 3: Chinese text in figures ------------------------------------------------------------

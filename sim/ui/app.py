@@ -10,6 +10,7 @@ from __future__ import annotations
 import solara
 import solara.lab
 
+from sim.i18n import LANGUAGES, _
 from sim.ui import state
 from sim.ui.components.differences import DifferencesTable
 from sim.ui.components.reform_controls import ReformControls
@@ -71,34 +72,53 @@ def ComparePage():
         with solara.Column(
             style={"padding": "8px 8px 8px 16px", "min-width": "0"}, classes=["govsim-controls"]
         ):
-            Heading("1. Scenarios")
+            Heading(_("1. Scenarios"))
             Prose(
-                "<p>The first is the <b>baseline</b>; every other is compared with it, run by run. "
-                "Change the reforms of any of them, or start a new one from it.</p>"
+                _(
+                    "<p>The first is the <b>baseline</b>; every other is compared with it, run by run. "
+                    "Change the reforms of any of them, or start a new one from it.</p>"
+                )
             )
             ScenarioPicker()
             ScenarioCards()
             Editor()
             if len(current) >= 2:
-                Heading("2. How they differ from the baseline")
+                Heading(_("2. How they differ from the baseline"))
                 DifferencesTable(current)
         with solara.Column(
             style={"padding": "8px 16px 8px 8px", "min-width": "0"}, classes=["govsim-outcome"]
         ):
-            Heading("3. Run")
+            Heading(_("3. Run"))
             RunPanel()
-            Heading("4. Results")
+            Heading(_("4. Results"))
             ResultsView()
 
 
 @solara.component
+def LanguageSwitch():
+    """English / 中文, for the whole page (figures and downloads included)."""
+    current = state.language()
+    with solara.Row(classes=["govsim-language"], style={"align-items": "center"}):
+        for code, name in LANGUAGES.items():
+            solara.Button(
+                name,
+                text=True,
+                dark=True,
+                disabled=code == current,
+                on_click=lambda code=code: state.chosen_language.set(code),
+                classes=[f"govsim-lang-{code}"],
+            )
+
+
+@solara.component
 def Page():
-    solara.Title("govsim: community governance reforms")
+    solara.Title(_("govsim: community governance reforms"))
     solara.Style(CSS)
     with solara.AppBar():
-        solara.AppBarTitle("govsim: Changsha community governance reforms, 2003-2014")
+        solara.AppBarTitle(_("govsim: Changsha community governance reforms, 2003-2014"))
+        LanguageSwitch()
     with solara.lab.Tabs():
-        with solara.lab.Tab("Compare packages of reforms"):
+        with solara.lab.Tab(_("Compare packages of reforms")):
             ComparePage()
-        with solara.lab.Tab("Timeline 2003 → 2014"), solara.Column(style={"padding": "8px 16px"}):
+        with solara.lab.Tab(_("Timeline 2003 → 2014")), solara.Column(style={"padding": "8px 16px"}):
             TimelineReplay()

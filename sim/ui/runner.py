@@ -185,39 +185,42 @@ def _image(key: str, title: str, caption: str, make: Callable[[], Figure]) -> Fi
 def comparison_figures(c: Comparison, series: Sequence[str] = ("wait_mean_min",)) -> Iterator[FigureImage]:
     """The figures of a comparison, one at a time (the page shows each as soon as it is drawn)."""
     from sim import figures
+    from sim.i18n import _
     from sim.ui.labels import DAILY_FIGURES
 
     ref = c.names[0]
     for s in series:
         yield _image(
             f"daily-{s}",
-            DAILY_FIGURES.get(s, s),
-            "Each scenario's daily mean over its runs, with the 95 % band, on the same axes.",
+            _(DAILY_FIGURES.get(s, s)),
+            _("Each scenario's daily mean over its runs, with the 95 % band, on the same axes."),
             lambda s=s: figures.daily_bands(c, s),
         )
     yield _image(
         "staff-time",
-        "How staff time is spent",
-        "Staff hours a day by activity; the black mark is overtime.",
+        _("How staff time is spent"),
+        _("Staff hours a day by activity; the black mark is overtime."),
         lambda: figures.staff_time(c),
     )
     yield _image(
         "participation",
-        "Participation",
-        "Share of residents who took part in a council, hearing or activity so far this year.",
+        _("Participation"),
+        _("Share of residents who took part in a council, hearing or activity so far this year."),
         lambda: figures.daily_bands(c, "participation_ytd"),
     )
     yield _image(
         "who-gains",
-        "Who gains: needs resolved by resident group",
-        "A reform that helps commuters may do nothing for retirees; bars are 95 % intervals.",
+        _("Who gains: needs resolved by resident group"),
+        _("A reform that helps commuters may do nothing for retirees; bars are 95 % intervals."),
         lambda: figures.resolved_by_group(c),
     )
     yield _image(
         "effects",
-        f"Effects compared with {ref}",
-        "Paired difference from the reference, as % of its mean, with 95 % intervals: green better, "
-        "red worse, grey not sure.",
+        _("Effects compared with {ref}").format(ref=ref),
+        _(
+            "Paired difference from the reference, as % of its mean, with 95 % intervals: green better "
+            "and red worse (sure and big enough to matter), pale negligible, grey not sure."
+        ),
         lambda: figures.forest(c),
     )
 

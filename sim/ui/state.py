@@ -20,6 +20,8 @@ from typing import Any
 import solara
 import solara.lab
 
+from sim import i18n
+from sim.i18n import _
 from sim.scenario import Scenario, ScenarioError
 from sim.ui import library
 from sim.ui.config import UiConfig
@@ -42,6 +44,24 @@ REPLAY_SERIES = ("wait_mean_min", "admin_h", "participation_ytd")
 REPLAY_REPLICATIONS = 3
 
 config = solara.reactive(UiConfig.from_env())
+#: The page's language ("en" or "zh"), chosen with the switch; None: the browser's preference.
+chosen_language: solara.Reactive[str | None] = solara.reactive(None)
+
+
+def language() -> str:
+    """The session's language: the planner's choice, else the browser's Accept-Language."""
+    if chosen_language.value is not None:
+        return chosen_language.value
+    import solara.lab
+
+    headers = solara.lab.headers.value or {}
+    accept = next((v for k, v in headers.items() if k.lower() == "accept-language"), [])
+    return i18n.from_accept_language(",".join(accept))
+
+
+# Every ``_()`` in the app translates into the session's language (and a page that reads it
+# re-renders when the planner switches).
+i18n.set_provider(language)
 #: Bumped when the app writes a scenario file, so that the components that list files read again.
 library_version = solara.reactive(0)
 
@@ -93,6 +113,7 @@ def reset(cfg: UiConfig | None = None) -> None:
     if cfg is not None:
         config.set(cfg)
     drafts.set(_initial_drafts(config.value))
+    chosen_language.set(None)
     editing.set(None)
     settings.set(RunSettings())
     progress.set((0, 0))
@@ -195,7 +216,7 @@ def _file_named(draft: Draft) -> library.LibraryEntry | None:
 def save_problem(draft: Draft, current: Sequence[Draft]) -> str | None:
     """Why Save is off for this card (None: it can be saved)."""
     if draft.problems().keys() - {NAME_KEY}:
-        return "Fix the values marked in red to save."
+        return _("Fix the values marked in red to save.")
     name = name_problem(draft, current)
     if name:
         return f"Name: {name}."
@@ -249,7 +270,7 @@ def blocking_problems(current: Sequence[Draft]) -> list[str]:
     """Why Run is not possible right now, in the planner's words (empty: it is)."""
     out = list(unfinished_fields.value.values())
     if len(current) < 2:
-        out.append("Pick at least two scenarios: the first is the baseline the others are compared with.")
+        out.append(_("Pick at least two scenarios: the first is the baseline the others are compared with."))
     duplicates = name_problems(current)
     from sim.ui.labels import param_label
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import solara
 
+from sim.i18n import _
 from sim.scenario import ScenarioError
 from sim.ui import state
 from sim.ui.drafts import Draft
@@ -19,7 +20,7 @@ def SaveScenario(draft: Draft):
     folder = state.config.value.save_dir
     with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}, classes=["govsim-save"]):
         solara.Button(
-            f"Save as TOML in {folder}/",
+            _("Save as TOML in {folder}/").format(folder=folder),
             icon_name="mdi-content-save",
             on_click=lambda: state.save(draft.id),
             disabled=bool(problem),
@@ -37,7 +38,7 @@ def SaveScenario(draft: Draft):
             solara.FileDownload(
                 text.encode(),
                 filename=f"{file_slug(draft.display_name)}.toml",
-                label="Download TOML",
+                label=_("Download TOML"),
                 mime_type="application/toml",
             )
     if path:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import solara
 
+from sim.i18n import _
 from sim.ui import library, state
 from sim.ui.components.text import Prose, esc
 from sim.ui.drafts import Draft, differences
@@ -38,7 +39,7 @@ def ScenarioPicker():
 
     with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}, classes=["govsim-picker"]):
         solara.v.Select(
-            label="Add a scenario from the scenarios folder",
+            label=_("Add a scenario from the scenarios folder"),
             items=items,
             v_model=chosen,
             on_v_model=set_chosen,
@@ -47,7 +48,7 @@ def ScenarioPicker():
             hide_details=True,
         )
         solara.Button(
-            "Add to the comparison",
+            _("Add to the comparison"),
             icon_name="mdi-plus",
             on_click=add,
             disabled=chosen not in by_shown,
@@ -97,7 +98,7 @@ def ScenarioCard(draft: Draft, index: int, reference: Draft | None, editing: boo
                 f"{len(draft.edits)} value{'s' if len(draft.edits) != 1 else ''} changed here, not yet "
                 "saved to a file"
                 if draft.id not in state.saved.value
-                else "Changes saved.",
+                else _("Changes saved."),
                 style={"font-size": "0.8em", "color": "#8a5a00"},
             )
         if problems:
@@ -109,14 +110,14 @@ def ScenarioCard(draft: Draft, index: int, reference: Draft | None, editing: boo
             )
         with solara.Row(style={"flex-wrap": "wrap", "gap": "0px"}, classes=["govsim-card-actions"]):
             solara.Button(
-                "Close reforms" if editing else "Change reforms",
+                _("Close reforms") if editing else "Change reforms",
                 icon_name="mdi-tune",
                 text=True,
                 on_click=lambda: state.editing.set(None if editing else draft.id),
                 classes=["govsim-edit"],
             )
             solara.Button(
-                "New from this",
+                _("New from this"),
                 icon_name="mdi-content-copy",
                 text=True,
                 on_click=lambda: state.start_new_from(draft.id),
@@ -125,13 +126,13 @@ def ScenarioCard(draft: Draft, index: int, reference: Draft | None, editing: boo
             )
             if not is_reference:
                 solara.Button(
-                    "Make baseline",
+                    _("Make baseline"),
                     icon_name="mdi-format-vertical-align-top",
                     text=True,
                     on_click=lambda: state.make_reference(draft.id),
                 )
             solara.Button(
-                "Remove",
+                _("Remove"),
                 icon_name="mdi-delete",
                 text=True,
                 on_click=lambda: state.remove(draft.id),
@@ -145,7 +146,7 @@ def ScenarioCards():
     current = state.drafts.value
     reference = current[0] if current else None
     if not current:
-        solara.Info("No scenario yet: add the baseline first, then the packages to compare with it.")
+        solara.Info(_("No scenario yet: add the baseline first, then the packages to compare with it."))
     with solara.ColumnsResponsive(default=12, medium=6, large=6):
         for i, d in enumerate(current):
             ScenarioCard(d, i, reference, state.editing.value == d.id).key(f"card-{d.id}")
