@@ -136,3 +136,21 @@ def test_a_fresh_install_reads_the_catalogue_without_a_compile_step():
     assert "locale/*/LC_MESSAGES/*.po" in data["tool"]["setuptools"]["package-data"]["sim"]
     assert i18n.catalogue_path("zh").is_file()
     assert not list((SIM / "locale").rglob("*.mo"))
+
+
+def test_downloads_are_headed_in_the_readers_language(tmp_path):
+    import io
+
+    import pandas as pd
+    from test_ui_widgets import synthetic_comparison
+
+    from sim.ui.runner import runs_csv, table_csv
+
+    c = synthetic_comparison({"service.queue_wait_mean_min": -3.0})
+    with i18n.language("zh"):
+        table = pd.read_csv(io.BytesIO(table_csv(c)))
+        runs = pd.read_csv(io.BytesIO(runs_csv(c)))
+    assert list(table.columns)[:3] == ["指标", "单位", "方案"]
+    assert "服务大厅平均排队时间" in set(table["指标"])
+    assert "更好" in set(table["结论"].dropna())
+    assert "服务大厅平均排队时间 (min)" in runs.columns

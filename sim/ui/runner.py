@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from sim.executors import default_workers
+from sim.i18n import N_, _
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -91,7 +92,7 @@ class WarmPool:
     def warm_up(self) -> None:
         """Start every worker now (ProcessPoolExecutor starts them lazily)."""
         pool = self.get()
-        for f in [pool.submit(_warm) for _ in range(self.workers)]:
+        for f in [pool.submit(_warm) for _i in range(self.workers)]:
             f.result()
 
     def shutdown(self) -> None:
@@ -254,18 +255,19 @@ def replay_figure(c: Comparison, scenario: Scenario, series: Sequence[str]) -> F
 #: The KPI table's columns as a planner's download names them (``Comparison.table`` keeps the
 #: short names for code and ``govsim compare --report``).
 TABLE_HEADERS = {
-    "kpi": "measure",
-    "scenario": "scenario",
-    "n": "runs",
-    "mean": "mean",
-    "ci_low": "mean: 95 % interval low",
-    "ci_high": "mean: 95 % interval high",
-    "diff": "difference from the baseline",
-    "diff_low": "difference: 95 % interval low",
-    "diff_high": "difference: 95 % interval high",
-    "relative_change": "relative change (share of the baseline)",
-    "effect_size": "effect size (Cohen's d)",
-    "verdict": "verdict",
+    "kpi": N_("measure"),
+    "scenario": N_("scenario"),
+    "n": N_("runs"),
+    "mean": N_("mean"),
+    "ci_low": N_("mean: 95 % interval low"),
+    "ci_high": N_("mean: 95 % interval high"),
+    "diff": N_("difference from the baseline"),
+    "diff_low": N_("difference: 95 % interval low"),
+    "diff_high": N_("difference: 95 % interval high"),
+    "relative_change": N_("relative change (share of the baseline)"),
+    "effect_size": N_("effect size (Cohen's d)"),
+    "matters": N_("size that matters (in the measure's unit)"),
+    "verdict": N_("verdict"),
 }
 
 
@@ -279,18 +281,28 @@ def _kpi_header(key: str) -> str:
 def table_csv(c: Comparison) -> bytes:
     """The KPI table (one row per KPI and scenario) as CSV, measures and columns in plain words;
     shares stay fractions (0.25), as the unit column says."""
+    from sim.i18n import _
     from sim.kpis import KPIS, kpi_label
+    from sim.ui.labels import VERDICT_WORDS
 
     t = c.table.copy()
     t.insert(1, "unit", [KPIS[k].unit if k in KPIS else "" for k in t["kpi"]])
     t["kpi"] = [kpi_label(k) for k in t["kpi"]]
-    return t.rename(columns=TABLE_HEADERS).to_csv(index=False).encode()
+    t["verdict"] = [_(VERDICT_WORDS.get(v, "")) if isinstance(v, str) else v for v in t["verdict"]]
+    headers = {k: _(v) for k, v in {**TABLE_HEADERS, "unit": N_("unit")}.items()}
+    return t.rename(columns=headers).to_csv(index=False).encode()
 
 
 def runs_csv(c: Comparison) -> bytes:
     """Every run's KPIs (one row per scenario and replication) as CSV, a column per measure."""
     named = {k: _kpi_header(k) for k in c.runs.columns if k not in ("scenario", "replication", "seed")}
-    return c.runs.rename(columns={"replication": "run", **named}).to_csv(index=False).encode()
+    return (
+        c.runs.rename(
+            columns={"replication": _("run"), "scenario": _("scenario"), "seed": _("seed"), **named}
+        )
+        .to_csv(index=False)
+        .encode()
+    )
 
 
 def daily_csv(c: Comparison) -> bytes:
@@ -300,4 +312,5 @@ def daily_csv(c: Comparison) -> bytes:
     if c.daily is None:
         return b""
     named = {k: daily_label(k) for k in c.daily.columns if k in DAILY}
-    return c.daily.rename(columns={"replication": "run", **named}).to_csv(index=False).encode()
+    fixed = {"replication": _("run"), "scenario": _("scenario"), "day": _("day"), "date": _("date")}
+    return c.daily.rename(columns={**fixed, **named}).to_csv(index=False).encode()
