@@ -302,7 +302,8 @@ def test_stop_a_long_run(page) -> None:
     print(f"\n[ui timing] reforms opened during a run in {time.perf_counter() - asked:.1f} s")
     expect(page.locator(".govsim-progress")).to_be_visible()  # still running
     page.locator(".govsim-stop").click()
-    page.get_by_text("Stopped.").wait_for(timeout=30_000)
+    # This session has no finished run: the page must not point at results below (issue 11).
+    page.get_by_text("Stopped before any run finished: there are no results yet.").wait_for(timeout=30_000)
     expect(page.locator(".govsim-run-button")).to_be_enabled()
     assert page.locator("table.govsim-kpis").count() == 0
 
@@ -343,7 +344,7 @@ def test_four_packages_fit_a_1440_px_window_beside_the_controls(page, server: Se
     sit beside the controls, the page never scrolls sideways, and no banner covers the table."""
     page.set_viewport_size({"width": 1440, "height": 900})
     _add_from_picker(page, "One-stop service")
-    _add_from_picker(page, "Staggered working hours")
+    _add_from_picker(page, "Burden reduction")
     assert page.locator(".govsim-card").count() == 4
     replications = page.get_by_label("Paired runs per scenario")
     replications.fill("three")
