@@ -111,12 +111,16 @@ def _until(text: str) -> tuple[str, float]:
     return key.strip(), value
 
 
+def _key_value(text: str) -> tuple[str, str]:
+    key, sep, value = text.partition("=")
+    if not sep or not key.strip() or not value.strip():
+        raise argparse.ArgumentTypeError(f"expected KPI=VALUE, got {text!r}")
+    return key.strip(), value.strip()
+
+
 def cmd_compare(args: argparse.Namespace) -> int:
-    import math
-
-    from tqdm import tqdm
-
-    from sim.compare import compare
+    from sim import i18n
+    from sim.compare import matters_overrides
     from sim.kpis import KPIS
 
     for key, _ in args.until or []:
@@ -128,6 +132,22 @@ def cmd_compare(args: argparse.Namespace) -> int:
         unknown = [k for k in keys if k not in KPIS]
         if unknown:
             raise UsageError(f"--kpis: unknown KPI {unknown[0]!r}; `govsim kpis` lists them")
+    try:
+        matters = matters_overrides(dict(args.matters or []))
+    except ValueError as e:
+        raise UsageError(f"--matters: {e}") from None
+    with i18n.language(args.lang or i18n.from_locale()):
+        return _compare(args, keys, matters)
+
+
+def _compare(args: argparse.Namespace, keys: list[str] | None, matters: dict) -> int:
+    """The comparison itself, its table (in the language in force) and its report."""
+    import math
+
+    from tqdm import tqdm
+
+    from sim.compare import compare
+
     scenarios = [load_scenario(p) for p in args.scenarios]
     if len(scenarios) < 2:
         raise UsageError("compare needs at least two scenario files")
@@ -153,6 +173,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
             until=dict(args.until) if args.until else None,
             max_replications=args.max_replications,
             progress=progress,
+            matters=matters,
         )
     finally:
         bar.close()
@@ -177,7 +198,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
         print(
             f"{len(result.seeds)} paired replications of {result.days} days (seed {args.seed}); "
             f"mean [95 % CI]; differences against {result.names[0]}, paired, with relative change and "
-            "Cohen's d.\n"
+            "Cohen's d; better/WORSE: sure and at least the size that matters (`govsim kpis`), "
+            "negligible: sure but smaller.\n"
         )
         print(result.to_text(keys))
         if result.failures:
@@ -209,6 +231,8 @@ def cmd_kpis(args: argparse.Namespace) -> int:
     print("Summary KPIs (better: which direction counts as an improvement)")
     for k in KPIS.values():
         print(f"  {k.key:<{width}}  {k.unit:<13} {k.better or '-':<7} {k.doc}")
+        if k.better:
+            print(f"  {'':<{width}}  {'':<13} {'':<7} matters from: {k.matters.describe(k.unit)}")
     print("\nDaily series (one row per day with --out, in reports and exports)")
     for name, doc in DAILY.items():
         print(f"  {name:<{width}}  {doc}")
@@ -284,7 +308,7 @@ def build_parser() -> argparse.ArgumentParser:
         "compare",
         help="compare scenarios with paired replications (the first is the reference)",
         description="Run every scenario with the same seeds (common random numbers) and print, for each "
-        "KPI, each scenario's mean with a 95 %% interval and the paired difference from the first.",
+        "KPI, each scenario's mean with a 95 % interval and the paired difference from the first.",
     )
     p.add_argument("scenarios", nargs="+", metavar="SCENARIO", help="two or more scenario TOML files")
     p.add_argument(
@@ -313,6 +337,21 @@ def build_parser() -> argparse.ArgumentParser:
         "--max-replications", type=_replications, default=100, help="cap for --until (default 100)"
     )
     add_yes(p)
+    p.add_argument(
+        "--lang",
+        choices=["en", "zh"],
+        default=None,
+        help="language of the table and the report: en or zh (default: from the locale, LANG)",
+    )
+    p.add_argument(
+        "--matters",
+        type=_key_value,
+        action="append",
+        metavar="KPI=SIZE",
+        help="the smallest difference of this KPI that matters (in its unit, shares as fractions, or "
+        "N%% of the baseline); a sure but smaller difference is called negligible (repeatable; "
+        "default: the KPI catalogue's, see `govsim kpis`)",
+    )
     p.set_defaults(func=cmd_compare)
 
     p = sub.add_parser("kpis", help="list the KPIs and daily series")

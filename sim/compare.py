@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sim.executors import Task, execute
-from sim.kpis import KPIS, better, format_value
+from sim.i18n import N_, _
+from sim.kpis import KPIS, Matters, better, bounds, format_value, parse_matters
 from sim.rng import replication_seed
 from sim.scenario import Scenario, load_scenario
 from sim.statistics import mean_ci, paired_difference, verdict
@@ -40,6 +41,7 @@ TABLE_COLUMNS = [
     "diff_high",
     "relative_change",
     "effect_size",
+    "matters",
     "verdict",
 ]
 
@@ -59,6 +61,7 @@ class Comparison:
     table: pd.DataFrame
     daily: pd.DataFrame | None = None  # one row per run and day
     failures: list[str] = field(default_factory=list)
+    matters: dict[str, Matters] = field(default_factory=dict)  # thresholds set for this comparison
 
     @property
     def names(self) -> list[str]:
@@ -115,6 +118,7 @@ def compare(
     progress: ProgressFn | None = None,
     cancel: threading.Event | None = None,
     executor: Executor | None = None,
+    matters: Mapping[str, float | str | Matters] | None = None,
 ) -> Comparison:
     """Run each scenario ``replications`` times with paired seeds and compare them to the first.
 
@@ -122,7 +126,11 @@ def compare(
     the first scenario; replications are added (up to ``max_replications``) until every target
     is met.  ``progress(done, total)`` is called after each run; setting ``cancel`` stops the
     comparison and raises :class:`ComparisonCancelled`.  ``executor`` reuses a warm pool.
+    ``matters`` overrides the catalogue's threshold of a difference big enough to matter, per
+    KPI: a number in the KPI's unit (a share as a fraction), or a string such as ``"5%"`` (of the
+    baseline's mean); see :class:`sim.kpis.Matters`.
     """
+    thresholds = matters_overrides(matters)
     scs = _unique_names([_resolve(s) for s in scenarios])
     if len(scs) < 2:
         raise ValueError("compare needs at least two scenarios")
@@ -168,7 +176,7 @@ def compare(
                 progress(done_before + n, total)
         if cancel is not None and cancel.is_set():
             raise ComparisonCancelled("comparison stopped")
-        comparison = _build(scs, seeds, run_days, results, dailies, failures)
+        comparison = _build(scs, seeds, run_days, results, dailies, failures, thresholds)
         if not until or target >= max_replications or _targets_met(comparison, until):
             return comparison
         target = min(max_replications, max(target + 2, math.ceil(target * 1.5)))
@@ -191,6 +199,7 @@ def _build(
     results: dict[tuple[int, int], dict],
     dailies: list[pd.DataFrame],
     failures: list[str],
+    matters: dict[str, Matters],
 ) -> Comparison:
     import pandas as pd
 
@@ -202,17 +211,41 @@ def _build(
         for (i, r), kpis in sorted(results.items())
     ]
     runs = pd.DataFrame(rows)
-    table = comparison_table(runs, [s.name for s in scs])
+    table = comparison_table(runs, [s.name for s in scs], matters)
     daily = pd.concat(dailies, ignore_index=True) if dailies else None
     if daily is not None:
         daily = daily.sort_values(["scenario", "replication", "day"], kind="stable").reset_index(drop=True)
-    return Comparison(scs, list(seeds), days, runs, table, daily, list(failures))
+    return Comparison(scs, list(seeds), days, runs, table, daily, list(failures), dict(matters))
 
 
-def comparison_table(runs: pd.DataFrame, names: list[str]) -> pd.DataFrame:
-    """The tidy comparison table from one row per run (pure: used by the CLI, web app, tests)."""
+def matters_overrides(given: Mapping[str, float | str | Matters] | None) -> dict[str, Matters]:
+    """Thresholds of "big enough to matter" given by a user, checked: ``ValueError`` names the
+    KPI and what is allowed."""
+    out: dict[str, Matters] = {}
+    for key, value in (given or {}).items():
+        if key not in KPIS:
+            raise ValueError(f"unknown KPI {key!r} in the thresholds of what matters; see `govsim kpis`")
+        if isinstance(value, Matters):
+            out[key] = value
+            continue
+        try:
+            out[key] = parse_matters(str(value))
+        except ValueError as e:
+            raise ValueError(f"threshold of what matters for {key}: {e}") from None
+    return out
+
+
+def comparison_table(
+    runs: pd.DataFrame, names: list[str], matters: Mapping[str, Matters] | None = None
+) -> pd.DataFrame:
+    """The tidy comparison table from one row per run (pure: used by the CLI, web app, tests).
+
+    ``matters`` overrides the KPI catalogue's thresholds of a difference big enough to matter;
+    the threshold used (in the KPI's unit) is in the ``matters`` column.
+    """
     import pandas as pd
 
+    matters = matters or {}
     out = []
     kpis = [k for k in KPIS if k in runs.columns]
     by = {name: runs[runs["scenario"] == name].set_index("replication") for name in names}
@@ -220,7 +253,8 @@ def comparison_table(runs: pd.DataFrame, names: list[str]) -> pd.DataFrame:
     for key in kpis:
         for name in names:
             mine = by[name]
-            est = mean_ci(mine[key].to_numpy(dtype=float)) if not mine.empty else mean_ci([])
+            values = mine[key].to_numpy(dtype=float) if not mine.empty else []
+            est = mean_ci(values, bounds=bounds(key))  # within the possible values
             row = {
                 "kpi": key,
                 "scenario": name,
@@ -234,19 +268,28 @@ def comparison_table(runs: pd.DataFrame, names: list[str]) -> pd.DataFrame:
                 d = paired_difference(
                     base.loc[common, key].to_numpy(dtype=float), mine.loc[common, key].to_numpy(dtype=float)
                 )
+                rule = matters.get(key, KPIS[key].matters)
+                threshold = rule.threshold(float(base[key].mean()) if not base.empty else math.nan)
                 row.update(
+                    matters=threshold,
                     diff=d.estimate.mean,
                     diff_low=d.estimate.low,
                     diff_high=d.estimate.high,
                     relative_change=d.relative,
                     effect_size=d.effect_size,
-                    verdict=verdict(d, better(key)),
+                    verdict=verdict(d, better(key), threshold),
                 )
             out.append(row)
     return pd.DataFrame(out, columns=TABLE_COLUMNS)
 
 
-VERDICT_TAGS = {"better": "better", "worse": "WORSE", "unsure": "unsure", "same": "no change"}
+VERDICT_TAGS = {
+    "better": N_("better"),
+    "worse": N_("WORSE"),
+    "negligible": N_("negligible"),
+    "unsure": N_("unsure"),
+    "same": N_("no change"),
+}
 
 
 def table_rows(c: Comparison, keys: Sequence[str] | None = None) -> tuple[list[str], list[list[str]]]:
@@ -255,13 +298,18 @@ def table_rows(c: Comparison, keys: Sequence[str] | None = None) -> tuple[list[s
     keys = (
         list(keys) if keys else [k for k in KPIS if k in set(c.table["kpi"]) and not k.startswith("verify.")]
     )
+    from sim.i18n import SOURCE, current
+    from sim.kpis import kpi_label
+
     names = c.names
-    header = ["KPI"] + [f"{n} (mean [95% CI])" for n in names]
+    header = [_("KPI")] + [f"{n} {_('(mean [95% CI])')}" for n in names]
     header += [f"{n} - {names[0]}" for n in names[1:]]
     rows = []
+    # Keys in English (what --kpis and the files use); the measure's name in another language.
+    name_of = (lambda k: k) if current() == SOURCE else kpi_label
     for key in keys:
         sub = c.kpi(key)
-        row = [key]
+        row = [name_of(key)]
         for n in names:
             r = sub.loc[n]
             low, high = (format_value(key, r[k], unit=False) for k in ("ci_low", "ci_high"))
@@ -274,7 +322,7 @@ def table_rows(c: Comparison, keys: Sequence[str] | None = None) -> tuple[list[s
             extra = [] if _nan(r["relative_change"]) else [f"{100 * r['relative_change']:+.0f} %"]
             extra += [] if _nan(r["effect_size"]) else [f"d={r['effect_size']:+.1f}"]
             note = f" ({', '.join(extra)})" if extra else ""
-            tag = VERDICT_TAGS.get(r["verdict"], "")
+            tag = _(VERDICT_TAGS.get(r["verdict"], ""))
             row.append(f"{diff} [{low}, {high}]{note}{' ' + tag if tag else ''}")
         rows.append(row)
     return header, rows

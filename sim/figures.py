@@ -15,21 +15,56 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from importlib.resources import files
+from pathlib import Path
 from typing import TYPE_CHECKING
 
+import matplotlib as mpl
 import numpy as np
 import pandas as pd
+from matplotlib import font_manager
 from matplotlib.figure import Figure
 
-from sim.kpis import DAILY
+from sim.kpis import DAILY, daily_label, kpi_label
+from sim.kpis import bounds as kpi_bounds
 from sim.parameters import GROUP_LABELS, GROUPS
-from sim.statistics import t_half_width
+from sim.statistics import UNBOUNDED, Bounds, bounded_interval
 
 if TYPE_CHECKING:
     from sim.compare import Comparison
     from sim.scenario import TimelineStep
 
-VERDICT_COLOURS = {"better": "#2a9d4b", "worse": "#d1495b", "unsure": "#9a9a9a", "": "#4c6ef5"}
+#: The CJK font the project's own install brings (the ``paperang-p2-fonts-cjk`` package).
+CJK_FONT_PACKAGE, CJK_FONT_FILE, CJK_FONT = (
+    "paperang_p2_fonts_cjk",
+    "fonts/wqy-microhei.ttc",
+    "WenQuanYi Micro Hei",
+)
+
+
+def cjk_font_path() -> Path:
+    return Path(str(files(CJK_FONT_PACKAGE) / CJK_FONT_FILE))
+
+
+def use_cjk_font() -> None:
+    """Register the project's CJK font with matplotlib and let every sans-serif text fall back to
+    it: Latin letters and digits keep DejaVu Sans, Chinese characters (a package named
+    "长沙 一站式服务 2014", the Chinese labels) come from WenQuanYi Micro Hei instead of boxes."""
+    font_manager.fontManager.addfont(str(cjk_font_path()))
+    # A list of families, not the generic "sans-serif": matplotlib falls back glyph by glyph only
+    # along the families named (a generic family resolves to its first installed font).
+    mpl.rcParams["font.family"] = ["DejaVu Sans", CJK_FONT]
+
+
+use_cjk_font()
+
+VERDICT_COLOURS = {
+    "better": "#2a9d4b",
+    "worse": "#d1495b",
+    "negligible": "#b5c99a",
+    "unsure": "#9a9a9a",
+    "": "#4c6ef5",
+}
 STAFF_TIME = {
     "counter_busy_h": "serving at the counter",
     "casework_h": "casework and online matters",
@@ -57,16 +92,16 @@ def _colours(names: Sequence[str]) -> dict[str, str]:
     return {n: palette[i % len(palette)] for i, n in enumerate(names)}
 
 
-def band(frame: pd.DataFrame, index: str, value: str) -> pd.DataFrame:
-    """Mean and 95 % t-interval of ``value`` over replications, for each ``index`` value."""
+def band(frame: pd.DataFrame, index: str, value: str, bounds: Bounds = UNBOUNDED) -> pd.DataFrame:
+    """Mean and 95 % interval of ``value`` over replications, for each ``index`` value, within
+    the ``bounds`` of its possible values (a waiting time's band never dips below 0)."""
     g = frame.groupby(index)[value]
     out = pd.DataFrame({"mean": g.mean(), "sd": g.std(ddof=1), "n": g.count()})
-    half = [
-        t_half_width(sd, int(n)) if n > 1 and not math.isnan(sd) else 0.0
-        for sd, n in zip(out["sd"], out["n"], strict=True)
-    ]
-    out["low"] = out["mean"] - half
-    out["high"] = out["mean"] + half
+    low, high = bounded_interval(out["mean"].to_numpy(), out["sd"].to_numpy(), out["n"].to_numpy(), bounds)
+    # One run (no spread to measure) draws the line alone.
+    single = out["n"].to_numpy() < 2
+    out["low"] = np.where(single, out["mean"], low)
+    out["high"] = np.where(single, out["mean"], high)
     return out
 
 
@@ -88,11 +123,14 @@ def daily_bands(c: Comparison, series: str, smooth_days: int = 7) -> Figure:
         d[series] = d.groupby("replication")[series].transform(
             lambda s: s.rolling(smooth_days, min_periods=1).mean()
         )
-        b = band(d, "date", series)
+        b = band(d, "date", series, kpi_bounds(series))
         x = pd.to_datetime(b.index)
         ax.plot(x, b["mean"], color=colours[name], label=name, lw=1.6)
         ax.fill_between(x, b["low"], b["high"], color=colours[name], alpha=0.25, lw=0)
-    ax.set_title(f"{DAILY[series]} ({smooth_days}-day mean, 95 % band over {len(c.seeds)} runs)", fontsize=10)
+    ax.set_title(
+        f"{daily_label(series, unit=False)} ({smooth_days}-day mean, 95 % band over {len(c.seeds)} runs)",
+        fontsize=10,
+    )
     ax.set_ylabel(_unit(series))
     ax.legend(fontsize=8, loc="best")
     ax.grid(alpha=0.3)
@@ -100,15 +138,8 @@ def daily_bands(c: Comparison, series: str, smooth_days: int = 7) -> Figure:
 
 
 def _unit(series: str) -> str:
-    """The unit a daily series is in, read from its name."""
-    for suffix, unit in (("_min", "minutes"), ("_h", "hours"), ("_yuan", "yuan"), ("_ytd", "share")):
-        if series.endswith(suffix):
-            return unit
-    return (
-        "count"
-        if series.endswith(("total", "backlog", "visits", "served", "arisen", "open", "participants"))
-        else ""
-    )
+    """The unit a daily series is in (the catalogue's, :data:`sim.kpis.DAILY_LABELS`)."""
+    return daily_label(series).removeprefix(daily_label(series, unit=False)).strip(" ()")
 
 
 def staff_time(c: Comparison) -> Figure:
@@ -148,12 +179,14 @@ def forest(c: Comparison, keys: Sequence[str] | None = None) -> Figure:
             colour = VERDICT_COLOURS.get(r["verdict"], VERDICT_COLOURS[""])
             if not math.isnan(mid):
                 ax.errorbar(mid, y, xerr=[[mid - lo], [hi - mid]], fmt="o", color=colour, capsize=3)
-            labels.append(f"{key}" + (f"  [{name}]" if len(others) > 1 else ""))
+            labels.append(kpi_label(key) + (f"  [{name}]" if len(others) > 1 else ""))
             y += 1
     ax.axvline(0, color="black", lw=0.8)
     ax.set_yticks(range(len(labels)), labels, fontsize=8)
     ax.set_xlabel(f"change from {c.names[0]} (% of its mean), 95 % interval of the paired difference")
-    ax.set_title("Effects: green better, red worse, grey unsure", fontsize=10)
+    ax.set_title(
+        "Effects: green better, red worse (sure and big enough), pale negligible, grey unsure", fontsize=10
+    )
     ax.grid(axis="x", alpha=0.3)
     return fig
 
@@ -214,11 +247,11 @@ def timeline_replay(
         for frame, colour, label in runs:
             years = pd.to_datetime(frame["date"]).dt.year
             per_year = frame.assign(year=years).groupby(["replication", "year"])[s].mean().reset_index()
-            b = band(per_year, "year", s)
+            b = band(per_year, "year", s, kpi_bounds(s))
             ax.plot(b.index, b["mean"], marker="o", color=colour, label=label)
             ax.fill_between(b.index, b["low"], b["high"], color=colour, alpha=0.25, lw=0)
-        ax.set_ylabel(s, fontsize=8)
-        ax.set_title(DAILY.get(s, s), fontsize=9)
+        ax.set_ylabel(_unit(s), fontsize=8)
+        ax.set_title(daily_label(s, unit=False), fontsize=9)
         ax.grid(alpha=0.3)
         for step in steps:
             if step.date is not None:

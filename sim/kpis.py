@@ -7,6 +7,7 @@ the web app can say "better" or "worse" without guessing.  Per-group KPIs are wr
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -14,10 +15,56 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.i18n import N_, _
 from sim.parameters import GROUPS
 
 if TYPE_CHECKING:
     from sim.model import CommunityModel
+
+
+@dataclass(frozen=True)
+class Matters:
+    """The smallest change of a KPI that is big enough to matter to a planner: ``absolute`` in the
+    KPI's unit (shares as fractions), or ``relative`` to the baseline's mean, whichever is larger.
+    A difference that is sure (its interval excludes zero) but smaller is called negligible."""
+
+    absolute: float = 0.0
+    relative: float = 0.0
+    why: str = ""
+
+    def threshold(self, baseline_mean: float) -> float:
+        base = abs(baseline_mean) if baseline_mean == baseline_mean else 0.0  # NaN: no baseline
+        return max(self.absolute, self.relative * base)
+
+    def describe(self, unit: str) -> str:
+        """The rule in words: "2 pp (why)", "1 tasks or 10 % of the baseline, whichever is larger"."""
+        size = f"{100 * self.absolute:g} pp" if unit == "share" else f"{self.absolute:g} {unit}".strip()
+        parts = ([size] if self.absolute else []) + (
+            [f"{100 * self.relative:g} % of the baseline"] if self.relative else []
+        )
+        rule = " or ".join(parts) + (", whichever is larger" if len(parts) > 1 else "")
+        return f"{rule or '0'} ({self.why})" if self.why else rule or "0"
+
+
+def parse_matters(text: str) -> Matters:
+    """A threshold as a user writes it: ``2`` (in the KPI's unit; a share as 0.02) or ``5%``
+    (relative to the baseline's mean).  ``ValueError`` says what is allowed."""
+    t = text.strip()
+    relative = t.endswith("%")
+    try:
+        value = float(t.rstrip("%").strip())
+    except ValueError:
+        value = -1.0
+    if not value >= 0 or value != value or value == float("inf"):
+        raise ValueError(
+            f"expected a number >= 0 in the KPI's unit (shares as fractions, 0.02 = 2 pp) or a "
+            f"percentage of the baseline such as 5%, got {text!r}"
+        )
+    return (
+        Matters(relative=value / 100, why="set by the user")
+        if relative
+        else Matters(value, 0.0, "set by the user")
+    )
 
 
 @dataclass(frozen=True)
@@ -26,6 +73,16 @@ class KPI:
     unit: str
     better: str  # "higher", "lower" or "" (neither: a count or a check)
     doc: str
+    signed: bool = False  # can be negative (a balance); else a share, a time or a count: >= 0
+    matters: Matters = Matters()  # the smallest change worth acting on (filled in from _MATTERS)
+
+    @property
+    def bounds(self) -> tuple[float | None, float | None]:
+        """The possible values, for intervals that stay within them: shares and 0-1 scores in
+        [0, 1], times, counts and costs >= 0, a balance unbounded."""
+        if self.unit in ("share", "0-1"):
+            return (0.0, 1.0)
+        return (None, None) if self.signed else (0.0, None)
 
 
 _BASE = [
@@ -137,7 +194,7 @@ _BASE = [
         "Share of residents with digital access who know of the online channel at the end (all of "
         "them unless news travels by word of mouth).",
     ),
-    KPI("finance.balance_yuan", "yuan", "higher", "Income minus spending over the run."),
+    KPI("finance.balance_yuan", "yuan", "higher", "Income minus spending over the run.", signed=True),
     KPI("verify.little_L", "residents", "", "Time-average number waiting in hall queues."),
     KPI(
         "verify.little_lambda_W",
@@ -151,10 +208,101 @@ _PER_GROUP = [
     KPI("governance.participation_rate", "share", "higher", "Share of the group taking part in a year"),
 ]
 
-KPIS: dict[str, KPI] = {k.key: k for k in _BASE}
+# The thresholds are rules of thumb for planning, not measured quantities: each says why.
+_PP2 = "2 percentage points: one resident (or need) in fifty"
+_MIN2 = "2 minutes: a change a resident in the queue notices"
+_TOTAL = "10 % of the baseline: counts over the run grow with its length, so the threshold is relative"
+_SCORE = "0.02 on the 0-1 scale: a fiftieth of the range"
+#: How big a change must be to matter, with the reason (the planners' rule of thumb, stated so
+#: that it can be argued with and overridden: ``govsim compare --matters KPI=x``).
+_MATTERS: dict[str, Matters] = {
+    "service.queue_wait_mean_min": Matters(2.0, why=_MIN2),
+    "service.queue_wait_p95_min": Matters(5.0, why="5 minutes on the longest waits (95th percentile)"),
+    "service.daytime_wait_mean_min": Matters(2.0, why=_MIN2),
+    "service.time_to_resolution_mean_d": Matters(0.5, why="half a day: a matter settled a day sooner or not"),
+    "service.resolved_share": Matters(0.02, why=_PP2),
+    "service.unmet_share": Matters(0.02, why=_PP2),
+    "service.pending_share": Matters(0.02, why=_PP2),
+    "service.visits_per_matter": Matters(0.1, why="one trip saved in ten matters"),
+    "service.online_share": Matters(0.02, why=_PP2),
+    "service.outreach_visits": Matters(1.0, 0.10, _TOTAL),
+    "staff.service_time_share": Matters(0.02, why=_PP2 + " (about 50 minutes of a 40-hour week)"),
+    "staff.admin_time_share": Matters(0.02, why=_PP2 + " (about 50 minutes of a 40-hour week)"),
+    "staff.admin_h_per_staff_week": Matters(1.0, why="one hour a week per staff member"),
+    "staff.overtime_h_per_staff": Matters(1.0, 0.10, _TOTAL),
+    "staff.counter_utilisation": Matters(0.02, why=_PP2),
+    "staff.idle_time_share": Matters(0.02, why=_PP2),
+    "tasks.pushed_down": Matters(1.0, 0.10, _TOTAL),
+    "tasks.turned_back": Matters(1.0, 0.10, _TOTAL),
+    "tasks.accepted": Matters(1.0, 0.10, _TOTAL),
+    "tasks.late": Matters(1.0, 0.10, _TOTAL + "; at least one task"),
+    "tasks.unfunded_cost_yuan": Matters(1000.0, 0.10, _TOTAL),
+    "grid.response_mean_h": Matters(4.0, why="half a working day sooner or later"),
+    "governance.participation_rate": Matters(0.02, why=_PP2),
+    "governance.resolved_locally_share": Matters(0.02, why=_PP2),
+    "governance.disputes_settled_share": Matters(0.02, why=_PP2),
+    "residents.satisfaction_mean": Matters(0.02, why=_SCORE),
+    "residents.trust_mean": Matters(0.02, why=_SCORE),
+    "finance.balance_yuan": Matters(1000.0, 0.10, "10 % of the baseline's balance, at least 1,000 yuan"),
+}
+
+KPIS: dict[str, KPI] = {k.key: dataclasses.replace(k, matters=_MATTERS.get(k.key, Matters())) for k in _BASE}
 for _k in _PER_GROUP:
     for _g in GROUPS:
-        KPIS[f"{_k.key}.{_g}"] = KPI(f"{_k.key}.{_g}", _k.unit, _k.better, f"{_k.doc}: {_g}.")
+        KPIS[f"{_k.key}.{_g}"] = KPI(
+            f"{_k.key}.{_g}", _k.unit, _k.better, f"{_k.doc}: {_g}.", matters=Matters(0.02, why=_PP2)
+        )
+
+#: Each KPI's name for planners, in tables, figures and downloads (the key is for code and files).
+KPI_LABELS = {
+    "service.queue_wait_mean_min": N_("Mean wait in the hall queue"),
+    "service.queue_wait_p95_min": N_("Long waits (95th percentile)"),
+    "service.daytime_wait_mean_min": N_("Mean wait, weekday office hours"),
+    "service.time_to_resolution_mean_d": N_("Days from a need to its resolution"),
+    "service.resolved_share": N_("Needs resolved"),
+    "service.unmet_share": N_("Needs given up"),
+    "service.pending_share": N_("Needs still open at the end"),
+    "service.visits_per_matter": N_("Trips to the centre per matter"),
+    "service.online_share": N_("Matters done online"),
+    "service.errand_share": N_("Needs seen to by a household member"),
+    "residents.online_aware_share": N_("Digital residents who know of the online channel"),
+    "service.outreach_visits": N_("Home visits to vulnerable and elderly residents"),
+    "staff.service_time_share": N_("Staff time serving residents"),
+    "staff.admin_time_share": N_("Staff time on administrative work"),
+    "staff.admin_h_per_staff_week": N_("Administrative hours per staff member a week"),
+    "staff.overtime_h_per_staff": N_("Overtime per staff member"),
+    "staff.counter_utilisation": N_("Busy share of staffed counter hours"),
+    "tasks.pushed_down": N_("Tasks pushed down by departments"),
+    "tasks.turned_back": N_("Tasks turned back by the access system"),
+    "tasks.accepted": N_("Tasks the community took on"),
+    "tasks.late": N_("Tasks finished late"),
+    "tasks.unfunded_cost_yuan": N_("Cost of tasks that came without money"),
+    "grid.response_mean_h": N_("Hours to fix a public-space problem"),
+    "governance.participation_rate": N_("Residents taking part in a year"),
+    "governance.resolved_locally_share": N_("Disputes and problems settled in the community"),
+    "governance.disputes_settled_share": N_("Disputes settled by mediation"),
+    "residents.satisfaction_mean": N_("Resident satisfaction (0-1)"),
+    "residents.trust_mean": N_("Trust in the committee (0-1)"),
+    "staff.idle_time_share": N_("Staff time with nothing to do"),
+    "finance.balance_yuan": N_("Income minus spending"),
+    "verify.little_L": N_("Residents waiting in the queues (time average)"),
+    "verify.little_lambda_W": N_("Arrival rate times mean wait (Little's law check)"),
+}
+_GROUP_LABELS = {
+    "access.resolved_share": N_("Needs resolved"),
+    "governance.participation_rate": N_("Residents taking part in a year"),
+}
+
+
+#: The resident groups as planners name them (``sim.parameters.GROUP_LABELS``'s words, marked here
+#: for the catalogue).
+GROUP_WORDS = {
+    "commuter": N_("commuting workers"),
+    "local_worker": N_("local / flexible workers"),
+    "retiree": N_("retirees and elderly"),
+    "migrant": N_("migrants (floating population)"),
+    "not_working": N_("not working (carers, students, unemployed)"),
+}
 
 #: Daily series collected by Mesa's DataCollector (one row per day).
 DAILY = {
@@ -182,6 +330,61 @@ DAILY = {
     "balance_yuan": "income minus spending so far",
     "public_open": "public-space problems not yet fixed",
 }
+
+
+#: The daily series' names for planners, with their unit (figure axes, downloads).
+DAILY_LABELS: dict[str, tuple[str, str]] = {
+    "needs_arisen": (N_("Needs arising"), N_("needs/day")),
+    "visits": (N_("Residents coming to the hall"), N_("residents/day")),
+    "online_matters": (N_("Matters done online"), N_("matters/day")),
+    "online_aware": (N_("Digital residents who know of the online channel"), N_("share of residents")),
+    "counters_pulled": (N_("Counters taken off for back-office deadlines"), N_("counters")),
+    "served": (N_("Residents served at a counter"), N_("residents/day")),
+    "wait_mean_min": (N_("Waiting time in the hall queue"), N_("minutes")),
+    "counters_staffed_h": (N_("Counter hours staffed"), N_("hours/day")),
+    "counter_busy_h": (N_("Counter hours serving residents"), N_("hours/day")),
+    "casework_h": (N_("Staff hours of casework and online matters"), N_("hours/day")),
+    "outreach_h": (N_("Staff hours of home visits"), N_("hours/day")),
+    "admin_h": (N_("Staff hours on administrative work"), N_("hours/day")),
+    "overtime_h": (N_("Staff overtime"), N_("hours/day")),
+    "idle_h": (N_("Staff hours with nothing to do"), N_("hours/day")),
+    "admin_backlog_h": (N_("Administrative work waiting"), N_("hours")),
+    "casework_backlog": (N_("Cases waiting for staff"), N_("cases")),
+    "resolved_total": (N_("Needs resolved so far"), N_("needs")),
+    "unmet_total": (N_("Needs given up so far"), N_("needs")),
+    "participants": (N_("Residents taking part that day"), N_("residents")),
+    "participation_ytd": (N_("Participation so far this year"), N_("share of residents")),
+    "satisfaction_mean": (N_("Resident satisfaction"), N_("0-1")),
+    "balance_yuan": (N_("Income minus spending so far"), N_("yuan")),
+    "public_open": (N_("Public-space problems not yet fixed"), N_("problems")),
+}
+
+
+def bounds(key: str) -> tuple[float | None, float | None]:
+    """The possible values of a KPI or daily series (unknown keys: unbounded)."""
+    if key in KPIS:
+        return KPIS[key].bounds
+    if key in DAILY:
+        if key in ("participation_ytd", "satisfaction_mean"):
+            return (0.0, 1.0)
+        return (None, None) if key == "balance_yuan" else (0.0, None)
+    return (None, None)
+
+
+def kpi_label(key: str) -> str:
+    """A KPI's name for planners ("Needs resolved: commuters" for a per-group KPI)."""
+    if key in KPI_LABELS:
+        return _(KPI_LABELS[key])
+    base, _sep, group = key.rpartition(".")
+    if base in _GROUP_LABELS and group in GROUP_WORDS:
+        return f"{_(_GROUP_LABELS[base])}: {_(GROUP_WORDS[group])}"
+    return key
+
+
+def daily_label(key: str, unit: bool = True) -> str:
+    """A daily series' name for planners, with its unit in brackets."""
+    name, shown = DAILY_LABELS.get(key, (key, ""))
+    return f"{_(name)} ({_(shown)})" if unit and shown else _(name)
 
 
 def better(key: str) -> str:

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sim import figures
+from sim.i18n import N_, _
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -23,11 +24,11 @@ if TYPE_CHECKING:
     from sim.compare import Comparison
 
 FIGURES = {
-    "waiting_time": ("Waiting time in the hall", lambda c: figures.daily_bands(c, "wait_mean_min")),
-    "staff_time": ("Staff time split", figures.staff_time),
-    "participation": ("Participation this year", lambda c: figures.daily_bands(c, "participation_ytd")),
-    "effects": ("Effects against the reference", figures.forest),
-    "resolved_by_group": ("Who gains", figures.resolved_by_group),
+    "waiting_time": (N_("Waiting time in the hall"), lambda c: figures.daily_bands(c, "wait_mean_min")),
+    "staff_time": (N_("Staff time split"), figures.staff_time),
+    "participation": (N_("Participation this year"), lambda c: figures.daily_bands(c, "participation_ytd")),
+    "effects": (N_("Effects against the reference"), figures.forest),
+    "resolved_by_group": (N_("Who gains"), figures.resolved_by_group),
 }
 
 
@@ -47,7 +48,7 @@ def write_report(c: Comparison, out: Path) -> Path:
     if c.daily is not None:
         c.daily.to_csv(out / "daily.csv", index=False)
     pngs: dict[str, bytes] = {}
-    for name, (_, make) in FIGURES.items():
+    for name, (_title, make) in FIGURES.items():
         if c.daily is None and name in ("waiting_time", "staff_time", "participation"):
             continue
         png = figure_png(make(c))
@@ -73,13 +74,13 @@ def _html(c: Comparison, pngs: dict[str, bytes], meta: dict) -> str:
     head, body = table_rows(c)
 
     def cell(text: str) -> str:
-        cls = next((v for v in ("better", "worse") if text.endswith(VERDICT_TAGS[v])), "")
+        cls = next((v for v in ("better", "worse", "negligible") if text.endswith(_(VERDICT_TAGS[v]))), "")
         return f'<td class="{cls}">{html.escape(text)}</td>'
 
     table = "<table><tr>" + "".join(f"<th>{html.escape(h)}</th>" for h in head) + "</tr>"
     table += "".join("<tr>" + "".join(cell(x) for x in r) + "</tr>" for r in body) + "</table>"
     figs = "".join(
-        f"<h2>{html.escape(FIGURES[n][0])}</h2>"
+        f"<h2>{html.escape(_(FIGURES[n][0]))}</h2>"
         f"<img alt='{n}' src='data:image/png;base64,{base64.b64encode(p).decode()}'>"
         for n, p in pngs.items()
     )
@@ -92,10 +93,12 @@ def _html(c: Comparison, pngs: dict[str, bytes], meta: dict) -> str:
     return f"""<!doctype html><html><head><meta charset="utf-8"><title>{html.escape(title)}</title>
 <style>body{{font-family:sans-serif;margin:2em;max-width:1200px}}table{{border-collapse:collapse;font-size:12px}}
 td,th{{border:1px solid #ccc;padding:3px 6px}}.better{{background:#e3f4e6}}.worse{{background:#fbe3e6}}
-img{{max-width:100%}}</style></head><body>
+.negligible{{background:#f3f6ee}}img{{max-width:100%}}</style></head><body>
 <h1>{html.escape(title)}</h1>
 <p>{meta["replications"]} paired replications (common random numbers) of {meta["days"]} days each;
 govsim {meta["govsim_version"]}. Mean [95 % interval]; differences are paired, with relative change
-and Cohen's d. "better"/"WORSE" only when the interval excludes zero.</p>{failed}
+and Cohen's d. "better"/"WORSE" only when the interval excludes zero and the difference is at
+least the size that matters for the KPI (its catalogue entry: `govsim kpis`); "negligible" when it
+is sure but smaller.</p>{failed}
 {table}{figs}</body></html>
 """

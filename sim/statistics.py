@@ -3,6 +3,13 @@
 Scenarios compared with the same seeds are paired (common random numbers): the difference is
 taken run by run, and its confidence interval comes from the spread of those differences, which
 is much narrower than the spread of either scenario when the pairing works.
+
+A measure with possible values bounded (a share in [0, 1], a waiting time or a count >= 0) gets
+its interval on a scale where the bound is infinitely far: the logit of the share, the log of
+the time.  The Student-t interval is built there, with the standard error carried over by the
+delta method, and mapped back.  It is asymmetric near a bound, never crosses it, and covers the
+true mean at least as well as the plain t-interval on skewed data near the bound (see
+``tests/test_coverage_ci.py``); far from the bounds the two agree.
 """
 
 from __future__ import annotations
@@ -27,6 +34,56 @@ def t_half_width(sd: float, n: int, level: float = 0.95) -> float:
     return float(stats.t.ppf(0.5 + level / 2, n - 1) * sd / math.sqrt(n))
 
 
+#: Possible values of a measure: (lower, upper); None where it is unbounded.
+Bounds = tuple[float | None, float | None]
+UNBOUNDED: Bounds = (None, None)
+
+
+def bounded_interval(
+    mean: np.ndarray | float,
+    sd: np.ndarray | float,
+    n: np.ndarray | int,
+    bounds: Bounds = UNBOUNDED,
+    level: float = 0.95,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The ``level`` interval of a mean from its sample ``sd`` and size ``n`` (arrays or scalars).
+
+    Unbounded: mean +/- t * sd / sqrt(n).  Bounded on both sides: the t-interval of the logit of
+    the mean rescaled to [0, 1], standard error sd / sqrt(n) / (p (1 - p)).  Bounded below only
+    (or above only): the t-interval of log(mean - lower), standard error sd / sqrt(n) / (mean -
+    lower).  A mean on its bound (every run there) or no spread gives the point itself.
+    """
+    from scipy import stats  # here: scipy.stats takes over a second to import
+
+    m = np.asarray(mean, dtype=float)
+    s = np.asarray(sd, dtype=float)
+    k = np.asarray(n, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        t = np.where(k >= 2, stats.t.ppf(0.5 + level / 2, np.maximum(k - 1, 1)), np.nan)
+        se = s / np.sqrt(k)
+        lower, upper = bounds
+        if lower is None and upper is None:
+            return m - t * se, m + t * se
+        if lower is not None and upper is not None:
+            width = upper - lower
+            p = (m - lower) / width
+            g, g_se = np.log(p / (1 - p)), se / width / (p * (1 - p))
+            low = lower + width / (1 + np.exp(-(g - t * g_se)))
+            high = lower + width / (1 + np.exp(-(g + t * g_se)))
+        else:
+            sign = 1.0 if lower is not None else -1.0
+            edge = lower if lower is not None else upper
+            d = sign * (m - edge)  # distance from the bound, > 0 inside
+            ends = (edge + sign * d * np.exp(-t * se / d), edge + sign * d * np.exp(t * se / d))
+            low, high = ends if sign > 0 else ends[::-1]
+        # On a bound or without spread the transformed scale has nothing to say: the point.
+        flat = (s == 0) | ~np.isfinite(low) | ~np.isfinite(high)
+        flat &= np.isfinite(m) & (k >= 2)
+        low = np.where(flat, m, low)
+        high = np.where(flat, m, high)
+    return low, high
+
+
 @dataclass(frozen=True)
 class Estimate:
     """A mean with its two-sided Student-t confidence interval."""
@@ -42,16 +99,19 @@ class Estimate:
         return (self.high - self.low) / 2
 
 
-def mean_ci(values: Sequence[float], level: float = 0.95) -> Estimate:
-    """Mean of independent observations (NaN dropped) and its confidence interval."""
+def mean_ci(values: Sequence[float], level: float = 0.95, bounds: Bounds = UNBOUNDED) -> Estimate:
+    """Mean of independent observations (NaN dropped) and its confidence interval, within the
+    ``bounds`` of the possible values when given (see :func:`bounded_interval`)."""
     x = _clean(values)
     n = len(x)
     if n == 0:
         return Estimate(math.nan, math.nan, math.nan, math.nan, 0)
     m = float(x.mean())
     sd = float(x.std(ddof=1)) if n > 1 else math.nan
-    h = t_half_width(sd, n, level)
-    return Estimate(m, m - h, m + h, sd, n)
+    if n < 2:
+        return Estimate(m, math.nan, math.nan, sd, n)
+    low, high = bounded_interval(m, sd, n, bounds, level)
+    return Estimate(m, float(low), float(high), sd, n)
 
 
 @dataclass(frozen=True)
@@ -92,9 +152,16 @@ def paired_difference(a: Sequence[float], b: Sequence[float], level: float = 0.9
     return Difference(est, relative, effect)
 
 
-def verdict(diff: Difference, better: str) -> str:
-    """'better', 'worse', 'unsure' (interval spans zero), 'same' (every paired run identical: the
-    change does not touch this KPI), or '' when the KPI has no direction."""
+def verdict(diff: Difference, better: str, matters: float = 0.0) -> str:
+    """What a reader should conclude from a paired difference:
+
+    * 'better' / 'worse': sure (the interval excludes zero) and big enough to matter (the mean
+      difference is at least ``matters`` in size);
+    * 'negligible': sure, but smaller than ``matters`` (participation +0.1 pp);
+    * 'unsure': the interval spans zero;
+    * 'same': every paired run identical (the change does not touch this KPI);
+    * '' when the KPI has no direction.
+    """
     e = diff.estimate
     if not better or e.n < 2 or math.isnan(e.mean):
         return ""
@@ -102,5 +169,7 @@ def verdict(diff: Difference, better: str) -> str:
         return "same"
     if not diff.sure:
         return "unsure"
+    if abs(e.mean) < matters:
+        return "negligible"
     up = diff.estimate.mean > 0
     return "better" if up == (better == "higher") else "worse"

@@ -519,7 +519,7 @@ def test_kpi_table_component_renders_the_table(small_comparison):
     (table,) = _html(rc, "govsim-kpis")
     assert table == kpi_table_html(small_comparison)
     assert 'data-replications="2"' in table
-    assert "Changsha 2014 − Baseline 2002" in table
+    assert "Changsha 2014<br><small>− baseline" in table
 
 
 def _html(rc, marker: str) -> list[str]:
@@ -556,9 +556,13 @@ def test_figures_are_pngs_of_each_kind(small_comparison):
 
 
 def test_csv_downloads_hold_the_comparison(small_comparison):
+    from sim.ui.runner import TABLE_HEADERS
+
     table = pd.read_csv(pd.io.common.BytesIO(table_csv(small_comparison)))
-    assert list(table.columns) == list(small_comparison.table.columns)
+    want = [TABLE_HEADERS[c] for c in small_comparison.table.columns]
+    assert list(table.columns) == [want[0], "unit", *want[1:]]
     assert len(table) == len(small_comparison.table)
+    assert "Needs resolved" in set(table["measure"]) and not table["measure"].str.contains(r"\.").any()
     runs = pd.read_csv(pd.io.common.BytesIO(runs_csv(small_comparison)))
     assert len(runs) == 4
     daily = pd.read_csv(pd.io.common.BytesIO(daily_csv(small_comparison)))

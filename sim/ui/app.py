@@ -10,6 +10,7 @@ from __future__ import annotations
 import solara
 import solara.lab
 
+from sim.i18n import LANGUAGES, _
 from sim.ui import state
 from sim.ui.components.differences import DifferencesTable
 from sim.ui.components.reform_controls import ReformControls
@@ -21,16 +22,24 @@ from sim.ui.components.timeline_replay import TimelineReplay
 
 CSS = """
 .govsim-kpis, .govsim-diff { border-collapse: collapse; font-size: 0.85em; width: 100%; }
+.govsim-controls, .govsim-outcome { min-width: 0; }
+.govsim-kpi-table, .govsim-differences { max-width: 100%; overflow-x: auto; }
+.govsim-kpis .ci { display: block; }
 .govsim-kpis th, .govsim-kpis td, .govsim-diff th, .govsim-diff td {
-  border-bottom: 1px solid #e0e0e0; padding: 4px 8px; text-align: left; vertical-align: top; }
+  border-bottom: 1px solid #e0e0e0; padding: 3px 5px; text-align: left; vertical-align: top; }
 .govsim-kpis th { position: sticky; top: 0; background: #fafafa; }
 .govsim-kpis tr.section td { background: #eef2f7; font-weight: 600; padding-top: 10px; }
-.govsim-kpis td.value, .govsim-kpis td.diff { white-space: nowrap; font-variant-numeric: tabular-nums; }
+.govsim-kpis td.value, .govsim-kpis td.diff { font-variant-numeric: tabular-nums; }
+.govsim-kpis .mean { white-space: nowrap; }
+.govsim-kpis .rel, .govsim-kpis .tag { display: block; margin-left: 0; }
+.govsim-kpis th small { font-weight: normal; }
 .govsim-kpis .ci, .govsim-kpis .rel, .govsim-kpis .unit, .govsim-kpis small { color: #666; font-size: 0.9em; }
 .govsim-kpis .tag { font-weight: 600; margin-left: 4px; }
 .verdict-better { background: #dff3e4; color: #14532d; }
 .verdict-worse { background: #fbe1e4; color: #7f1d1d; }
 .verdict-unsure { background: #f2f2f2; color: #555; }
+.verdict-negligible { background: #f3f6ee; color: #556b2f; }
+.govsim-how-to-read { font-size: 0.85em; margin-bottom: 8px; }
 .govsim-legend span { display: inline-block; padding: 2px 8px; margin: 0 6px 6px 0; border-radius: 4px;
   font-size: 0.85em; }
 .govsim-legend .verdict-none { border: 1px solid #ddd; }
@@ -55,34 +64,61 @@ def Editor():
 
 @solara.component
 def ComparePage():
-    """The main tab: scenarios, differences, reforms, run, results."""
+    """The main tab: the scenarios and their reforms on the left, the run and its results beside
+    them on the right (stacked on a narrow screen), so that a planner sees what an edit does
+    without scrolling past the controls."""
     current = state.drafts.value
-    with solara.Column(style={"padding": "8px 16px"}):
-        Heading("1. Scenarios")
-        Prose(
-            "<p>The first is the <b>baseline</b>; every other is compared with it, run by run. "
-            "Change the reforms of any of them, or start a new one from it.</p>"
-        )
-        ScenarioPicker()
-        ScenarioCards()
-        Editor()
-        if len(current) >= 2:
-            Heading("2. How they differ from the baseline")
-            DifferencesTable(current)
-        Heading("3. Run")
-        RunPanel()
-        Heading("4. Results")
-        ResultsView()
+    with solara.ColumnsResponsive(default=[12, 12], large=[5, 7], classes=["govsim-columns"]):
+        with solara.Column(
+            style={"padding": "8px 8px 8px 16px", "min-width": "0"}, classes=["govsim-controls"]
+        ):
+            Heading(_("1. Scenarios"))
+            Prose(
+                _(
+                    "<p>The first is the <b>baseline</b>; every other is compared with it, run by run. "
+                    "Change the reforms of any of them, or start a new one from it.</p>"
+                )
+            )
+            ScenarioPicker()
+            ScenarioCards()
+            Editor()
+            if len(current) >= 2:
+                Heading(_("2. How they differ from the baseline"))
+                DifferencesTable(current)
+        with solara.Column(
+            style={"padding": "8px 16px 8px 8px", "min-width": "0"}, classes=["govsim-outcome"]
+        ):
+            Heading(_("3. Run"))
+            RunPanel()
+            Heading(_("4. Results"))
+            ResultsView()
+
+
+@solara.component
+def LanguageSwitch():
+    """English / 中文, for the whole page (figures and downloads included)."""
+    current = state.language()
+    with solara.Row(classes=["govsim-language"], style={"align-items": "center"}):
+        for code, name in LANGUAGES.items():
+            solara.Button(
+                name,
+                text=True,
+                dark=True,
+                disabled=code == current,
+                on_click=lambda code=code: state.chosen_language.set(code),
+                classes=[f"govsim-lang-{code}"],
+            )
 
 
 @solara.component
 def Page():
-    solara.Title("govsim: community governance reforms")
+    solara.Title(_("govsim: community governance reforms"))
     solara.Style(CSS)
     with solara.AppBar():
-        solara.AppBarTitle("govsim: Changsha community governance reforms, 2003-2014")
+        solara.AppBarTitle(_("govsim: Changsha community governance reforms, 2003-2014"))
+        LanguageSwitch()
     with solara.lab.Tabs():
-        with solara.lab.Tab("Compare packages of reforms"):
+        with solara.lab.Tab(_("Compare packages of reforms")):
             ComparePage()
-        with solara.lab.Tab("Timeline 2003 → 2014"), solara.Column(style={"padding": "8px 16px"}):
+        with solara.lab.Tab(_("Timeline 2003 → 2014")), solara.Column(style={"padding": "8px 16px"}):
             TimelineReplay()

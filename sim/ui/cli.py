@@ -99,6 +99,9 @@ def offline_environment(scenarios: Path, save_dir: Path, workers: int | None) ->
         # would otherwise switch the local copy off (NOTES.md).
         "SOLARA_ASSETS_PROXY": "True",
         "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False",
+        # No "This website runs on Solara" banner: it sits over the bottom right of the page,
+        # on top of the KPI table's last column.
+        "SOLARA_THEME_SHOW_BANNER": "False",
         "MPLBACKEND": "Agg",
         SCENARIOS_ENV: str(scenarios.resolve()),
         SAVE_DIR_ENV: str(save_dir.resolve()),

@@ -76,6 +76,7 @@ class Draft:
     edits: Mapping[str, Any] = field(default_factory=dict)
     name: str | None = None  # the planner's own name; None: the base's name
     description: str | None = None
+    root: Scenario | None = None  # the scenario file a copy started from (None: ``base``)
 
     @classmethod
     def from_scenario(cls, scenario: Scenario, origin: str) -> Draft:
@@ -91,7 +92,20 @@ class Draft:
 
     @property
     def shown_description(self) -> str:
-        return self.base.description if self.description is None else self.description
+        """The planner's description; else the file's, while the values are still the file's;
+        else what it started from and what changed (the file's text would describe another
+        package: "before the reforms" under reforms switched on)."""
+        if self.description is not None:
+            return self.description
+        root = self.root or self.base
+        changed = self.changes_from_root()
+        if not changed:
+            return root.description
+        from sim.ui.labels import param_label, value_text
+
+        shown = [f"{param_label(k)} {value_text(k, self.value(k))}" for k in changed[:8]]
+        more = f" and {len(changed) - 8} more" if len(changed) > 8 else ""
+        return f"Started from {root.name}; changed: {'; '.join(shown)}{more}."
 
     def value(self, key: str) -> Any:
         """The value the planner sees for ``key``: their edit, else the scenario's."""
@@ -136,7 +150,10 @@ class Draft:
                 break
             except ScenarioError as e:
                 key = control_key(e.key)
-                out.setdefault(key, _message(e))
+                message = _message(e)
+                if key in PARAMS and PARAMS[key].kind == "schedule":
+                    message = _with_days(message, self.value(key))
+                out.setdefault(key, message)
                 if key not in remaining:
                     break  # a rule across parameters that no single edit explains
                 del remaining[key]
@@ -159,7 +176,15 @@ class Draft:
             base=dataclasses.replace(sc, name=name, own=dict(sc.changes_from_defaults())),
             origin=f"new, started from {self.display_name}",
             name=name,
+            description=self.description,
+            root=self.root or self.base,
         )
+
+    def changes_from_root(self) -> list[str]:
+        """Keys whose value differs from the scenario file this card (or the card it was copied
+        from) came from."""
+        root = self.root or self.base
+        return [k for k in PARAMS if not same_value(k, self.value(k), root.params[k])]
 
 
 _KEY_EQUALS = re.compile(r"\b([a-z_]+\.[a-z_.]+) = (true|false)\b")
@@ -180,6 +205,28 @@ def _message(e: ScenarioError) -> str:
 
     text = _KEY_EQUALS.sub(switch, text)
     return _KEY.sub(lambda m: f"'{param_label(m.group(1))}'" if m.group(1) in PARAMS else m.group(0), text)
+
+
+_INTERVAL_IN_MESSAGE = re.compile(r"interval '([^']*)'")
+
+
+def _with_days(message: str, spec: Any) -> str:
+    """A schedule message that names the days of the period it is about ("Monday, Tuesday:
+    interval '08:00-07:00' must run forwards..."): the planner edits the hours day by day."""
+    m = _INTERVAL_IN_MESSAGE.search(message)
+    if not m or not isinstance(spec, Mapping):
+        return message
+    from sim.ui.components.opening_hours import DAY_LABELS, expand_days
+
+    try:
+        per_day = expand_days(spec)
+    except (TypeError, ValueError):
+        return message
+    days = [DAY_LABELS[d] for d, periods in per_day.items() if m.group(1) in periods]
+    if not days:
+        return message
+    shown = days[0] if len(days) == 1 else f"{', '.join(days[:-1])} and {days[-1]}"
+    return f"{shown}: {message}"
 
 
 def name_problems(drafts: Sequence[Draft]) -> dict[int, str]:

@@ -14,7 +14,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from sim.calendar import DAY_NAMES, ScheduleError, day_intervals, weekly_mask
-from sim.kpis import KPIS
+from sim.i18n import N_, _
+from sim.kpis import GROUP_WORDS, KPI_LABELS, KPIS
+from sim.kpis import kpi_label as full_kpi_label
 from sim.parameters import CLASSES, GROUP_LABELS, GROUPS, PARAMS
 
 
@@ -44,130 +46,144 @@ class Reform:
 
 REFORMS: tuple[Reform, ...] = (
     Reform(
-        "Opening hours",
-        "2013: staggered working hours",
-        "When the service hall is open. Commuters and migrants can only come outside working hours.",
-        (Control("service.opening", "Opening hours of the service hall", "hours"),),
+        N_("Opening hours"),
+        N_("2013: staggered working hours"),
+        N_("When the service hall is open. Commuters and migrants can only come outside working hours."),
+        (Control("service.opening", N_("Opening hours of the service hall"), "hours"),),
     ),
     Reform(
-        "Task access and funding",
-        "2003 classification, 2005 access system, 2014 strict access",
-        "Which tasks departments may push down to the community, and whether money comes with them.",
+        N_("Task access and funding"),
+        N_("2003 classification, 2005 access system, 2014 strict access"),
+        N_("Which tasks departments may push down to the community, and whether money comes with them."),
         (
             Control(
                 "departments.classification",
-                "Functions sorted into the four 2003 classes",
+                N_("Functions sorted into the four 2003 classes"),
                 "switch",
-                "Needed before an access system can turn tasks back by their class.",
+                N_("Needed before an access system can turn tasks back by their class."),
             ),
             Control(
                 "departments.access_strictness",
-                "Access system strictness (share of department tasks turned back)",
+                N_("Access system strictness (share of department tasks turned back)"),
                 "percent",
             ),
             Control(
                 "departments.classification_compliance",
-                "Departments that keep their own tasks without being told",
+                N_("Departments that keep their own tasks without being told"),
                 "percent",
             ),
             Control(
                 "departments.funded_share",
-                "Share of accepted tasks that come with their funding",
+                N_("Share of accepted tasks that come with their funding"),
                 "percent",
-                "Funding follows the task (2005).",
+                N_("Funding follows the task (2005)."),
             ),
             Control(
                 "departments.authority_share",
-                "Share of public-space problems the community may fix itself",
+                N_("Share of public-space problems the community may fix itself"),
                 "percent",
-                "Authority follows responsibility (2005).",
+                N_("Authority follows responsibility (2005)."),
             ),
         ),
     ),
     Reform(
-        "Residents' committee",
-        "2003: election plus hiring; 2014: part-time members",
-        "Who sits on the committee and how much of their time goes to government errands.",
+        N_("Residents' committee"),
+        N_("2003: election plus hiring; 2014: part-time members"),
+        N_("Who sits on the committee and how much of their time goes to government errands."),
         (
-            Control("committee.full_time_members", "Full-time elected members", "count"),
+            Control("committee.full_time_members", N_("Full-time elected members"), "count"),
             Control(
                 "committee.part_time_share",
-                "Share of part-time members (from enterprises and local units)",
+                N_("Share of part-time members (from enterprises and local units)"),
                 "percent",
-                "Article: 23 % in 2014.",
+                N_("Article: 23 % in 2014."),
             ),
-            Control("committee.errand_share", "Full-time members' time on government errands", "percent"),
+            Control("committee.errand_share", N_("Full-time members' time on government errands"), "percent"),
         ),
     ),
     Reform(
-        "Staff of the service centre",
-        "2014: recruitment and training",
-        "How many staff are hired, and their qualifications.",
+        N_("Staff of the service centre"),
+        N_("2014: recruitment and training"),
+        N_("How many staff are hired, and their qualifications."),
         (
-            Control("staff.count", "Hired staff", "count", "Planning figure: 18 per 10,000 residents."),
             Control(
-                "staff.degree_share", "Staff with a college degree", "percent", "Article: 80.5 % in 2014."
+                "staff.count", N_("Hired staff"), "count", N_("Planning figure: 18 per 10,000 residents.")
             ),
-            Control("staff.certified_share", "Certified social workers", "percent", "Article: 30 % in 2014."),
-            Control("staff.at_least_one_certified", "At least one professional social worker", "switch"),
+            Control(
+                "staff.degree_share",
+                N_("Staff with a college degree"),
+                "percent",
+                N_("Article: 80.5 % in 2014."),
+            ),
+            Control(
+                "staff.certified_share",
+                N_("Certified social workers"),
+                "percent",
+                N_("Article: 30 % in 2014."),
+            ),
+            Control("staff.at_least_one_certified", N_("At least one professional social worker"), "switch"),
         ),
     ),
     Reform(
-        "One-stop service hall",
-        "2011",
-        "One hall where any counter serves any matter, instead of one counter per department.",
-        (Control("service.one_stop", "One-stop hall", "switch"),),
+        N_("One-stop service hall"),
+        N_("2011"),
+        N_("One hall where any counter serves any matter, instead of one counter per department."),
+        (Control("service.one_stop", N_("One-stop hall"), "switch"),),
     ),
     Reform(
-        "Budget",
-        "2014: operating funds in the budget",
-        "Money for running the community each year.",
+        N_("Budget"),
+        N_("2014: operating funds in the budget"),
+        N_("Money for running the community each year."),
         (
             Control(
                 "finance.fiscal_yuan_year",
-                "Operating funds from the city and district",
+                N_("Operating funds from the city and district"),
                 "money",
-                "Article: about 600,000 yuan a year in 2014.",
+                N_("Article: about 600,000 yuan a year in 2014."),
             ),
-            Control("finance.co_building_yuan_year", "Co-building contributions", "money"),
+            Control("finance.co_building_yuan_year", N_("Co-building contributions"), "money"),
         ),
     ),
     Reform(
-        "Office space",
-        "500 m² in 2009, 700 m² in 2014",
-        "Office and service space; every hall counter needs room.",
-        (Control("office.area_m2", "Office and service space", "number"),),
+        N_("Office space"),
+        N_("500 m² in 2009, 700 m² in 2014"),
+        N_("Office and service space; every hall counter needs room."),
+        (Control("office.area_m2", N_("Office and service space"), "number"),),
     ),
     Reform(
-        "Burden reduction",
-        "2009, 2013, 2014",
-        "Inspections, meetings, report forms and ledgers that take staff away from residents.",
+        N_("Burden reduction"),
+        N_("2009, 2013, 2014"),
+        N_("Inspections, meetings, report forms and ledgers that take staff away from residents."),
         (
-            Control("burden.inspections_per_year", "Inspections and evaluations a year", "count"),
-            Control("burden.meetings_per_week", "Meetings a week for each staff member", "number"),
-            Control("burden.forms_per_month", "Report forms a month", "number"),
-            Control("burden.ledger_hours_per_week", "Hours a week keeping ledgers", "number"),
+            Control("burden.inspections_per_year", N_("Inspections and evaluations a year"), "count"),
+            Control("burden.meetings_per_week", N_("Meetings a week for each staff member"), "number"),
+            Control("burden.forms_per_month", N_("Report forms a month"), "number"),
+            Control("burden.ledger_hours_per_week", N_("Hours a week keeping ledgers"), "number"),
         ),
     ),
     Reform(
-        "Information platform",
-        "2012-2013 (years assumed)",
-        "Grid officers reporting problems by phone, matters done online, online participation.",
+        N_("Information platform"),
+        N_("2012-2013 (years assumed)"),
+        N_("Grid officers reporting problems by phone, matters done online, online participation."),
         (
-            Control("informatisation.grid_reporting", "Grid officers report problems by phone", "switch"),
+            Control("informatisation.grid_reporting", N_("Grid officers report problems by phone"), "switch"),
             Control(
-                "informatisation.online_services_share", "Share of matters that can be done online", "percent"
+                "informatisation.online_services_share",
+                N_("Share of matters that can be done online"),
+                "percent",
             ),
-            Control("participation.online_channels", "Website, QQ and WeChat groups for residents", "switch"),
+            Control(
+                "participation.online_channels", N_("Website, QQ and WeChat groups for residents"), "switch"
+            ),
         ),
     ),
     Reform(
-        "Elderly care",
-        "2013 (year assumed)",
-        "Home elderly-care stations and volunteers for elderly people living alone.",
+        N_("Elderly care"),
+        N_("2013 (year assumed)"),
+        N_("Home elderly-care stations and volunteers for elderly people living alone."),
         (
-            Control("elderly_care.station", "Home elderly-care service station", "switch"),
-            Control("elderly_care.volunteer_hours_per_week", "Volunteer hours a week", "number"),
+            Control("elderly_care.station", N_("Home elderly-care service station"), "switch"),
+            Control("elderly_care.volunteer_hours_per_week", N_("Volunteer hours a week"), "number"),
         ),
     ),
 )
@@ -183,14 +199,21 @@ REFORM_OF: dict[str, Reform] = {c.key: r for r in REFORMS for c in r.controls}
 def param_label(key: str) -> str:
     """What a planner reads for a parameter (a group or class entry reads "... : group")."""
     if key in CONTROLS:
-        return CONTROLS[key].label
-    base, _, part = key.rpartition(".")
+        return _(CONTROLS[key].label)
+    base, _sep, part = key.rpartition(".")
     if base in PARAMS and (part in GROUPS or part in CLASSES):
-        return f"{param_label(base)}: {GROUP_LABELS.get(part, part.replace('_', ' '))}"
+        return f"{param_label(base)}: {group_word(part)}"
     p = PARAMS.get(key)
     if p is None:
         return key
     return p.doc.split(";")[0].rstrip(".")
+
+
+def group_word(group: str) -> str:
+    """A resident group (or task class) as the planner reads it, in the current language."""
+    if group in GROUP_WORDS:
+        return _(GROUP_WORDS[group])
+    return GROUP_LABELS.get(group, group.replace("_", " "))
 
 
 def widget_for(key: str) -> str:
@@ -230,7 +253,7 @@ def schedule_text(spec: Mapping[str, Sequence[str]]) -> str:
     except ScheduleError as e:
         return f"(not valid: {e})"
     if not per_day:
-        return "closed all week"
+        return _("closed all week")
     parts: list[str] = []
     i = 0
     while i < len(DAY_NAMES):
@@ -255,7 +278,7 @@ def value_text(key: str, value: Any) -> str:
     if p.kind == "schedule":
         return schedule_text(value)
     if p.kind == "bool":
-        return "yes" if value else "no"
+        return _("yes") if value else _("no")
     if p.kind in ("groups", "classes"):
         return ", ".join(f"{k.replace('_', ' ')} {_number_text(key, v)}" for k, v in value.items())
     if p.kind == "date":
@@ -274,14 +297,25 @@ def _number_text(key: str, value: Any) -> str:
     if unit == "m2":
         unit = "m²"
     text = f"{value:,.0f}" if abs(value) >= 1000 or float(value).is_integer() else f"{value:g}"
-    return f"{text} {unit}".strip()
+    return f"{text} {unit_for(value, unit)}".strip()
+
+
+def unit_for(value: float, unit: str) -> str:
+    """The unit as read after ``value``: singular after exactly one ("1 meeting/week",
+    "1 staff-hour/week"); per-unit parts (after "/") are singular already."""
+    if value != 1 or not unit:
+        return unit
+    head, sep, rest = unit.partition("/")
+    if head.endswith("s") and not head.endswith("ss"):
+        head = head[:-1]
+    return f"{head}{sep}{rest}"
 
 
 # -- KPIs ------------------------------------------------------------------------------------
 
 KPI_SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (
-        "Service to residents",
+        N_("Service to residents"),
         (
             "service.queue_wait_mean_min",
             "service.queue_wait_p95_min",
@@ -296,17 +330,18 @@ KPI_SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
         ),
     ),
     (
-        "Staff time",
+        N_("Staff time"),
         (
             "staff.service_time_share",
             "staff.admin_time_share",
             "staff.admin_h_per_staff_week",
             "staff.overtime_h_per_staff",
             "staff.counter_utilisation",
+            "staff.idle_time_share",
         ),
     ),
     (
-        "Tasks pushed down by departments",
+        N_("Tasks pushed down by departments"),
         (
             "tasks.pushed_down",
             "tasks.turned_back",
@@ -316,7 +351,7 @@ KPI_SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
         ),
     ),
     (
-        "Public space and self-governance",
+        N_("Public space and self-governance"),
         (
             "grid.response_mean_h",
             "governance.participation_rate",
@@ -324,54 +359,22 @@ KPI_SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "governance.disputes_settled_share",
         ),
     ),
-    ("Residents", ("residents.satisfaction_mean", "residents.trust_mean")),
-    ("Money", ("finance.balance_yuan",)),
-    ("Who gains: needs resolved, by resident group", tuple(f"access.resolved_share.{g}" for g in GROUPS)),
+    (N_("Residents"), ("residents.satisfaction_mean", "residents.trust_mean")),
+    (N_("Money"), ("finance.balance_yuan",)),
+    (N_("Who gains: needs resolved, by resident group"), tuple(f"access.resolved_share.{g}" for g in GROUPS)),
     (
-        "Who takes part: participation, by resident group",
+        N_("Who takes part: participation, by resident group"),
         tuple(f"governance.participation_rate.{g}" for g in GROUPS),
     ),
 )
 
-_KPI_LABELS = {
-    "service.queue_wait_mean_min": "Mean wait in the hall queue",
-    "service.queue_wait_p95_min": "Long waits (95th percentile)",
-    "service.daytime_wait_mean_min": "Mean wait, weekday office hours",
-    "service.time_to_resolution_mean_d": "Days from a need to its resolution",
-    "service.resolved_share": "Needs resolved",
-    "service.unmet_share": "Needs given up",
-    "service.pending_share": "Needs still open at the end",
-    "service.visits_per_matter": "Trips to the centre per matter",
-    "service.online_share": "Matters done online",
-    "service.outreach_visits": "Home visits to vulnerable and elderly residents",
-    "staff.service_time_share": "Staff time serving residents",
-    "staff.admin_time_share": "Staff time on administrative work",
-    "staff.admin_h_per_staff_week": "Administrative hours per staff member a week",
-    "staff.overtime_h_per_staff": "Overtime per staff member",
-    "staff.counter_utilisation": "Busy share of staffed counter hours",
-    "tasks.pushed_down": "Tasks pushed down by departments",
-    "tasks.turned_back": "Tasks turned back by the access system",
-    "tasks.accepted": "Tasks the community took on",
-    "tasks.late": "Tasks finished late",
-    "tasks.unfunded_cost_yuan": "Cost of tasks that came without money",
-    "grid.response_mean_h": "Hours to fix a public-space problem",
-    "governance.participation_rate": "Residents taking part in a year",
-    "governance.resolved_locally_share": "Disputes and problems settled in the community",
-    "governance.disputes_settled_share": "Disputes settled by mediation",
-    "residents.satisfaction_mean": "Resident satisfaction (0-1)",
-    "residents.trust_mean": "Trust in the committee (0-1)",
-    "finance.balance_yuan": "Income minus spending",
-}
-
 
 def kpi_label(key: str) -> str:
     """A KPI's name for planners; per-group KPIs are named by their group."""
-    if key in _KPI_LABELS:
-        return _KPI_LABELS[key]
     group = key.rpartition(".")[2]
-    if group in GROUP_LABELS:
-        return GROUP_LABELS[group].capitalize()
-    return KPIS[key].doc.rstrip(".") if key in KPIS else key
+    if key not in KPI_LABELS and group in GROUP_WORDS:
+        return group_word(group).capitalize()  # under its section's title, the group says it all
+    return full_kpi_label(key)
 
 
 def kpi_value(key: str, value: float | None) -> str:
@@ -408,6 +411,16 @@ def _kpi_number(key: str, value: float | None, signed: bool) -> str:
     return text.replace("-", "−") if signed else text
 
 
+def shows_as_zero(key: str, value: float | None) -> bool:
+    """Whether a KPI value reads as zero once rounded for display (a change relative to it, or
+    a change that reads 0.0, means nothing to a reader: "+129 %" beside 0.0)."""
+    text = kpi_value(key, None if value is None else abs(value))
+    try:
+        return float(text.replace(",", "")) == 0
+    except ValueError:
+        return True  # n/a
+
+
 def kpi_interval(key: str, low: float | None, high: float | None, difference: bool = False) -> str:
     """``[low, high]`` in the KPI's display unit."""
     fmt = kpi_difference if difference else kpi_value
@@ -415,23 +428,25 @@ def kpi_interval(key: str, low: float | None, high: float | None, difference: bo
 
 
 VERDICT_WORDS = {
-    "better": "better",
-    "worse": "worse",
-    "unsure": "not sure",
+    "better": N_("better"),
+    "worse": N_("worse"),
+    "negligible": N_("negligible"),
+    "unsure": N_("not sure"),
+    "same": N_("no change"),
     "": "",
 }
 
 # Series of the daily figures, in planner words (keys of sim.kpis.DAILY).
 DAILY_FIGURES: dict[str, str] = {
-    "wait_mean_min": "Waiting time in the hall queue",
-    "participation_ytd": "Participation so far this year",
-    "admin_h": "Staff hours on administrative work",
-    "overtime_h": "Staff overtime",
-    "casework_backlog": "Cases waiting for staff",
-    "public_open": "Public-space problems not yet fixed",
-    "satisfaction_mean": "Resident satisfaction",
-    "balance_yuan": "Income minus spending so far",
-    "visits": "Residents coming to the hall",
-    "served": "Residents served at a counter",
-    "unmet_total": "Needs given up so far",
+    "wait_mean_min": N_("Waiting time in the hall queue"),
+    "participation_ytd": N_("Participation so far this year"),
+    "admin_h": N_("Staff hours on administrative work"),
+    "overtime_h": N_("Staff overtime"),
+    "casework_backlog": N_("Cases waiting for staff"),
+    "public_open": N_("Public-space problems not yet fixed"),
+    "satisfaction_mean": N_("Resident satisfaction"),
+    "balance_yuan": N_("Income minus spending so far"),
+    "visits": N_("Residents coming to the hall"),
+    "served": N_("Residents served at a counter"),
+    "unmet_total": N_("Needs given up so far"),
 }

@@ -114,34 +114,72 @@ def file_slug(name: str) -> str:
     return slug[:60] or "scenario"
 
 
-def save_scenario(scenario: Scenario, folder: Path) -> Path:
-    """Write ``scenario`` as TOML into ``folder`` (created if missing) and return the file.
+#: What a file was when the app last read or wrote it: (modification time in ns, size in bytes).
+FileStamp = tuple[int, int]
 
-    A file of the same name that holds a scenario with the same name is replaced (saving again
-    after more edits); any other file is kept, and the new one gets ``-2``, ``-3``...  The file
-    is read back with :func:`load_scenario`, as ``govsim validate`` does, before it is kept.
+
+class SaveConflict(RuntimeError):
+    """The file to be written changed on disk since this page read or wrote it (another tab or
+    person saved over it): writing would silently lose their version."""
+
+
+def file_stamp(path: Path) -> FileStamp | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return (st.st_mtime_ns, st.st_size)
+
+
+_save_lock = threading.Lock()
+
+
+def save_scenario(
+    scenario: Scenario, folder: Path, known: dict[Path, FileStamp] | None = None
+) -> tuple[Path, FileStamp]:
+    """Write ``scenario`` as TOML into ``folder`` (created if missing); return the file and its
+    stamp, to pass back in ``known`` at the next save of the same card.
+
+    A file that holds a scenario of the same name is replaced only if this card wrote (or
+    loaded) it and it has not changed since: ``known`` maps such files to their stamp then.  A
+    same-named file that someone else wrote, or that changed since, raises :class:`SaveConflict`
+    (never overwritten silently).  A file of a different scenario that happens to share the file
+    name is kept, and the new one gets ``-2``, ``-3``...  The file is read back with
+    :func:`load_scenario`, as ``govsim validate`` does, before it is kept.
     """
+    known = known or {}
     folder.mkdir(parents=True, exist_ok=True)
     stem = file_slug(scenario.name)
-    n = 1
-    while True:
-        path = folder / (f"{stem}.toml" if n == 1 else f"{stem}-{n}.toml")
-        if not path.exists() or _holds(path, scenario.name):
-            break
-        n += 1
-    text = scenario.to_toml()
-    tmp = path.with_suffix(".toml.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    try:
-        back = load_scenario(tmp)
-    except ScenarioError:
-        tmp.unlink(missing_ok=True)
-        raise
-    if back.content_hash() != scenario.content_hash():
-        tmp.unlink(missing_ok=True)
-        raise RuntimeError(f"the saved file does not read back to the same scenario: {path}")
-    tmp.replace(path)
-    return path
+    with _save_lock:  # two tabs of one server saving at once: one check-and-write at a time
+        n = 1
+        while True:
+            path = folder / (f"{stem}.toml" if n == 1 else f"{stem}-{n}.toml")
+            if not path.exists():
+                break
+            if _holds(path, scenario.name):
+                if known.get(path) != file_stamp(path):
+                    raise SaveConflict(
+                        f"{path} already holds a scenario called '{scenario.name}' that was saved "
+                        "elsewhere (another tab or person) or changed since this page saved it; "
+                        "give this one another name, or add that file to compare with it"
+                    )
+                break
+            n += 1
+        text = scenario.to_toml()
+        tmp = path.with_suffix(".toml.tmp")
+        tmp.write_text(text, encoding="utf-8")
+        try:
+            back = load_scenario(tmp)
+        except ScenarioError:
+            tmp.unlink(missing_ok=True)
+            raise
+        if back.content_hash() != scenario.content_hash():
+            tmp.unlink(missing_ok=True)
+            raise RuntimeError(f"the saved file does not read back to the same scenario: {path}")
+        tmp.replace(path)
+        stamp = file_stamp(path)
+    assert stamp is not None
+    return path, stamp
 
 
 def _holds(path: Path, name: str) -> bool:

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from sim.executors import default_workers
+from sim.i18n import N_, _
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -91,7 +92,7 @@ class WarmPool:
     def warm_up(self) -> None:
         """Start every worker now (ProcessPoolExecutor starts them lazily)."""
         pool = self.get()
-        for f in [pool.submit(_warm) for _ in range(self.workers)]:
+        for f in [pool.submit(_warm) for _i in range(self.workers)]:
             f.result()
 
     def shutdown(self) -> None:
@@ -185,39 +186,42 @@ def _image(key: str, title: str, caption: str, make: Callable[[], Figure]) -> Fi
 def comparison_figures(c: Comparison, series: Sequence[str] = ("wait_mean_min",)) -> Iterator[FigureImage]:
     """The figures of a comparison, one at a time (the page shows each as soon as it is drawn)."""
     from sim import figures
+    from sim.i18n import _
     from sim.ui.labels import DAILY_FIGURES
 
     ref = c.names[0]
     for s in series:
         yield _image(
             f"daily-{s}",
-            DAILY_FIGURES.get(s, s),
-            "Each scenario's daily mean over its runs, with the 95 % band, on the same axes.",
+            _(DAILY_FIGURES.get(s, s)),
+            _("Each scenario's daily mean over its runs, with the 95 % band, on the same axes."),
             lambda s=s: figures.daily_bands(c, s),
         )
     yield _image(
         "staff-time",
-        "How staff time is spent",
-        "Staff hours a day by activity; the black mark is overtime.",
+        _("How staff time is spent"),
+        _("Staff hours a day by activity; the black mark is overtime."),
         lambda: figures.staff_time(c),
     )
     yield _image(
         "participation",
-        "Participation",
-        "Share of residents who took part in a council, hearing or activity so far this year.",
+        _("Participation"),
+        _("Share of residents who took part in a council, hearing or activity so far this year."),
         lambda: figures.daily_bands(c, "participation_ytd"),
     )
     yield _image(
         "who-gains",
-        "Who gains: needs resolved by resident group",
-        "A reform that helps commuters may do nothing for retirees; bars are 95 % intervals.",
+        _("Who gains: needs resolved by resident group"),
+        _("A reform that helps commuters may do nothing for retirees; bars are 95 % intervals."),
         lambda: figures.resolved_by_group(c),
     )
     yield _image(
         "effects",
-        f"Effects compared with {ref}",
-        "Paired difference from the reference, as % of its mean, with 95 % intervals: green better, "
-        "red worse, grey not sure.",
+        _("Effects compared with {ref}").format(ref=ref),
+        _(
+            "Paired difference from the reference, as % of its mean, with 95 % intervals: green better "
+            "and red worse (sure and big enough to matter), pale negligible, grey not sure."
+        ),
         lambda: figures.forest(c),
     )
 
@@ -248,16 +252,65 @@ def replay_figure(c: Comparison, scenario: Scenario, series: Sequence[str]) -> F
     )
 
 
+#: The KPI table's columns as a planner's download names them (``Comparison.table`` keeps the
+#: short names for code and ``govsim compare --report``).
+TABLE_HEADERS = {
+    "kpi": N_("measure"),
+    "scenario": N_("scenario"),
+    "n": N_("runs"),
+    "mean": N_("mean"),
+    "ci_low": N_("mean: 95 % interval low"),
+    "ci_high": N_("mean: 95 % interval high"),
+    "diff": N_("difference from the baseline"),
+    "diff_low": N_("difference: 95 % interval low"),
+    "diff_high": N_("difference: 95 % interval high"),
+    "relative_change": N_("relative change (share of the baseline)"),
+    "effect_size": N_("effect size (Cohen's d)"),
+    "matters": N_("size that matters (in the measure's unit)"),
+    "verdict": N_("verdict"),
+}
+
+
+def _kpi_header(key: str) -> str:
+    from sim.kpis import KPIS, kpi_label
+
+    unit = KPIS[key].unit if key in KPIS else ""
+    return f"{kpi_label(key)} ({unit})" if unit else kpi_label(key)
+
+
 def table_csv(c: Comparison) -> bytes:
-    """The KPI table (one row per KPI and scenario) as CSV."""
-    return c.table.to_csv(index=False).encode()
+    """The KPI table (one row per KPI and scenario) as CSV, measures and columns in plain words;
+    shares stay fractions (0.25), as the unit column says."""
+    from sim.i18n import _
+    from sim.kpis import KPIS, kpi_label
+    from sim.ui.labels import VERDICT_WORDS
+
+    t = c.table.copy()
+    t.insert(1, "unit", [KPIS[k].unit if k in KPIS else "" for k in t["kpi"]])
+    t["kpi"] = [kpi_label(k) for k in t["kpi"]]
+    t["verdict"] = [_(VERDICT_WORDS.get(v, "")) if isinstance(v, str) else v for v in t["verdict"]]
+    headers = {k: _(v) for k, v in {**TABLE_HEADERS, "unit": N_("unit")}.items()}
+    return t.rename(columns=headers).to_csv(index=False).encode()
 
 
 def runs_csv(c: Comparison) -> bytes:
-    """Every run's KPIs (one row per scenario and replication) as CSV."""
-    return c.runs.to_csv(index=False).encode()
+    """Every run's KPIs (one row per scenario and replication) as CSV, a column per measure."""
+    named = {k: _kpi_header(k) for k in c.runs.columns if k not in ("scenario", "replication", "seed")}
+    return (
+        c.runs.rename(
+            columns={"replication": _("run"), "scenario": _("scenario"), "seed": _("seed"), **named}
+        )
+        .to_csv(index=False)
+        .encode()
+    )
 
 
 def daily_csv(c: Comparison) -> bytes:
-    """The daily series of every run as CSV."""
-    return b"" if c.daily is None else c.daily.to_csv(index=False).encode()
+    """The daily series of every run as CSV, a column per series (with its unit)."""
+    from sim.kpis import DAILY, daily_label
+
+    if c.daily is None:
+        return b""
+    named = {k: daily_label(k) for k in c.daily.columns if k in DAILY}
+    fixed = {"replication": _("run"), "scenario": _("scenario"), "day": _("day"), "date": _("date")}
+    return c.daily.rename(columns={**fixed, **named}).to_csv(index=False).encode()

@@ -9,6 +9,7 @@ happens in background tasks whose threads only wait: the runs themselves are in 
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import math
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -19,10 +20,12 @@ from typing import Any
 import solara
 import solara.lab
 
+from sim import i18n
+from sim.i18n import _
 from sim.scenario import Scenario, ScenarioError
 from sim.ui import library
 from sim.ui.config import UiConfig
-from sim.ui.drafts import Draft, name_problems, unique_name
+from sim.ui.drafts import NAME_KEY, Draft, name_problems, unique_name
 from sim.ui.runner import (
     FigureImage,
     RunSettings,
@@ -41,6 +44,24 @@ REPLAY_SERIES = ("wait_mean_min", "admin_h", "participation_ytd")
 REPLAY_REPLICATIONS = 3
 
 config = solara.reactive(UiConfig.from_env())
+#: The page's language ("en" or "zh"), chosen with the switch; None: the browser's preference.
+chosen_language: solara.Reactive[str | None] = solara.reactive(None)
+
+
+def language() -> str:
+    """The session's language: the planner's choice, else the browser's Accept-Language."""
+    if chosen_language.value is not None:
+        return chosen_language.value
+    import solara.lab
+
+    headers = solara.lab.headers.value or {}
+    accept = next((v for k, v in headers.items() if k.lower() == "accept-language"), [])
+    return i18n.from_accept_language(",".join(accept))
+
+
+# Every ``_()`` in the app translates into the session's language (and a page that reads it
+# re-renders when the planner switches).
+i18n.set_provider(language)
 #: Bumped when the app writes a scenario file, so that the components that list files read again.
 library_version = solara.reactive(0)
 
@@ -72,7 +93,14 @@ settings = solara.reactive(RunSettings())
 progress: solara.Reactive[tuple[int, int]] = solara.reactive((0, 0))
 saved: solara.Reactive[dict[int, str]] = solara.reactive({})  # draft id -> file it was saved to
 save_errors: solara.Reactive[dict[int, str]] = solara.reactive({})
+#: For each card, the files it loaded or saved and their stamp then: only those may be replaced
+#: by its next save (a file changed since, or written by another tab, is never overwritten).
+known_files: solara.Reactive[dict[int, dict[Path, library.FileStamp]]] = solara.reactive({})
 figure_series: solara.Reactive[tuple[str, ...]] = solara.reactive(DEFAULT_SERIES)
+#: Number fields whose text is not a number (field id -> "label: what is wrong"): the value the
+#: scenario holds is not what the planner sees, so Run waits until the field is fixed.
+unfinished_fields: solara.Reactive[dict[int, str]] = solara.reactive({})
+_field_ids = itertools.count(1)
 
 replay_years = solara.reactive(12)
 replay_replications = solara.reactive(REPLAY_REPLICATIONS)
@@ -85,12 +113,15 @@ def reset(cfg: UiConfig | None = None) -> None:
     if cfg is not None:
         config.set(cfg)
     drafts.set(_initial_drafts(config.value))
+    chosen_language.set(None)
     editing.set(None)
     settings.set(RunSettings())
     progress.set((0, 0))
     saved.set({})
     save_errors.set({})
+    known_files.set({})
     figure_series.set(DEFAULT_SERIES)
+    unfinished_fields.set({})
     replay_years.set(12)
     replay_replications.set(REPLAY_REPLICATIONS)
     replay_progress.set((0, 0))
@@ -109,6 +140,9 @@ def add_from_library(entry: library.LibraryEntry) -> None:
     wanted = unique_name(draft.display_name, current)
     if wanted != draft.display_name:
         draft = draft.with_name(wanted)
+    stamp = library.file_stamp(entry.path)
+    if stamp is not None:
+        known_files.set({**known_files.value, draft.id: {entry.path.resolve(): stamp}})
     drafts.set((*current, draft))
 
 
@@ -151,16 +185,63 @@ def start_new_from(draft_id: int) -> None:
     editing.set(new.id)
 
 
+def name_problem(draft: Draft, current: Sequence[Draft]) -> str | None:
+    """What is wrong with a card's name, shown at its Name field: empty or too long, the name of
+    another card (results are keyed by name), or - for a card with changes - the name of a
+    scenario file it did not come from (saving it would list two scenarios under one name)."""
+    own = draft.problems().get(NAME_KEY) or name_problems(current).get(draft.id)
+    if own:
+        return own
+    if not draft.edits and draft.name is None and draft.description is None:
+        return None
+    clash = _file_named(draft)
+    if clash is not None:
+        return (
+            f"the scenario file {clash.shown} is already called '{draft.display_name}'; "
+            "give this one its own name"
+        )
+    return None
+
+
+def _file_named(draft: Draft) -> library.LibraryEntry | None:
+    """A scenario file with the draft's name that this card did not load or save itself."""
+    mine = known_files.value.get(draft.id, {})
+    wanted = draft.display_name.casefold()
+    for e in library_entries():
+        if e.scenario is not None and e.scenario.name.casefold() == wanted and e.path.resolve() not in mine:
+            return e
+    return None
+
+
+def save_problem(draft: Draft, current: Sequence[Draft]) -> str | None:
+    """Why Save is off for this card (None: it can be saved)."""
+    if draft.problems().keys() - {NAME_KEY}:
+        return _("Fix the values marked in red to save.")
+    name = name_problem(draft, current)
+    if name:
+        return f"Name: {name}."
+    if not draft.edits and draft.name is None and draft.description is None:
+        return f"Nothing changed from {draft.origin}: nothing to save."
+    return None
+
+
 def save(draft_id: int) -> Path | None:
     """Write the scenario into the save folder as TOML; record the file or the reason it failed."""
     draft = next((d for d in drafts.value if d.id == draft_id), None)
     if draft is None:
         return None
+    # An impossible value: the scenario's own message (below) says which and why.
+    problem = None if draft.problems().keys() - {NAME_KEY} else save_problem(draft, drafts.value)
+    mine = known_files.value.get(draft_id, {})
     try:
-        path = library.save_scenario(draft.scenario(), config.value.save_dir)
+        if problem:
+            raise ScenarioError("", None, problem)
+        path, stamp = library.save_scenario(draft.scenario(), config.value.save_dir, mine)
     except (ScenarioError, OSError, RuntimeError) as e:
         save_errors.set({**save_errors.value, draft_id: f"not saved: {e}"})
+        saved.set({k: v for k, v in saved.value.items() if k != draft_id})
         return None
+    known_files.set({**known_files.value, draft_id: {**mine, path.resolve(): stamp}})
     save_errors.set({k: v for k, v in save_errors.value.items() if k != draft_id})
     saved.set({**saved.value, draft_id: str(path)})
     library_version.set(library_version.value + 1)
@@ -170,11 +251,26 @@ def save(draft_id: int) -> Path | None:
 # -- what stops a run ----------------------------------------------------------------------------
 
 
+def new_field_id() -> int:
+    return next(_field_ids)
+
+
+def report_field(field_id: int, problem: str | None) -> None:
+    """A number field says its text is not a number (``problem``) or no longer is (None)."""
+    current = unfinished_fields.value
+    if problem is None and field_id not in current:
+        return
+    if problem is not None and current.get(field_id) == problem:
+        return
+    rest = {k: v for k, v in current.items() if k != field_id}
+    unfinished_fields.set(rest if problem is None else {**rest, field_id: problem})
+
+
 def blocking_problems(current: Sequence[Draft]) -> list[str]:
     """Why Run is not possible right now, in the planner's words (empty: it is)."""
-    out = []
+    out = list(unfinished_fields.value.values())
     if len(current) < 2:
-        out.append("Pick at least two scenarios: the first is the baseline the others are compared with.")
+        out.append(_("Pick at least two scenarios: the first is the baseline the others are compared with."))
     duplicates = name_problems(current)
     from sim.ui.labels import param_label
 

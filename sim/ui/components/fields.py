@@ -17,6 +17,8 @@ from typing import Any
 import ipyvue
 import solara
 
+from sim.ui import state
+
 COMMIT_EVENTS = ("focusout", "keyup.enter")
 
 
@@ -123,8 +125,11 @@ def NumberField(
     style: str = "",
 ):
     """A whole number or a number, handed over on leaving the field or Enter.  Text that is not a
-    number is marked here and never reaches the scenario."""
+    number is marked here and never reaches the scenario; while it stands, Run is blocked
+    (:data:`sim.ui.state.unfinished_fields`), since the run would otherwise silently use the
+    last number the field held."""
     text, set_text = solara.use_state(number_text(value))
+    field_id = solara.use_memo(state.new_field_id, [])
     text_ref = solara.use_ref(text)
     text_ref.current = text
 
@@ -144,6 +149,12 @@ def NumberField(
         problem = None
     except ValueError as e:
         problem = str(e)
+
+    def report() -> Callable[[], None]:
+        state.report_field(field_id, f"{label}: {problem}" if problem else None)
+        return lambda: state.report_field(field_id, None)  # a field that goes away blocks nothing
+
+    solara.use_effect(report, [problem, label])
 
     def commit(typed: str) -> None:
         set_text(typed)

@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 
 import solara
 
+from sim.i18n import _
 from sim.ui.labels import DAILY_FIGURES
 from sim.ui.runner import FigureImage
 
@@ -19,7 +20,7 @@ def FigureCard(image: FigureImage):
         if image.png is not None:
             solara.Image(image.png, width="100%", classes=["govsim-figure-img"])
             solara.FileDownload(
-                image.png, filename=image.filename, label="Download PNG", mime_type="image/png"
+                image.png, filename=image.filename, label=_("Download PNG"), mime_type="image/png"
             )
         else:
             solara.Warning(image.error or "no figure", dense=True)
@@ -30,10 +31,10 @@ def FiguresPanel(images: Sequence[FigureImage], done: bool, expected: int):
     """Every figure drawn so far; the rest follow while the page stays usable."""
     if not done:
         solara.Text(
-            f"Drawing figures: {len(images)} of {expected} ready...",
+            _("Drawing figures: {done} of {expected} ready...").format(done=len(images), expected=expected),
             classes=["govsim-figures-progress"],
         )
-    with solara.ColumnsResponsive(default=12, large=6):
+    with solara.ColumnsResponsive(default=12, xlarge=6):
         for image in images:
             FigureCard(image).key(image.key)
 
@@ -42,8 +43,8 @@ def FiguresPanel(images: Sequence[FigureImage], done: bool, expected: int):
 def SeriesChooser(value: Sequence[str], on_value: Callable[[tuple[str, ...]], None]):
     """Which daily series to draw with bands (besides participation, always drawn)."""
     solara.v.Select(
-        label="Daily series to draw with bands (applies at the next Run)",
-        items=[{"text": text, "value": key} for key, text in DAILY_FIGURES.items()],
+        label=_("Daily series to draw with bands (applies at the next Run)"),
+        items=[{"text": _(text), "value": key} for key, text in DAILY_FIGURES.items()],
         v_model=list(value),
         on_v_model=lambda v: on_value(tuple(v) or ("wait_mean_min",)),
         multiple=True,

@@ -14,6 +14,7 @@ from typing import Any
 
 import solara
 
+from sim.i18n import N_, _
 from sim.kpis import KPIS
 from sim.ui.labels import (
     KPI_SECTIONS,
@@ -23,9 +24,10 @@ from sim.ui.labels import (
     kpi_label,
     kpi_unit,
     kpi_value,
+    shows_as_zero,
 )
 
-_DIRECTION = {"higher": "higher is better", "lower": "lower is better", "": ""}
+_DIRECTION = {"higher": N_("higher is better"), "lower": N_("lower is better"), "": ""}
 
 
 def _num(x: Any) -> str:
@@ -43,11 +45,11 @@ def _sections(present: set[str]) -> list[tuple[str, list[str]]]:
         shown = [k for k in keys if k in present]
         listed.update(keys)
         if shown:
-            out.append((title, shown))
+            out.append((_(title), shown))
     # KPIs added to the model later still show, rather than silently missing.
     rest = [k for k in KPIS if k in present and k not in listed and not k.startswith("verify.")]
     if rest:
-        out.append(("Other measures", rest))
+        out.append((_("Other measures"), rest))
     return out
 
 
@@ -58,14 +60,16 @@ def kpi_table_html(comparison: Any) -> str:
     ref = names[0]
     rows = {(r.kpi, r.scenario): r for r in table.itertuples(index=False)}
     present = set(table["kpi"])
-    head = ['<th class="kpi">Measure</th>']
+    head = [f'<th class="kpi">{_("Measure")}</th>']
     for i, n in enumerate(names):
-        tag = " <small>(baseline)</small>" if i == 0 else ""
-        head.append(f'<th class="value">{html.escape(n)}{tag}<br><small>mean [95 % interval]</small></th>')
-    for n in names[1:]:
+        tag = f" <small>({_('baseline')})</small>" if i == 0 else ""
         head.append(
-            f'<th class="diff">{html.escape(n)} − {html.escape(ref)}<br>'
-            "<small>paired difference [95 % interval]</small></th>"
+            f'<th class="value">{html.escape(n)}{tag}<br><small>{_("mean [95 % interval]")}</small></th>'
+        )
+    for n in names[1:]:
+        # Short: with four packages the table must fit beside the controls (the legend explains).
+        head.append(
+            f'<th class="diff">{html.escape(n)}<br><small>{_("− baseline [95 % interval]")}</small></th>'
         )
     ncols = len(head)
     out = [
@@ -77,7 +81,7 @@ def kpi_table_html(comparison: Any) -> str:
         for key in keys:
             kpi = KPIS[key]
             unit = kpi_unit(key)
-            direction = _DIRECTION.get(kpi.better, "")
+            direction = _(_DIRECTION.get(kpi.better, ""))
             label = (
                 f'<td class="kpi" title="{html.escape(kpi.doc)}">{html.escape(kpi_label(key))}'
                 f"{f' <span class=unit>({html.escape(unit)})</span>' if unit else ''}"
@@ -102,15 +106,27 @@ def kpi_table_html(comparison: Any) -> str:
                     continue
                 verdict = r.verdict if isinstance(r.verdict, str) else ""
                 rel = r.relative_change
+                base = rows.get((key, ref))
                 rel_text = (
                     ""
-                    if rel is None or (isinstance(rel, float) and (math.isnan(rel) or math.isinf(rel)))
+                    if rel is None
+                    or (isinstance(rel, float) and (math.isnan(rel) or math.isinf(rel)))
+                    or base is None
+                    or shows_as_zero(key, base.mean)
+                    or shows_as_zero(key, r.diff)
                     else f' <span class="rel">({100 * rel:+.0f} %)</span>'.replace("-", "−")
                 )
-                word = VERDICT_WORDS.get(verdict, "")
+                word = _(VERDICT_WORDS.get(verdict, ""))
                 tag = f' <span class="tag">{word}</span>' if word else ""
+                threshold = getattr(r, "matters", math.nan)
+                matters = (
+                    f' title="{_("matters from")} {kpi_difference(key, threshold).lstrip("+")} '
+                    f'{html.escape(kpi_unit(key, difference=True))}"'
+                    if isinstance(threshold, float) and not math.isnan(threshold)
+                    else ""
+                )
                 cells.append(
-                    f'<td class="diff verdict-{verdict or "none"}" data-scenario="{html.escape(n)}" '
+                    f'<td class="diff verdict-{verdict or "none"}"{matters} data-scenario="{html.escape(n)}" '
                     f'data-diff="{_num(r.diff)}" data-low="{_num(r.diff_low)}" '
                     f'data-high="{_num(r.diff_high)}" data-verdict="{verdict}">'
                     f'<span class="mean">{kpi_difference(key, r.diff)}</span> '
@@ -122,14 +138,49 @@ def kpi_table_html(comparison: Any) -> str:
     return "".join(out)
 
 
-LEGEND = (
-    '<div class="govsim-legend">'
-    '<span class="verdict-better">better, and sure</span> '
-    '<span class="verdict-worse">worse, and sure</span> '
-    '<span class="verdict-unsure">not sure: the 95 % interval of the difference includes zero</span> '
-    '<span class="verdict-none">no better or worse (a count or a check)</span>'
-    "</div>"
-)
+def legend_html() -> str:
+    """What the colours mean, in the reader's language."""
+    return (
+        '<div class="govsim-legend">'
+        f'<span class="verdict-better">{_("better: sure, and big enough to matter")}</span> '
+        f'<span class="verdict-worse">{_("worse: sure, and big enough to matter")}</span> '
+        f'<span class="verdict-negligible">{_("negligible: sure, but too small to matter")}</span> '
+        f'<span class="verdict-unsure">{_("not sure: the 95 % interval of the difference includes zero")}'
+        "</span> "
+        f'<span class="verdict-none">{_("no better or worse (a count or a check)")}</span>'
+        "</div>"
+    )
+
+
+def how_to_read_html() -> str:
+    """A short "how to read this" beside the table."""
+    items = [
+        _(
+            "Each scenario's column: the <b>mean</b> over the paired runs and, below it, its <b>95 % "
+            "interval</b>: where the long-run mean lies, 19 times in 20. It never leaves the possible "
+            "values (a share stays within 0-100 %, a waiting time above 0)."
+        ),
+        _(
+            "Each difference column: the scenario minus the baseline, <b>run by run</b> (both met the "
+            "same residents and the same luck), with its interval and the change relative to the "
+            "baseline."
+        ),
+        _(
+            "<b>Sure</b> means the interval of the difference excludes zero. <b>Big enough to "
+            "matter</b> means the difference reaches the size that the measure's catalogue entry sets "
+            "(2 minutes of waiting, 2 percentage points of a share, 10 % of a count...; hover over a "
+            "difference to see it). Sure but smaller is <b>negligible</b>."
+        ),
+        _(
+            "More paired runs narrow the intervals: an unsure difference may become sure, or stay "
+            "a change too small to tell apart from none."
+        ),
+    ]
+    return (
+        f'<details class="govsim-how-to-read"><summary>{_("How to read this table")}</summary><ul>'
+        + "".join(f"<li>{i}</li>" for i in items)
+        + "</ul></details>"
+    )
 
 
 @solara.component
@@ -138,12 +189,13 @@ def KpiTable(comparison: Any):
     reps = len(comparison.seeds)
     solara.HTML(
         tag="p",
-        unsafe_innerHTML=(
-            f"Means over <b>{reps} paired runs</b> of <b>{comparison.days} days</b> (every scenario "
+        unsafe_innerHTML=_(
+            "Means over <b>{runs} paired runs</b> of <b>{days} days</b> (every scenario "
             "meets the same residents and the same luck in run <i>r</i>, so the difference is "
             "measured run by run). Differences of shares are in percentage points (pp); in brackets, "
             "the change relative to the baseline."
-        ),
+        ).format(runs=reps, days=comparison.days),
     )
-    solara.HTML(tag="div", unsafe_innerHTML=LEGEND)
+    solara.HTML(tag="div", unsafe_innerHTML=legend_html())
+    solara.HTML(tag="div", unsafe_innerHTML=how_to_read_html())
     solara.HTML(tag="div", unsafe_innerHTML=kpi_table_html(comparison), classes=["govsim-kpi-table"])

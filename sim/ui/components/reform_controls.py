@@ -12,6 +12,7 @@ from typing import Any
 
 import solara
 
+from sim.i18n import _
 from sim.parameters import CLASSES, GROUP_LABELS, GROUPS, PARAMS, SECTIONS
 from sim.ui import state
 from sim.ui.components.fields import NumberField, TextField
@@ -55,7 +56,7 @@ def ParamControl(key: str, value: Any, on_value: Callable[[Any], None], error: s
     p = PARAMS[key]
     widget = widget_for(key)
     label = param_label(key)
-    help_text = CONTROLS[key].help if key in CONTROLS else ""
+    help_text = _(CONTROLS[key].help) if key in CONTROLS else ""
     classes = ["govsim-control", f"govsim-control-{key.replace('.', '-')}"]
     with solara.Column(gap="0px", classes=classes):
         if widget == "hours":
@@ -132,21 +133,21 @@ def ReformCard(
     run reports progress every half second), and all reforms open at once are a few hundred.
     A card with an impossible value is always open, so its message sits next to its control.
     """
-    slug = title.casefold().replace(" ", "-").replace("'", "")
+    slug = title.casefold().replace(" ", "-").replace("'", "")  # from the English title: stable
     with solara.Card(
-        title,
-        subtitle=years,
+        _(title),
+        subtitle=_(years),
         classes=["govsim-reform", f"govsim-reform-{slug}"],
-        style={"min-width": "320px"},
+        style={"min-width": "0"},
     ):
-        solara.Text(summary, style={"display": "block", "font-size": "0.9em"})
+        solara.Text(_(summary), style={"display": "block", "font-size": "0.9em"})
         if not expanded:
             items = "".join(
                 f"<li>{esc(param_label(k))}: <b>{esc(value_text(k, draft.value(k)))}</b></li>" for k in keys
             )
             Prose(f"<ul>{items}</ul>", classes=["govsim-reform-values"])
             solara.Button(
-                "Change",
+                _("Change"),
                 icon_name="mdi-pencil",
                 text=True,
                 on_click=lambda: on_expanded(True),
@@ -161,7 +162,9 @@ def ReformCard(
                     error=problems.get(key),
                 )
             if not any(k in problems for k in keys):
-                solara.Button("Done", icon_name="mdi-check", text=True, on_click=lambda: on_expanded(False))
+                solara.Button(
+                    _("Done"), icon_name="mdi-check", text=True, on_click=lambda: on_expanded(False)
+                )
 
 
 @solara.component
@@ -191,39 +194,40 @@ def ReformControls(draft: Draft):
     with solara.Card(f"Edit: {draft.display_name}", classes=["govsim-editor"]):
         with solara.Row(style={"flex-wrap": "wrap", "align-items": "flex-start"}):
             TextField(
-                "Name",
+                _("Name"),
                 draft.display_name,
                 on_value=lambda v: state.update(draft.with_name(v)),
-                error=problems.get(NAME_KEY),
+                error=state.name_problem(draft, state.drafts.value),
                 classes=["govsim-name"],
                 style="min-width: 320px",
             )
             TextField(
-                "Description",
+                _("Description"),
                 draft.shown_description,
                 on_value=lambda v: state.update(draft.with_description(v)),
-                style="min-width: 420px",
+                style="min-width: 320px",
             )
         with solara.Row(style={"flex-wrap": "wrap"}):
             solara.Button(
-                "Undo all changes",
+                _("Undo all changes"),
                 icon_name="mdi-undo",
                 text=True,
                 on_click=lambda: state.update(draft.reset()),
                 disabled=not (draft.edits or draft.name is not None or draft.description is not None),
             )
             solara.Button(
-                "Close", icon_name="mdi-chevron-up", text=True, on_click=lambda: state.editing.set(None)
+                _("Close"), icon_name="mdi-chevron-up", text=True, on_click=lambda: state.editing.set(None)
             )
         # Opening hours need the width of a week; the other reforms share the rows.
         wide = [r for r in REFORMS if any(c.widget == "hours" for c in r.controls)]
         narrow = [r for r in REFORMS if r not in wide]
         for reform in wide:
             card(reform)
-        with solara.ColumnsResponsive(default=12, medium=6, large=4):
+        # Half of the controls column each (the results sit beside it on a wide screen).
+        with solara.ColumnsResponsive(default=12, medium=6, large=6):
             for reform in narrow:
                 card(reform)
-        solara.Switch(label="Show all other parameters", value=show_all, on_value=set_show_all)
+        solara.Switch(label=_("Show all other parameters"), value=show_all, on_value=set_show_all)
         if show_all:
             OtherParameters(draft, problems)
         other = [k for k in problems if k not in CONTROLS and k != NAME_KEY and (not show_all or k is None)]

@@ -6,6 +6,7 @@ from typing import Any
 
 import solara
 
+from sim.i18n import _
 from sim.ui import state
 from sim.ui.components.figures_panel import FiguresPanel, SeriesChooser
 from sim.ui.components.kpi_table import KpiTable
@@ -23,19 +24,19 @@ def ResultDownloads(comparison: Any):
         solara.FileDownload(
             lambda: table_csv(comparison),
             filename="govsim-kpi-table.csv",
-            label="KPI table (CSV)",
+            label=_("KPI table (CSV)"),
             mime_type="text/csv",
         )
         solara.FileDownload(
             lambda: runs_csv(comparison),
             filename="govsim-runs.csv",
-            label="Every run (CSV)",
+            label=_("Every run (CSV)"),
             mime_type="text/csv",
         )
         solara.FileDownload(
             lambda: daily_csv(comparison),
             filename="govsim-daily.csv",
-            label="Daily series (CSV)",
+            label=_("Daily series (CSV)"),
             mime_type="text/csv",
         )
 
@@ -47,18 +48,20 @@ def ResultsView():
     SeriesChooser(state.figure_series.value, on_value=state.figure_series.set)
     if results is None:
         if not state.run_task.pending:
-            solara.Info("Press Run to compare the scenarios.")
+            solara.Info(_("Press Run to compare the scenarios."))
         return
     c = results.comparison
     with solara.Column(classes=["govsim-results"]):
         if not state.results_are_current(results):
             solara.Warning(
-                "These results are for the scenarios and settings as they were when you pressed Run; "
-                "they have changed since. Press Run again to update.",
+                _(
+                    "These results are for the scenarios and settings as they were when you pressed Run; "
+                    "they have changed since. Press Run again to update."
+                ),
                 classes=["govsim-stale"],
             )
         solara.Text(
-            f"Finished in {results.seconds:.1f} s.",
+            _("Finished in {seconds:.1f} s.").format(seconds=results.seconds),
             classes=["govsim-elapsed"],
             style={"font-size": "0.85em", "color": "#666"},
         )

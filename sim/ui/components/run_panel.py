@@ -6,6 +6,7 @@ import dataclasses
 
 import solara
 
+from sim.i18n import _
 from sim.ui import state
 from sim.ui.components.fields import NumberField
 from sim.ui.runner import POOL, RunSettings
@@ -46,7 +47,7 @@ def RunPanel():
     with solara.Card(classes=["govsim-run"]):
         with solara.Row(style={"align-items": "center", "flex-wrap": "wrap", "gap": "16px"}):
             NumberField(
-                "Paired runs per scenario",
+                _("Paired runs per scenario"),
                 s.replications,
                 on_value=lambda v: state.settings.set(
                     dataclasses.replace(state.settings.value, replications=int(v))
@@ -56,7 +57,7 @@ def RunPanel():
                 classes=["govsim-replications"],
             )
             solara.Select(
-                "Length of each run",
+                _("Length of each run"),
                 values=lengths,
                 value=length_label,
                 on_value=lambda v: state.settings.set(
@@ -65,14 +66,14 @@ def RunPanel():
                 style={"max-width": "220px"},
             )
             NumberField(
-                "Random seed",
+                _("Random seed"),
                 s.seed,
                 on_value=lambda v: state.settings.set(dataclasses.replace(state.settings.value, seed=int(v))),
                 integer=True,
                 style="max-width: 140px",
             )
             solara.Button(
-                "Run",
+                _("Run"),
                 icon_name="mdi-play",
                 color="primary",
                 on_click=state.start_run,
@@ -81,7 +82,7 @@ def RunPanel():
             )
             if pending:
                 solara.Button(
-                    "Stop",
+                    _("Stop"),
                     icon_name="mdi-stop",
                     color="error",
                     on_click=state.stop_run,
@@ -98,11 +99,17 @@ def RunPanel():
             # Moving stripes until the first run is back, so that a start does not look stuck.
             solara.ProgressLinear(100 * done / total if done else True)
             solara.Text(
-                "Drawing the figures..." if drawing else f"{done} of {total} runs done",
+                _("Drawing the figures...") if drawing else f"{done} of {total} runs done",
                 classes=["govsim-progress"],
             )
         elif state.run_task.cancelled:
-            solara.Warning("Stopped. The results below are from the last finished run.", dense=True)
+            solara.Warning(
+                _("Stopped. The results below are from the last finished run.")
+                if state.run_task.latest is not None
+                else _("Stopped before any run finished: there are no results yet."),
+                dense=True,
+                classes=["govsim-stopped"],
+            )
         elif state.run_task.error:
             solara.Error(f"The run failed: {state.run_task.exception}", classes=["govsim-run-error"])
         for problem in blocked:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import solara
 
+from sim.i18n import _
 from sim.scenario import ScenarioError
 from sim.ui import state
 from sim.ui.drafts import Draft
@@ -15,20 +16,20 @@ def SaveScenario(draft: Draft):
     """Save into the app's scenario folder (``scenarios/custom/`` by default) and offer the file."""
     path = state.saved.value.get(draft.id)
     error = state.save_errors.value.get(draft.id)
-    problems = draft.problems()
+    problem = state.save_problem(draft, state.drafts.value)
     folder = state.config.value.save_dir
     with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}, classes=["govsim-save"]):
         solara.Button(
-            f"Save as TOML in {folder}/",
+            _("Save as TOML in {folder}/").format(folder=folder),
             icon_name="mdi-content-save",
             on_click=lambda: state.save(draft.id),
-            disabled=bool(problems),
+            disabled=bool(problem),
             color="primary",
             outlined=True,
             classes=["govsim-save-button"],
         )
-        if problems:
-            solara.Text("Fix the values marked in red to save.", style={"color": "#b00020"})
+        if problem:
+            solara.Text(problem, style={"color": "#b00020"}, classes=["govsim-save-blocked"])
         try:
             text = draft.scenario().to_toml()
         except ScenarioError:
@@ -37,7 +38,7 @@ def SaveScenario(draft: Draft):
             solara.FileDownload(
                 text.encode(),
                 filename=f"{file_slug(draft.display_name)}.toml",
-                label="Download TOML",
+                label=_("Download TOML"),
                 mime_type="application/toml",
             )
     if path:

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import solara
 
-from sim.ui import state
+from sim.i18n import _
+from sim.ui import library, state
 from sim.ui.components.text import Prose, esc
 from sim.ui.drafts import Draft, differences
 from sim.ui.labels import param_label, value_text
@@ -18,6 +19,8 @@ def ScenarioPicker():
     """A list of the scenario files, by group, and a button to add the chosen one."""
     entries = state.library_entries()
     usable = [e for e in entries if e.scenario is not None and not e.has_timeline]
+    # The planners' own saves first: after a reload they are what a planner comes back for.
+    usable.sort(key=lambda e: e.group != library.SAVED)  # stable: the folder's order otherwise
     chosen, set_chosen = solara.use_state(None)
     items: list[dict] = []
     group = None
@@ -36,16 +39,16 @@ def ScenarioPicker():
 
     with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}, classes=["govsim-picker"]):
         solara.v.Select(
-            label="Add a scenario from the scenarios folder",
+            label=_("Add a scenario from the scenarios folder"),
             items=items,
             v_model=chosen,
             on_v_model=set_chosen,
-            style_="min-width: 420px; max-width: 640px",
+            style_="min-width: 280px; max-width: 640px; flex: 1 1 280px",
             class_="govsim-picker-select",
             hide_details=True,
         )
         solara.Button(
-            "Add to the comparison",
+            _("Add to the comparison"),
             icon_name="mdi-plus",
             on_click=add,
             disabled=chosen not in by_shown,
@@ -84,7 +87,7 @@ def ScenarioCard(draft: Draft, index: int, reference: Draft | None, editing: boo
     )
     changed = [] if is_reference or reference is None else differences([reference, draft])
     classes = ["govsim-card", "govsim-card-reference" if is_reference else "govsim-card-other"]
-    with solara.Card(draft.display_name, subtitle=role, classes=classes, style={"min-width": "300px"}):
+    with solara.Card(draft.display_name, subtitle=role, classes=classes, style={"min-width": "0"}):
         Prose(f'<div class="govsim-origin">From {esc(draft.origin)}</div>')
         if draft.shown_description:
             Prose(f'<div class="govsim-description">{esc(draft.shown_description)}</div>')
@@ -95,7 +98,7 @@ def ScenarioCard(draft: Draft, index: int, reference: Draft | None, editing: boo
                 f"{len(draft.edits)} value{'s' if len(draft.edits) != 1 else ''} changed here, not yet "
                 "saved to a file"
                 if draft.id not in state.saved.value
-                else "Changes saved.",
+                else _("Changes saved."),
                 style={"font-size": "0.8em", "color": "#8a5a00"},
             )
         if problems:
@@ -107,14 +110,14 @@ def ScenarioCard(draft: Draft, index: int, reference: Draft | None, editing: boo
             )
         with solara.Row(style={"flex-wrap": "wrap", "gap": "0px"}, classes=["govsim-card-actions"]):
             solara.Button(
-                "Close reforms" if editing else "Change reforms",
+                _("Close reforms") if editing else "Change reforms",
                 icon_name="mdi-tune",
                 text=True,
                 on_click=lambda: state.editing.set(None if editing else draft.id),
                 classes=["govsim-edit"],
             )
             solara.Button(
-                "New from this",
+                _("New from this"),
                 icon_name="mdi-content-copy",
                 text=True,
                 on_click=lambda: state.start_new_from(draft.id),
@@ -123,13 +126,13 @@ def ScenarioCard(draft: Draft, index: int, reference: Draft | None, editing: boo
             )
             if not is_reference:
                 solara.Button(
-                    "Make baseline",
+                    _("Make baseline"),
                     icon_name="mdi-format-vertical-align-top",
                     text=True,
                     on_click=lambda: state.make_reference(draft.id),
                 )
             solara.Button(
-                "Remove",
+                _("Remove"),
                 icon_name="mdi-delete",
                 text=True,
                 on_click=lambda: state.remove(draft.id),
@@ -143,7 +146,7 @@ def ScenarioCards():
     current = state.drafts.value
     reference = current[0] if current else None
     if not current:
-        solara.Info("No scenario yet: add the baseline first, then the packages to compare with it.")
-    with solara.ColumnsResponsive(default=12, medium=6, large=4):
+        solara.Info(_("No scenario yet: add the baseline first, then the packages to compare with it."))
+    with solara.ColumnsResponsive(default=12, medium=6, large=6):
         for i, d in enumerate(current):
             ScenarioCard(d, i, reference, state.editing.value == d.id).key(f"card-{d.id}")

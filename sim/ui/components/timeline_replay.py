@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import solara
 
+from sim.i18n import _
 from sim.ui import state
 from sim.ui.components.fields import NumberField
 from sim.ui.components.figures_panel import FigureCard
@@ -78,7 +79,7 @@ def TimelineReplay():
         )
         solara.v.Select(
             label="Series to replay",
-            items=[{"text": text, "value": key} for key, text in DAILY_FIGURES.items()],
+            items=[{"text": _(text), "value": key} for key, text in DAILY_FIGURES.items()],
             v_model=list(state.replay_series.value),
             on_v_model=lambda v: state.replay_series.set(tuple(v) or ("wait_mean_min",)),
             multiple=True,
