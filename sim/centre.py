@@ -214,6 +214,7 @@ class ServiceCentre:
         busy = sum(q.busy_h for q in m.hall.queues) - self._busy_before
         fixed_h = plan.fixed_h + plan.fixed_overtime_h
         overtime += plan.fixed_overtime_h
+        m.books.overtime(overtime)
         today = m.today
         tally.rostered_h += plan.rostered_h
         tally.overtime_h += overtime

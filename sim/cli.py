@@ -202,6 +202,11 @@ def _compare(args: argparse.Namespace, keys: list[str] | None, matters: dict) ->
             "negligible: sure but smaller.\n"
         )
         print(result.to_text(keys))
+        from sim.value import render_value
+
+        value = render_value(result)
+        if value:
+            print("\n" + value)
         if result.failures:
             print(f"\n{len(result.failures)} runs failed:", *result.failures, sep="\n  ")
         if args.report:

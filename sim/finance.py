@@ -1,23 +1,60 @@
-"""The community's money: income by source and spending by item, day by day.
+"""The community's money: income by source, spending by item, and what the community does when
+money runs short or is left over.
 
-Income: the fiscal allocation and co-building contributions (spread evenly over the year),
-paired-unit support from part-time members' units, and the money that comes with funded tasks
-("funding follows the task").  Spending: running the office space, councils, hearings and
-activities, and the cost of every task the community takes on.  The balance is a KPI; what
-money buys is not yet modelled (see docs/ODD.md).
+**Income** (day by day): the fiscal allocation from the city and district budgets and co-building
+contributions, spread evenly over the year; paired-unit support from each part-time member's unit;
+the money that comes with funded tasks ("funding follows the task").  Together about 600,000 yuan
+a year in 2014 (the article's figure is the community's operating money from all sources).
+
+**Spending** (day by day): salaries and social insurance of the centre's staff (a degree holder
+earns a premium; the 2014 package pays the full 五险一金), overtime pay, the running cost of the
+office space, councils, hearings and activities, the cost of every task taken on, a care station
+and the information platform while they exist.
+
+**Budget policy** (``finance.budget_policy``): every ``finance.review_days`` the centre projects the
+year's end from this year's flows so far.  If it would end short by more than a reserve band, it
+makes one cut, in this order: stop paying overtime (no overtime is worked), leave a post vacant
+(one staff member fewer, down to ``finance.min_staff``), close the care station.  If it would end
+with more than the band plus a year of one more salary to spare, it undoes its cuts in the
+reverse order, then hires (up to ``finance.max_staff_per_10k`` per 10,000 residents).  Each change
+takes effect at once through the parameters in force (:meth:`sim.model.CommunityModel.adjust`), so
+money moves service: fewer staff, no overtime, no station.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from sim.model import CommunityModel
 
+DAYS_PER_YEAR = 365
+INCOME_SOURCES = ("fiscal", "co-building", "paired units", "task funding")
+SPENDING_ITEMS = (
+    "salaries",
+    "overtime pay",
+    "office space",
+    "events",
+    "tasks",
+    "care station",
+    "platform",
+    "grid officers",
+)
+
+
+def salary_yuan_year(params: Mapping[str, Any], degree: bool) -> float:
+    """What one staff member costs the community a year: pay (with the degree premium) and social
+    insurance, less what departments pay for staff they hired themselves."""
+    premium = params["finance.degree_premium"] if degree else 0.0
+    monthly = params["finance.salary_yuan_month"] * (1.0 + premium)
+    own_share = 1.0 - params["finance.department_paid_staff_share"]
+    return 12.0 * monthly * (1.0 + params["finance.social_insurance_share"]) * own_share
+
 
 class Books:
-    """Running totals of income and spending, with the breakdown by source and item."""
+    """Running totals of income and spending, by source and item, and the budget policy's record."""
 
     def __init__(self, model: CommunityModel) -> None:
         self.model = model
@@ -25,6 +62,12 @@ class Books:
         self.spending = 0.0
         self.income_by: dict[str, float] = defaultdict(float)
         self.spending_by: dict[str, float] = defaultdict(float)
+        self._year_income = 0.0
+        self._year_spending = 0.0
+        self.shortfall_days = 0
+        self.cuts = 0
+        self.additions = 0
+        self.actions: list[tuple[int, str]] = []  # (day, what the budget policy did)
 
     def __repr__(self) -> str:
         return f"Books(income={self.income:,.0f}, spending={self.spending:,.0f}, balance={self.balance:,.0f})"
@@ -36,22 +79,85 @@ class Books:
     def receive(self, source: str, yuan: float) -> None:
         self.income += yuan
         self.income_by[source] += yuan
+        self._year_income += yuan
 
     def spend(self, item: str, yuan: float) -> None:
         self.spending += yuan
         self.spending_by[item] += yuan
+        self._year_spending += yuan
 
-    def day(self) -> None:
-        """The day's share of the yearly funds, and the day's running cost of the office."""
-        p = self.model.params
-        pt = self.model.committee.part_time
-        # One sum, as before the breakdown existed, so the totals stay bit for bit the same.
-        self.income += (
-            p["finance.fiscal_yuan_year"]
-            + p["finance.co_building_yuan_year"]
-            + pt * p["committee.paired_unit_yuan_per_part_time"]
-        ) / 365.0
-        self.income_by["fiscal"] += p["finance.fiscal_yuan_year"] / 365.0
-        self.income_by["co-building"] += p["finance.co_building_yuan_year"] / 365.0
-        self.income_by["paired units"] += pt * p["committee.paired_unit_yuan_per_part_time"] / 365.0
-        self.spend("office space", p["office.area_m2"] * p["finance.operating_cost_yuan_per_m2"] / 365.0)
+    # -- every day ------------------------------------------------------------------------
+    def day(self, day: int) -> None:
+        """The day's share of the yearly funds and of the running costs; the year's review."""
+        m = self.model
+        p = m.params
+        if day % DAYS_PER_YEAR == 0:
+            self._year_income = self._year_spending = 0.0
+        per_day = 1.0 / DAYS_PER_YEAR
+        self.receive("fiscal", p["finance.fiscal_yuan_year"] * per_day)
+        self.receive("co-building", p["finance.co_building_yuan_year"] * per_day)
+        self.receive(
+            "paired units", m.committee.part_time * p["committee.paired_unit_yuan_per_part_time"] * per_day
+        )
+        self.spend("salaries", sum(salary_yuan_year(p, s.degree) for s in m.centre.staff) * per_day)
+        self.spend("office space", p["office.area_m2"] * p["finance.operating_cost_yuan_per_m2"] * per_day)
+        if p["elderly_care.station"]:
+            self.spend("care station", p["elderly_care.station_cost_yuan_year"] * per_day)
+        if p["informatisation.online_services_share"] > 0 or p["informatisation.grid_reporting"]:
+            self.spend("platform", p["finance.platform_cost_yuan_year"] * per_day)
+        if self.balance < 0:
+            self.shortfall_days += 1
+        if p["finance.budget_policy"] and (day + 1) % int(p["finance.review_days"]) == 0:
+            self._review(day)
+
+    def overtime(self, hours: float) -> None:
+        if hours > 0:
+            self.spend("overtime pay", hours * self.model.params["finance.overtime_pay_yuan_h"])
+
+    # -- the budget policy ------------------------------------------------------------------
+    def _review(self, day: int) -> None:
+        m = self.model
+        p = m.params
+        done = day % DAYS_PER_YEAR + 1
+        left = DAYS_PER_YEAR - done
+        net_rate = (self._year_income - self._year_spending) / done
+        projected = self.balance + net_rate * left
+        band = p["finance.reserve_share"] * self._year_income / done * DAYS_PER_YEAR
+        one_more = salary_yuan_year(p, degree=False) * max(left, 30) / DAYS_PER_YEAR
+        if projected < -band:
+            change = self._cut(p)
+            if change:
+                self.cuts += 1
+                self.actions.append((day, f"cut: {change[1]}"))
+                m.adjust(change[0])
+        elif projected > band + one_more:
+            change = self._add(p)
+            if change:
+                self.additions += 1
+                self.actions.append((day, f"added: {change[1]}"))
+                m.adjust(change[0])
+
+    def _cut(self, p: Mapping[str, Any]) -> tuple[dict[str, Any], str] | None:
+        if p["staff.overtime_cap_h_per_day"] > 0:
+            return {"staff.overtime_cap_h_per_day": 0.0}, "no overtime paid"
+        if p["staff.count"] > p["finance.min_staff"]:
+            return {"staff.count": int(p["staff.count"]) - 1}, "a post left vacant"
+        if p["elderly_care.station"]:
+            return {"elderly_care.station": False}, "care station closed"
+        return None
+
+    def _add(self, p: Mapping[str, Any]) -> tuple[dict[str, Any], str] | None:
+        m = self.model
+        planned = m.planned_params()
+        if planned["elderly_care.station"] and not p["elderly_care.station"]:
+            return {"elderly_care.station": True}, "care station reopened"
+        if p["staff.count"] < planned["staff.count"]:
+            return {"staff.count": int(p["staff.count"]) + 1}, "a vacant post filled"
+        if p["staff.overtime_cap_h_per_day"] < planned["staff.overtime_cap_h_per_day"]:
+            return {
+                "staff.overtime_cap_h_per_day": planned["staff.overtime_cap_h_per_day"]
+            }, "overtime paid again"
+        cap = int(p["finance.max_staff_per_10k"] * len(m.residents) / 10_000)
+        if p["staff.count"] < cap:
+            return {"staff.count": int(p["staff.count"]) + 1}, "one more staff member hired"
+        return None

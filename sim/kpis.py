@@ -195,6 +195,39 @@ _BASE = [
         "them unless news travels by word of mouth).",
     ),
     KPI("finance.balance_yuan", "yuan", "higher", "Income minus spending over the run.", signed=True),
+    KPI("finance.income_yuan", "yuan", "", "Income over the run, from every source."),
+    KPI("finance.spending_yuan", "yuan", "lower", "Spending over the run, on every item."),
+    KPI(
+        "finance.shortfall_days",
+        "days",
+        "lower",
+        "Days on which the community had spent more than it had received since the start.",
+    ),
+    KPI(
+        "finance.cost_per_resolved_need_yuan",
+        "yuan",
+        "lower",
+        "Spending over the run divided by the individual needs resolved: what a resolved need costs.",
+    ),
+    KPI(
+        "finance.budget_cuts",
+        "changes",
+        "",
+        "Cuts the budget policy made (overtime unpaid, a post left vacant, the care station closed).",
+    ),
+    KPI(
+        "finance.budget_additions",
+        "changes",
+        "",
+        "What the budget policy added back or added with money to spare (a post filled or created, "
+        "overtime paid again, the station reopened).",
+    ),
+    KPI(
+        "staff.count_end",
+        "staff",
+        "",
+        "Staff in post at the end (the scenario's, less vacancies, plus hires).",
+    ),
     KPI("verify.little_L", "residents", "", "Time-average number waiting in hall queues."),
     KPI(
         "verify.little_lambda_W",
@@ -244,6 +277,11 @@ _MATTERS: dict[str, Matters] = {
     "residents.satisfaction_mean": Matters(0.02, why=_SCORE),
     "residents.trust_mean": Matters(0.02, why=_SCORE),
     "finance.balance_yuan": Matters(1000.0, 0.10, "10 % of the baseline's balance, at least 1,000 yuan"),
+    "finance.income_yuan": Matters(1000.0, 0.05, "5 % of the baseline's, at least 1,000 yuan"),
+    "finance.spending_yuan": Matters(1000.0, 0.05, "5 % of the baseline's, at least 1,000 yuan"),
+    "finance.shortfall_days": Matters(7.0, why="a week"),
+    "finance.cost_per_resolved_need_yuan": Matters(1.0, 0.05, "5 % of the baseline's, at least 1 yuan"),
+    "staff.count_end": Matters(1.0, why="one staff member"),
 }
 
 KPIS: dict[str, KPI] = {k.key: dataclasses.replace(k, matters=_MATTERS.get(k.key, Matters())) for k in _BASE}
@@ -285,6 +323,13 @@ KPI_LABELS = {
     "residents.trust_mean": N_("Trust in the committee (0-1)"),
     "staff.idle_time_share": N_("Staff time with nothing to do"),
     "finance.balance_yuan": N_("Income minus spending"),
+    "finance.income_yuan": N_("Income"),
+    "finance.spending_yuan": N_("Spending"),
+    "finance.shortfall_days": N_("Days short of money"),
+    "finance.cost_per_resolved_need_yuan": N_("Cost per resolved need"),
+    "finance.budget_cuts": N_("Budget cuts made"),
+    "finance.budget_additions": N_("Budget additions made"),
+    "staff.count_end": N_("Staff in post at the end"),
     "verify.little_L": N_("Residents waiting in the queues (time average)"),
     "verify.little_lambda_W": N_("Arrival rate times mean wait (Little's law check)"),
 }
@@ -448,6 +493,13 @@ def summarise(m: CommunityModel) -> dict[str, float]:
         "residents.trust_mean": float(residents.population.trust.mean()),
         "residents.online_aware_share": residents.online_aware_share(),
         "finance.balance_yuan": m.books.balance,
+        "finance.income_yuan": m.books.income,
+        "finance.spending_yuan": m.books.spending,
+        "finance.shortfall_days": float(m.books.shortfall_days),
+        "finance.cost_per_resolved_need_yuan": _ratio(m.books.spending, residents.resolved),
+        "finance.budget_cuts": float(m.books.cuts),
+        "finance.budget_additions": float(m.books.additions),
+        "staff.count_end": float(len(m.centre.staff)),
         "verify.little_L": hall.area_waiting_h2 / horizon,
         "verify.little_lambda_W": (hall.total_wait_h + hall.open_wait_h()) / horizon,
     }

@@ -63,7 +63,9 @@ class CommunityModel(mesa.Model):
         self.horizon_h = self.days * 24.0
         self.day = -1
         self.periods = _periods(scenario, self.days)
-        self.params: Mapping[str, Any] = self.periods[0][1]
+        self._planned: Mapping[str, Any] = self.periods[0][1]  # the scenario's, this period
+        self.adjustments: dict[str, Any] = {}  # what the budget policy changed
+        self.params: Mapping[str, Any] = self._planned
         self.policy: Policy = build_policy(self.params)
 
         self.tally = Tally()
@@ -106,10 +108,26 @@ class CommunityModel(mesa.Model):
         return self.committee.elect(self.params)
 
     def switch_policy(self) -> None:
-        """A timeline date: the reforms dated today come into force."""
+        """A timeline date: the reforms dated today come into force.  What the budget policy had
+        changed stays changed, unless the new plan itself changes the same parameter."""
         day = round(self.time / 24.0)
         starts = [s for s, _ in self.periods]
-        self.params = self.periods[bisect.bisect_right(starts, day) - 1][1]
+        old, self._planned = self._planned, self.periods[bisect.bisect_right(starts, day) - 1][1]
+        for key in [k for k in self.adjustments if self._planned[k] != old[k]]:
+            del self.adjustments[key]
+        self._put_in_force(day)
+
+    def planned_params(self) -> Mapping[str, Any]:
+        """The scenario's parameters for today, before the budget policy's changes."""
+        return self._planned
+
+    def adjust(self, changes: Mapping[str, Any]) -> None:
+        """The budget policy changes parameters in force from today (staff, overtime, station)."""
+        self.adjustments.update(changes)
+        self._put_in_force(self.day + 1)
+
+    def _put_in_force(self, day: int) -> None:
+        self.params = {**self._planned, **self.adjustments} if self.adjustments else self._planned
         self.policy = build_policy(self.params)
         if self._organise():
             self.committee.plan_events(from_day=day)
@@ -145,7 +163,7 @@ class CommunityModel(mesa.Model):
         self.centre.back_office_day(day)
         self.committee.mediate(day)
         self.departments.push_down(t_end)
-        self.books.day()
+        self.books.day(day)
         self._record_day()  # before the year closes, so its last day shows the year's participation
         if (day + 1) % 365 == 0:
             self._close_participation_year()

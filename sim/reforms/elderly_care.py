@@ -23,6 +23,16 @@ STEM = "elderly_care"
 
 PARAMS = (
     Param(
+        "elderly_care.station_cost_yuan_year",
+        40000.0,
+        "float",
+        "yuan/year",
+        "Running cost of a home elderly-care station paid from community funds.",
+        ASSUMED + "rent, a part-time carer and materials, net of civil-affairs subsidies",
+        0,
+        1e8,
+    ),
+    Param(
         "elderly_care.station",
         False,
         "bool",

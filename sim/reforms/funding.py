@@ -15,12 +15,24 @@ STEM = "funding"
 
 PARAMS = (
     Param(
+        "finance.social_insurance_share",
+        0.15,
+        "float",
+        "share of pay",
+        "Social insurance and housing fund paid on top of pay (五险一金).",
+        ASSUMED + "before the reform partial cover; the article's 2014 staff get the full package "
+        "(about 40 % of pay)",
+        0,
+        2,
+    ),
+    Param(
         "finance.fiscal_yuan_year",
-        150000.0,
+        200000.0,
         "float",
         "yuan/year",
         "Operating funds from the city and district budgets.",
-        ASSUMED + "before funds entered the budget (article: ~600,000 yuan in 2014)",
+        ASSUMED + "before funds entered the budget: about what the 2002 community spends with half "
+        "its staff paid by departments (article: ~600,000 yuan from all sources in 2014)",
         0,
         1e9,
     ),

@@ -1,0 +1,104 @@
+"""The community's books and its budget policy: money binds (issue 9, items 1 and 6)."""
+
+import pytest
+from helpers import ROOT
+
+from sim.finance import salary_yuan_year
+from sim.model import CommunityModel
+from sim.parameters import defaults
+from sim.scenario import load_scenario
+
+BASE = load_scenario(ROOT / "scenarios/baseline_2002.toml")
+PKG = load_scenario(ROOT / "scenarios/changsha_2014.toml")
+
+
+def _run(sc, days=365, seed=3):
+    return CommunityModel(sc, seed=seed, days=days).run()
+
+
+def test_salary_counts_the_degree_premium_insurance_and_what_departments_pay():
+    p = defaults()
+    p.update(
+        {
+            "finance.salary_yuan_month": 2000.0,
+            "finance.degree_premium": 0.1,
+            "finance.social_insurance_share": 0.4,
+            "finance.department_paid_staff_share": 0.5,
+        }
+    )
+    assert salary_yuan_year(p, degree=False) == pytest.approx(12 * 2000 * 1.4 * 0.5)
+    assert salary_yuan_year(p, degree=True) == pytest.approx(12 * 2200 * 1.4 * 0.5)
+
+
+def test_the_books_add_up_by_source_and_item():
+    m = _run(PKG, days=120)
+    b = m.books
+    assert sum(b.income_by.values()) == pytest.approx(b.income)
+    assert sum(b.spending_by.values()) == pytest.approx(b.spending)
+    assert m.summary()["finance.balance_yuan"] == pytest.approx(b.income - b.spending)
+
+
+def test_the_2014_package_has_about_the_articles_600000_yuan_from_all_sources_and_spends_it():
+    k = _run(PKG).summary()
+    assert 540_000 <= k["finance.income_yuan"] <= 660_000  # article: ~600,000 yuan a year
+    assert abs(k["finance.balance_yuan"]) <= 0.10 * k["finance.income_yuan"]
+
+
+def test_short_of_money_the_centre_cuts_overtime_then_posts_then_the_station_in_that_order():
+    poor = PKG.with_changes({"finance.fiscal_yuan_year": 0.0, "finance.co_building_yuan_year": 0.0})
+    m = _run(poor)
+    what = [a for _, a in m.books.actions]
+    assert what[0] == "cut: no overtime paid"
+    posts = [a for a in what if a == "cut: a post left vacant"]
+    assert len(posts) == int(PKG["staff.count"]) - int(PKG["finance.min_staff"])
+    assert what.index("cut: care station closed") > what.index(posts[-1])
+    assert len(m.centre.staff) == PKG["finance.min_staff"] and not m.params["elderly_care.station"]
+    assert m.books.shortfall_days > 0
+
+
+def test_with_money_to_spare_the_centre_hires_up_to_the_planning_figure():
+    rich = BASE.with_changes({"finance.fiscal_yuan_year": 2_000_000.0})
+    m = _run(rich)
+    cap = int(BASE["finance.max_staff_per_10k"] * BASE["population.residents"] / 10_000)
+    assert len(m.centre.staff) == cap > BASE["staff.count"]
+    assert all(a == "added: one more staff member hired" for _, a in m.books.actions)
+
+
+def test_without_the_policy_money_changes_nothing_but_the_books():
+    off = {"finance.budget_policy": False}
+    a = _run(PKG.with_changes(off), days=200).summary()
+    b = _run(PKG.with_changes({**off, "finance.fiscal_yuan_year": 0.0}), days=200).summary()
+    assert a["service.queue_wait_mean_min"] == b["service.queue_wait_mean_min"]
+    assert b["finance.balance_yuan"] < a["finance.balance_yuan"] and b["finance.budget_cuts"] == 0
+
+
+def test_halving_the_fiscal_funds_of_the_2014_package_moves_service_not_only_the_balance():
+    """Paired (same seed): half the fiscal money leaves posts vacant, and residents wait longer."""
+    full = _run(PKG).summary()
+    half = _run(PKG.with_changes({"finance.fiscal_yuan_year": PKG["finance.fiscal_yuan_year"] / 2})).summary()
+    assert half["staff.count_end"] < full["staff.count_end"]
+    assert half["finance.budget_cuts"] > 0
+    assert half["service.queue_wait_mean_min"] > full["service.queue_wait_mean_min"]
+
+
+def test_funding_follows_the_task_brings_the_tasks_money_an_accounting_check():
+    """An identity, not evidence: funded tasks bring their cost as income."""
+    lo = _run(BASE.with_changes({"departments.funded_share": 0.0}), days=120).books
+    hi = _run(BASE.with_changes({"departments.funded_share": 1.0}), days=120).books
+    assert lo.income_by.get("task funding", 0.0) == 0.0
+    assert hi.income_by["task funding"] == pytest.approx(hi.spending_by["tasks"])
+
+
+def test_value_for_money_prices_each_sure_gain_with_the_extra_spending():
+    from sim.compare import compare
+    from sim.value import render_value, value_for_money
+
+    c = compare([BASE, PKG], replications=3, days=90, workers=1, daily=False)
+    t = value_for_money(c)
+    spend = c.kpi("finance.spending_yuan").loc[PKG.name]
+    assert (t["extra_spending"] == spend["diff"]).all()
+    resolved = c.kpi("service.resolved_share").loc[PKG.name]
+    if resolved["verdict"] == "better":
+        row = t[t["kpi"] == "service.resolved_share"].iloc[0]
+        assert row["yuan_per_unit"] == pytest.approx(spend["diff"] / (100 * resolved["diff"]))
+    assert PKG.name in render_value(c)
