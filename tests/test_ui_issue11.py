@@ -58,7 +58,7 @@ def test_text_in_the_paired_runs_field_blocks_run_until_fixed(app):
 def test_staff_that_is_not_a_whole_number_blocks_run(app, typed):
     _box, rc = _page()
     app.editing.set(app.drafts.value[1].id)
-    _open_reform(rc, "Staff of the service centre")
+    _open_reform(rc, "Staffing")
     _type(rc, "Hired staff", typed)
     assert app.drafts.value[1].value("staff.count") == 11
     assert _button(rc, "Run").disabled

@@ -213,7 +213,7 @@ def test_typing_survives_a_page_update_before_it_is_committed(app):
     to the old one (Solara's own fields lose it), nor reach the scenario before Enter."""
     _box, rc = _page()
     app.editing.set(app.drafts.value[1].id)
-    _open_reform(rc, "Staff of the service centre")
+    _open_reform(rc, "Staffing")
     field = rc.find(v.TextField, label="Hired staff").widget
     field.v_model = "12"  # typed, not yet committed
     app.progress.set((3, 20))
@@ -327,7 +327,7 @@ def test_zero_staff_shows_the_message_at_the_control_and_blocks_run(app):
     _box, rc = _page()
     changsha = app.drafts.value[1]
     app.editing.set(changsha.id)
-    _open_reform(rc, "Staff of the service centre")
+    _open_reform(rc, "Staffing")
     _type(rc, "Hired staff", "0")
     assert app.drafts.value[1].edits == {"staff.count": 0}
     assert "must be an integer from 1 to 1000, got 0" in _alerts(rc)
@@ -346,7 +346,7 @@ def test_zero_staff_shows_the_message_at_the_control_and_blocks_run(app):
 def test_access_strictness_without_classification_is_refused(app):
     _box, rc = _page()
     app.editing.set(app.drafts.value[1].id)
-    _open_reform(rc, "Task access and funding")
+    _open_reform(rc, "Function classification")
     rc.find(v.Switch, label="Functions sorted into the four 2003 classes").widget.v_model = False
     assert "needs 'Functions sorted into the four 2003 classes' on" in _alerts(rc)
     assert _button(rc, "Run").disabled
@@ -358,7 +358,7 @@ def test_access_strictness_without_classification_is_refused(app):
 def test_closing_before_opening_is_refused(app):
     _box, rc = _page()
     app.editing.set(app.drafts.value[1].id)
-    _open_reform(rc, "Opening hours")
+    _open_reform(rc, "Staggered working hours")
     _select(rc, "Monday period 1 until").v_model = "07:00"
     assert "must run forwards within one day" in _alerts(rc)
     assert _button(rc, "Run").disabled

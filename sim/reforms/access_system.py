@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from sim.i18n import N_
 from sim.param import Param
 from sim.reforms.base import Claim, Control, Reform
 
@@ -63,11 +64,11 @@ def needs_classification(params: Mapping[str, Any]) -> tuple[str, str] | None:
 
 REFORM = Reform(
     stem=STEM,
-    title="Task access system",
+    title=N_("Task access system"),
     chinese="准入制",
     family="institutions",
-    years="2005; strict in 2014",
-    summary=(
+    years=N_("2005; strict in 2014"),
+    summary=N_(
         "Tasks may enter the community only through an access system that turns back departments' own work."
     ),
     params=PARAMS,

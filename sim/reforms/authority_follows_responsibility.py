@@ -7,6 +7,7 @@ problems (:class:`sim.public_space.PublicSpace`).
 
 from __future__ import annotations
 
+from sim.i18n import N_
 from sim.param import ASSUMED, Param
 from sim.reforms.base import Control, Reform
 
@@ -29,11 +30,13 @@ PARAMS = (
 
 REFORM = Reform(
     stem=STEM,
-    title="Authority follows responsibility",
+    title=N_("Authority follows responsibility"),
     chinese="权随责走",
     family="institutions",
-    years="2005",
-    summary="The community gets the authority that goes with its duties, so it can fix more problems itself.",
+    years=N_("2005"),
+    summary=N_(
+        "The community gets the authority that goes with its duties, so it can fix more problems itself."
+    ),
     params=PARAMS,
     controls=(
         Control(

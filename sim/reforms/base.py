@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from sim.i18n import N_
 from sim.param import Param
 
 if TYPE_CHECKING:
@@ -47,11 +48,12 @@ Rule = Callable[[Mapping[str, Any]], "tuple[str, str] | None"]
 #: Installs the reform's strategies for the parameters of one period.
 Install = Callable[["Policy", Mapping[str, Any]], None]
 
+#: Where the article tells a reform (its four parts), in the order the app shows them.
 FAMILIES = {
-    "institutions": "Institutions and mechanisms",
-    "guarantees": "Space, money and people",
-    "governance": "Governance: platform, information, self-governance",
-    "services": "Services",
+    "institutions": N_("Institutions and mechanisms"),
+    "guarantees": N_("Guarantees: space, money and people"),
+    "governance": N_("Governance: platform, information, self-governance"),
+    "services": N_("Services"),
 }
 
 

@@ -9,6 +9,7 @@ inspections take named staff off duty, forms and ledgers are back-office work wi
 
 from __future__ import annotations
 
+from sim.i18n import N_
 from sim.param import ASSUMED, Param
 from sim.reforms.base import Claim, Control, Reform
 
@@ -62,20 +63,20 @@ PARAMS = (
 
 REFORM = Reform(
     stem=STEM,
-    title="Burden reduction",
+    title=N_("Burden reduction"),
     chinese="减负增效",
     family="institutions",
-    years="2009, 2013, 2014",
-    summary=(
+    years=N_("2009, 2013, 2014"),
+    summary=N_(
         "Fewer inspections and evaluations, meetings, report forms and ledgers taking staff away "
         "from residents."
     ),
     params=PARAMS,
     controls=(
-        Control("burden.inspections_per_year", "Inspections and evaluations a year", "count"),
-        Control("burden.meetings_per_week", "Meetings a week for each staff member", "number"),
-        Control("burden.forms_per_month", "Report forms a month", "number"),
-        Control("burden.ledger_hours_per_week", "Hours a week keeping ledgers", "number"),
+        Control("burden.inspections_per_year", N_("Inspections and evaluations a year"), "count"),
+        Control("burden.meetings_per_week", N_("Meetings a week for each staff member"), "number"),
+        Control("burden.forms_per_month", N_("Report forms a month"), "number"),
+        Control("burden.ledger_hours_per_week", N_("Hours a week keeping ledgers"), "number"),
     ),
     claims=(Claim(STEM, "staff.admin_h_per_staff_week", -1, "burden reduction"),),
 )

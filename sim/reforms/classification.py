@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from sim.i18n import N_
 from sim.param import ASSUMED, Param
 from sim.reforms.base import Control, Reform
 
@@ -65,11 +66,11 @@ def install(policy: Policy, params: Mapping[str, Any]) -> None:
 
 REFORM = Reform(
     stem=STEM,
-    title="Function classification",
+    title=N_("Function classification"),
     chinese="职能分类",
     family="institutions",
-    years="2003",
-    summary=(
+    years=N_("2003"),
+    summary=N_(
         "The 86 social-management functions sorted into four classes, so a department can no "
         "longer push down work that is its own."
     ),
@@ -77,13 +78,13 @@ REFORM = Reform(
     controls=(
         Control(
             "departments.classification",
-            "Functions sorted into the four 2003 classes",
+            N_("Functions sorted into the four 2003 classes"),
             "switch",
-            "Needed before an access system can turn tasks back by their class.",
+            N_("Needed before an access system can turn tasks back by their class."),
         ),
         Control(
             "departments.classification_compliance",
-            "Departments that keep their own tasks without being told",
+            N_("Departments that keep their own tasks without being told"),
             "percent",
         ),
     ),

@@ -12,6 +12,7 @@ import math
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from sim.i18n import N_
 from sim.param import ASSUMED, Param
 from sim.reforms.base import Control, Reform
 
@@ -91,15 +92,15 @@ def install(policy: Policy, params: Mapping[str, Any]) -> None:
 
 REFORM = Reform(
     stem=STEM,
-    title="Home elderly care and volunteers",
+    title=N_("Home elderly care and volunteers"),
     chinese="居家养老",
     family="services",
-    years="2013 (year assumed)",
-    summary="Home elderly-care stations and volunteers for elderly people living alone.",
+    years=N_("2013 (year assumed)"),
+    summary=N_("Home elderly-care stations and volunteers for elderly people living alone."),
     params=PARAMS,
     controls=(
-        Control("elderly_care.station", "Home elderly-care service station", "switch"),
-        Control("elderly_care.volunteer_hours_per_week", "Volunteer hours a week", "number"),
+        Control("elderly_care.station", N_("Home elderly-care service station"), "switch"),
+        Control("elderly_care.volunteer_hours_per_week", N_("Volunteer hours a week"), "number"),
     ),
     install=install,
 )

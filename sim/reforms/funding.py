@@ -8,6 +8,7 @@ day (:class:`sim.finance.Books`).
 
 from __future__ import annotations
 
+from sim.i18n import N_
 from sim.param import ASSUMED, Param
 from sim.reforms.base import Control, Reform
 
@@ -51,19 +52,21 @@ PARAMS = (
 
 REFORM = Reform(
     stem=STEM,
-    title="Operating funds in the budget",
+    title=N_("Operating funds in the budget"),
     chinese="经费优先",
     family="guarantees",
-    years="2014",
-    summary="Fiscal support, paired-unit support and co-building: about 600,000 yuan per community a year.",
+    years=N_("2014"),
+    summary=N_(
+        "Fiscal support, paired-unit support and co-building: about 600,000 yuan per community a year."
+    ),
     params=PARAMS,
     controls=(
         Control(
             "finance.fiscal_yuan_year",
-            "Operating funds from the city and district",
+            N_("Operating funds from the city and district"),
             "money",
-            "Article: about 600,000 yuan a year in 2014.",
+            N_("Article: about 600,000 yuan a year in 2014."),
         ),
-        Control("finance.co_building_yuan_year", "Co-building contributions", "money"),
+        Control("finance.co_building_yuan_year", N_("Co-building contributions"), "money"),
     ),
 )

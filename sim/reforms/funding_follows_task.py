@@ -6,6 +6,7 @@ otherwise the community pays it (:meth:`sim.departments.Departments.push_down`).
 
 from __future__ import annotations
 
+from sim.i18n import N_
 from sim.param import ASSUMED, Param
 from sim.reforms.base import Claim, Control, Reform
 
@@ -27,11 +28,11 @@ PARAMS = (
 
 REFORM = Reform(
     stem=STEM,
-    title="Funding follows the task",
+    title=N_("Funding follows the task"),
     chinese="费随事转",
     family="institutions",
-    years="2005",
-    summary="Tasks that enter the community bring their money with them.",
+    years=N_("2005"),
+    summary=N_("Tasks that enter the community bring their money with them."),
     params=PARAMS,
     controls=(
         Control(

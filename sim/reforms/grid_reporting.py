@@ -13,6 +13,7 @@ import math
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
+from sim.i18n import N_
 from sim.param import ASSUMED, Param
 from sim.reforms.base import Claim, Control, Reform
 
@@ -112,16 +113,18 @@ def install(policy: Policy, params: Mapping[str, Any]) -> None:
 
 REFORM = Reform(
     stem=STEM,
-    title="Grid reporting",
+    title=N_("Grid reporting"),
     chinese="网格化",
     family="governance",
-    years="2012 (year assumed)",
-    summary=(
+    years=N_("2012 (year assumed)"),
+    summary=N_(
         "Information officers upload problems by phone to the grid command centre: first-moment "
         "collection, feedback and handling."
     ),
     params=PARAMS,
-    controls=(Control("informatisation.grid_reporting", "Grid officers report problems by phone", "switch"),),
+    controls=(
+        Control("informatisation.grid_reporting", N_("Grid officers report problems by phone"), "switch"),
+    ),
     claims=(Claim(STEM, "grid.response_mean_h", -1, "first-moment collection and handling"),),
     install=install,
 )

@@ -7,6 +7,7 @@ In the model office space limits the counters of a one-stop hall and costs money
 
 from __future__ import annotations
 
+from sim.i18n import N_
 from sim.param import ASSUMED, Param
 from sim.reforms.base import Control, Reform
 
@@ -28,11 +29,11 @@ PARAMS = (
 
 REFORM = Reform(
     stem=STEM,
-    title="Office and service space",
+    title=N_("Office and service space"),
     chinese="设施优良",
     family="guarantees",
-    years="500 m² in 2009, 700 m² in 2014",
-    summary="Office and service space planned and built with housing; every hall counter needs room.",
+    years=N_("500 m² in 2009, 700 m² in 2014"),
+    summary=N_("Office and service space planned and built with housing; every hall counter needs room."),
     params=PARAMS,
-    controls=(Control("office.area_m2", "Office and service space", "number"),),
+    controls=(Control("office.area_m2", N_("Office and service space"), "number"),),
 )

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from sim.calendar import CORE_HOURS, SLOTS_PER_DAY
+from sim.i18n import N_
 from sim.param import ASSUMED, Param
 from sim.reforms.base import Claim, Control, Reform
 
@@ -139,13 +140,13 @@ def install(policy: Policy, params: Mapping[str, Any]) -> None:
 
 REFORM = Reform(
     stem=STEM,
-    title="One-stop service hall",
+    title=N_("One-stop service hall"),
     chinese="一站式服务",
     family="governance",
-    years="2011",
-    summary="One hall where any counter serves any matter, instead of one counter per department.",
+    years=N_("2011"),
+    summary=N_("One hall where any counter serves any matter, instead of one counter per department."),
     params=PARAMS,
-    controls=(Control("service.one_stop", "One-stop hall", "switch"),),
+    controls=(Control("service.one_stop", N_("One-stop hall"), "switch"),),
     claims=(
         Claim(STEM, "service.queue_wait_mean_min", -1, "one-stop service: shorter waits"),
         Claim(STEM, "service.time_to_resolution_mean_d", -1, "one-stop service: quicker resolution"),

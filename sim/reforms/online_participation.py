@@ -8,6 +8,7 @@ access through the online groups, and councils and hearings can be joined online
 
 from __future__ import annotations
 
+from sim.i18n import N_
 from sim.param import ASSUMED, Param
 from sim.reforms.base import Claim, Control, Reform
 
@@ -47,14 +48,14 @@ PARAMS = (
 
 REFORM = Reform(
     stem=STEM,
-    title="Online participation",
+    title=N_("Online participation"),
     chinese="网络参与",
     family="governance",
-    years="2013 (year assumed)",
-    summary="Community websites, QQ groups, SMS and WeChat for notices and consultation.",
+    years=N_("2013 (year assumed)"),
+    summary=N_("Community websites, QQ groups, SMS and WeChat for notices and consultation."),
     params=PARAMS,
     controls=(
-        Control("participation.online_channels", "Website, QQ and WeChat groups for residents", "switch"),
+        Control("participation.online_channels", N_("Website, QQ and WeChat groups for residents"), "switch"),
     ),
     claims=(
         Claim(STEM, "governance.participation_rate.commuter", +1, "online channels reach commuters"),

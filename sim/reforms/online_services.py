@@ -8,6 +8,7 @@ access uses that channel with a preference probability, or as a last resort when
 
 from __future__ import annotations
 
+from sim.i18n import N_
 from sim.param import ASSUMED, Param
 from sim.reforms.base import Control, Reform
 
@@ -29,15 +30,15 @@ PARAMS = (
 
 REFORM = Reform(
     stem=STEM,
-    title="Online services",
+    title=N_("Online services"),
     chinese="网上办事",
     family="governance",
-    years="2012 (year assumed)",
-    summary="The four-level platform lets some administrative matters be done online.",
+    years=N_("2012 (year assumed)"),
+    summary=N_("The four-level platform lets some administrative matters be done online."),
     params=PARAMS,
     controls=(
         Control(
-            "informatisation.online_services_share", "Share of matters that can be done online", "percent"
+            "informatisation.online_services_share", N_("Share of matters that can be done online"), "percent"
         ),
     ),
 )

@@ -9,6 +9,7 @@ money (paired-unit support) and fix some public problems the community has no au
 
 from __future__ import annotations
 
+from sim.i18n import N_
 from sim.param import ASSUMED, Param
 from sim.reforms.base import Claim, Control, Reform
 
@@ -61,11 +62,11 @@ PARAMS = (
 
 REFORM = Reform(
     stem=STEM,
-    title="Part-time committee members",
+    title=N_("Part-time committee members"),
     chinese="兼职委员",
     family="institutions",
-    years="2014",
-    summary=(
+    years=N_("2014"),
+    summary=N_(
         "Representatives of enterprises and local units serve on the committee part-time: 23 % of members."
     ),
     params=PARAMS,

@@ -8,6 +8,7 @@ social workers do casework faster (:class:`sim.staff.Team`).
 
 from __future__ import annotations
 
+from sim.i18n import N_
 from sim.param import ASSUMED, Param
 from sim.reforms.base import Control, Reform
 
@@ -47,18 +48,22 @@ PARAMS = (
 
 REFORM = Reform(
     stem=STEM,
-    title="Staff quality",
+    title=N_("Staff quality"),
     chinese="队伍优秀",
     family="guarantees",
-    years="2014",
-    summary=(
+    years=N_("2014"),
+    summary=N_(
         "80.5 % of staff with a college degree, 30 % certified social workers, at least one in "
         "every community."
     ),
     params=PARAMS,
     controls=(
-        Control("staff.degree_share", "Staff with a college degree", "percent", "Article: 80.5 % in 2014."),
-        Control("staff.certified_share", "Certified social workers", "percent", "Article: 30 % in 2014."),
-        Control("staff.at_least_one_certified", "At least one professional social worker", "switch"),
+        Control(
+            "staff.degree_share", N_("Staff with a college degree"), "percent", N_("Article: 80.5 % in 2014.")
+        ),
+        Control(
+            "staff.certified_share", N_("Certified social workers"), "percent", N_("Article: 30 % in 2014.")
+        ),
+        Control("staff.at_least_one_certified", N_("At least one professional social worker"), "switch"),
     ),
 )

@@ -6,6 +6,7 @@ In the model it is the number of hired staff (:class:`sim.staff.StaffMember`).
 
 from __future__ import annotations
 
+from sim.i18n import N_
 from sim.param import ASSUMED, Param
 from sim.reforms.base import Control, Reform
 
@@ -27,11 +28,13 @@ PARAMS = (
 
 REFORM = Reform(
     stem=STEM,
-    title="Staffing",
+    title=N_("Staffing"),
     chinese="人员配备",
     family="guarantees",
-    years="2014 (head count assumed)",
-    summary="The centre staffed at the planning figure of 18 per 10,000 residents.",
+    years=N_("2014 (head count assumed)"),
+    summary=N_("The centre staffed at the planning figure of 18 per 10,000 residents."),
     params=PARAMS,
-    controls=(Control("staff.count", "Hired staff", "count", "Planning figure: 18 per 10,000 residents."),),
+    controls=(
+        Control("staff.count", N_("Hired staff"), "count", N_("Planning figure: 18 per 10,000 residents.")),
+    ),
 )

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from sim.calendar import weekly_mask
+from sim.i18n import N_
 from sim.param import ASSUMED, WEEKDAY_OFFICE, Param
 from sim.reforms.base import Claim, Control, Reform
 
@@ -50,13 +51,15 @@ def hall_opens(params: Mapping[str, Any]) -> tuple[str, str] | None:
 
 REFORM = Reform(
     stem=STEM,
-    title="Staggered working hours",
+    title=N_("Staggered working hours"),
     chinese="错时工作",
     family="services",
-    years="2013 (piloted; year assumed)",
-    summary="The centre opens at midday, in the evening and on Saturday, with the same staff working shifts.",
+    years=N_("2013 (piloted; year assumed)"),
+    summary=N_(
+        "The centre opens at midday, in the evening and on Saturday, with the same staff working shifts."
+    ),
     params=PARAMS,
-    controls=(Control("service.opening", "Opening hours of the service hall", "hours"),),
+    controls=(Control("service.opening", N_("Opening hours of the service hall"), "hours"),),
     claims=(
         Claim(STEM, "access.resolved_share.commuter", +1, "staggered hours serve commuters"),
         Claim(

@@ -9,6 +9,7 @@ mobilisation before events (:class:`sim.committee.Committee`).
 
 from __future__ import annotations
 
+from sim.i18n import N_
 from sim.param import ASSUMED, Param
 from sim.reforms.base import Control, Reform
 
@@ -30,14 +31,16 @@ PARAMS = (
 
 REFORM = Reform(
     stem=STEM,
-    title="Election plus hiring, three in one",
+    title=N_("Election plus hiring, three in one"),
     chinese="选聘结合、三位一体",
     family="institutions",
-    years="2003 (year assumed)",
-    summary=(
+    years=N_("2003 (year assumed)"),
+    summary=N_(
         "Committee elected, centre staff hired: the committee's time goes back from government "
         "errands to self-governance."
     ),
     params=PARAMS,
-    controls=(Control("committee.errand_share", "Full-time members' time on government errands", "percent"),),
+    controls=(
+        Control("committee.errand_share", N_("Full-time members' time on government errands"), "percent"),
+    ),
 )

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from sim.calendar import DAY_NAMES, ScheduleError, day_intervals, weekly_mask
@@ -18,175 +17,11 @@ from sim.i18n import N_, _
 from sim.kpis import GROUP_WORDS, KPI_LABELS, KPIS
 from sim.kpis import kpi_label as full_kpi_label
 from sim.parameters import CLASSES, GROUP_LABELS, GROUPS, PARAMS
+from sim.reforms import REFORMS as ALL_REFORMS
+from sim.reforms import Control, Reform
 
-
-@dataclass(frozen=True)
-class Control:
-    """One control of a reform: which parameter, what the planner reads, and which widget.
-
-    ``widget`` is one of ``percent`` (a slider in %), ``count`` (a whole number), ``number``,
-    ``money`` (yuan), ``switch`` (on/off) or ``hours`` (the opening-hours editor).
-    """
-
-    key: str
-    label: str
-    widget: str
-    help: str = ""
-
-
-@dataclass(frozen=True)
-class Reform:
-    """A reform as the article tells it, with the controls that state it in a scenario."""
-
-    title: str
-    years: str
-    summary: str
-    controls: tuple[Control, ...]
-
-
-REFORMS: tuple[Reform, ...] = (
-    Reform(
-        N_("Opening hours"),
-        N_("2013: staggered working hours"),
-        N_("When the service hall is open. Commuters and migrants can only come outside working hours."),
-        (Control("service.opening", N_("Opening hours of the service hall"), "hours"),),
-    ),
-    Reform(
-        N_("Task access and funding"),
-        N_("2003 classification, 2005 access system, 2014 strict access"),
-        N_("Which tasks departments may push down to the community, and whether money comes with them."),
-        (
-            Control(
-                "departments.classification",
-                N_("Functions sorted into the four 2003 classes"),
-                "switch",
-                N_("Needed before an access system can turn tasks back by their class."),
-            ),
-            Control(
-                "departments.access_strictness",
-                N_("Access system strictness (share of department tasks turned back)"),
-                "percent",
-            ),
-            Control(
-                "departments.classification_compliance",
-                N_("Departments that keep their own tasks without being told"),
-                "percent",
-            ),
-            Control(
-                "departments.funded_share",
-                N_("Share of accepted tasks that come with their funding"),
-                "percent",
-                N_("Funding follows the task (2005)."),
-            ),
-            Control(
-                "departments.authority_share",
-                N_("Share of public-space problems the community may fix itself"),
-                "percent",
-                N_("Authority follows responsibility (2005)."),
-            ),
-        ),
-    ),
-    Reform(
-        N_("Residents' committee"),
-        N_("2003: election plus hiring; 2014: part-time members"),
-        N_("Who sits on the committee and how much of their time goes to government errands."),
-        (
-            Control("committee.full_time_members", N_("Full-time elected members"), "count"),
-            Control(
-                "committee.part_time_share",
-                N_("Share of part-time members (from enterprises and local units)"),
-                "percent",
-                N_("Article: 23 % in 2014."),
-            ),
-            Control("committee.errand_share", N_("Full-time members' time on government errands"), "percent"),
-        ),
-    ),
-    Reform(
-        N_("Staff of the service centre"),
-        N_("2014: recruitment and training"),
-        N_("How many staff are hired, and their qualifications."),
-        (
-            Control(
-                "staff.count", N_("Hired staff"), "count", N_("Planning figure: 18 per 10,000 residents.")
-            ),
-            Control(
-                "staff.degree_share",
-                N_("Staff with a college degree"),
-                "percent",
-                N_("Article: 80.5 % in 2014."),
-            ),
-            Control(
-                "staff.certified_share",
-                N_("Certified social workers"),
-                "percent",
-                N_("Article: 30 % in 2014."),
-            ),
-            Control("staff.at_least_one_certified", N_("At least one professional social worker"), "switch"),
-        ),
-    ),
-    Reform(
-        N_("One-stop service hall"),
-        N_("2011"),
-        N_("One hall where any counter serves any matter, instead of one counter per department."),
-        (Control("service.one_stop", N_("One-stop hall"), "switch"),),
-    ),
-    Reform(
-        N_("Budget"),
-        N_("2014: operating funds in the budget"),
-        N_("Money for running the community each year."),
-        (
-            Control(
-                "finance.fiscal_yuan_year",
-                N_("Operating funds from the city and district"),
-                "money",
-                N_("Article: about 600,000 yuan a year in 2014."),
-            ),
-            Control("finance.co_building_yuan_year", N_("Co-building contributions"), "money"),
-        ),
-    ),
-    Reform(
-        N_("Office space"),
-        N_("500 m² in 2009, 700 m² in 2014"),
-        N_("Office and service space; every hall counter needs room."),
-        (Control("office.area_m2", N_("Office and service space"), "number"),),
-    ),
-    Reform(
-        N_("Burden reduction"),
-        N_("2009, 2013, 2014"),
-        N_("Inspections, meetings, report forms and ledgers that take staff away from residents."),
-        (
-            Control("burden.inspections_per_year", N_("Inspections and evaluations a year"), "count"),
-            Control("burden.meetings_per_week", N_("Meetings a week for each staff member"), "number"),
-            Control("burden.forms_per_month", N_("Report forms a month"), "number"),
-            Control("burden.ledger_hours_per_week", N_("Hours a week keeping ledgers"), "number"),
-        ),
-    ),
-    Reform(
-        N_("Information platform"),
-        N_("2012-2013 (years assumed)"),
-        N_("Grid officers reporting problems by phone, matters done online, online participation."),
-        (
-            Control("informatisation.grid_reporting", N_("Grid officers report problems by phone"), "switch"),
-            Control(
-                "informatisation.online_services_share",
-                N_("Share of matters that can be done online"),
-                "percent",
-            ),
-            Control(
-                "participation.online_channels", N_("Website, QQ and WeChat groups for residents"), "switch"
-            ),
-        ),
-    ),
-    Reform(
-        N_("Elderly care"),
-        N_("2013 (year assumed)"),
-        N_("Home elderly-care stations and volunteers for elderly people living alone."),
-        (
-            Control("elderly_care.station", N_("Home elderly-care service station"), "switch"),
-            Control("elderly_care.volunteer_hours_per_week", N_("Volunteer hours a week"), "number"),
-        ),
-    ),
-)
+# Each reform declares its own card (title, years, summary, controls) in its module.
+REFORMS: tuple[Reform, ...] = ALL_REFORMS
 
 #: Parameters a planner does not edit in a comparison (the run's length is a run setting; a
 #: comparison starts every scenario on the same date so that the runs stay paired).
@@ -326,6 +161,7 @@ KPI_SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "service.pending_share",
             "service.visits_per_matter",
             "service.online_share",
+            "service.errand_share",
             "service.outreach_visits",
         ),
     ),
@@ -338,6 +174,7 @@ KPI_SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "staff.overtime_h_per_staff",
             "staff.counter_utilisation",
             "staff.idle_time_share",
+            "staff.count_end",
         ),
     ),
     (
@@ -359,8 +196,22 @@ KPI_SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "governance.disputes_settled_share",
         ),
     ),
-    (N_("Residents"), ("residents.satisfaction_mean", "residents.trust_mean")),
-    (N_("Money"), ("finance.balance_yuan",)),
+    (
+        N_("Residents"),
+        ("residents.satisfaction_mean", "residents.trust_mean", "residents.online_aware_share"),
+    ),
+    (
+        N_("Money"),
+        (
+            "finance.income_yuan",
+            "finance.spending_yuan",
+            "finance.balance_yuan",
+            "finance.cost_per_resolved_need_yuan",
+            "finance.shortfall_days",
+            "finance.budget_cuts",
+            "finance.budget_additions",
+        ),
+    ),
     (N_("Who gains: needs resolved, by resident group"), tuple(f"access.resolved_share.{g}" for g in GROUPS)),
     (
         N_("Who takes part: participation, by resident group"),

@@ -14,6 +14,7 @@ import solara
 
 from sim.i18n import _
 from sim.parameters import CLASSES, GROUP_LABELS, GROUPS, PARAMS, SECTIONS
+from sim.reforms import FAMILIES
 from sim.ui import state
 from sim.ui.components.fields import NumberField, TextField
 from sim.ui.components.opening_hours import OpeningHoursEditor
@@ -218,15 +219,21 @@ def ReformControls(draft: Draft):
             solara.Button(
                 _("Close"), icon_name="mdi-chevron-up", text=True, on_click=lambda: state.editing.set(None)
             )
-        # Opening hours need the width of a week; the other reforms share the rows.
-        wide = [r for r in REFORMS if any(c.widget == "hours" for c in r.controls)]
-        narrow = [r for r in REFORMS if r not in wide]
-        for reform in wide:
-            card(reform)
-        # Half of the controls column each (the results sit beside it on a wide screen).
-        with solara.ColumnsResponsive(default=12, medium=6, large=6):
-            for reform in narrow:
+        # One card per reform, under the part of the article that tells it.  Opening hours need
+        # the width of a week; the other reforms share the rows.
+        for family, family_title in FAMILIES.items():
+            mine = [r for r in REFORMS if r.family == family and r.controls]
+            if not mine:
+                continue
+            solara.Text(_(family_title), classes=["govsim-family"], style={"font-weight": "bold"})
+            wide = [r for r in mine if any(c.widget == "hours" for c in r.controls)]
+            for reform in wide:
                 card(reform)
+            # Half of the controls column each (the results sit beside it on a wide screen).
+            with solara.ColumnsResponsive(default=12, medium=6, large=6):
+                for reform in mine:
+                    if reform not in wide:
+                        card(reform)
         solara.Switch(label=_("Show all other parameters"), value=show_all, on_value=set_show_all)
         if show_all:
             OtherParameters(draft, problems)
