@@ -369,3 +369,59 @@ def test_four_packages_fit_a_1440_px_window_beside_the_controls(page, server: Se
     table = page.locator("table.govsim-kpis").bounding_box()
     assert table["x"] + table["width"] <= window, table
     assert "runs on Solara" not in page.inner_text("body")
+
+
+def test_a_chinese_walk_through(server: Server, tmp_path: Path) -> None:
+    """Issue 11: a browser that prefers Chinese gets the page in Chinese; a planner names a package
+    in Chinese, changes staff, runs, reads the table and the figures, downloads the table and
+    saves.  The server's log is checked for missing glyphs when the server stops."""
+    with playwright_sync.sync_playwright() as p:
+        context = p.chromium.launch_persistent_context(
+            user_data_dir=str(tmp_path / "chromium-profile"),
+            executable_path=str(CHROMIUM),
+            headless=True,
+            args=CHROMIUM_ARGS,
+            accept_downloads=True,
+            locale="zh-CN",  # Accept-Language: zh-CN
+            viewport={"width": 1440, "height": 1000},
+        )
+        page = context.pages[0] if context.pages else context.new_page()
+        page.set_default_timeout(30_000)
+        page.goto(server.url)
+        page.get_by_text("1. 方案").wait_for(timeout=60_000)
+        _card(page, "Changsha 2014").get_by_role("button", name="以此新建").click()
+        name = page.get_by_label("名称")
+        name.fill("长沙 一站式服务 2014")
+        name.press("Enter")
+        _card(page, "长沙 一站式服务 2014").wait_for()
+        page.locator(".govsim-reform-staff-of-the-service-centre").get_by_role("button", name="修改").click()
+        staff = page.get_by_label("聘用工作人员")
+        staff.fill("九")
+        staff.press("Enter")
+        expect(page.locator(".govsim-run-button")).to_be_disabled()  # not a number: Run waits
+        staff.fill("9")
+        staff.press("Enter")
+        runs = page.get_by_label("每个方案的配对运行次数")
+        runs.fill("2")
+        runs.press("Enter")
+        page.locator(".govsim-run-button").click()
+        page.locator("table.govsim-kpis").wait_for(timeout=RUN_CEILING_S * 1000)
+        header = page.locator("table.govsim-kpis thead").inner_text()
+        assert "指标" in header and "长沙 一站式服务 2014" in header
+        assert "服务大厅平均排队时间" in page.locator("table.govsim-kpis").inner_text()
+        assert "可忽略：确定，但幅度太小" in page.locator(".govsim-legend").inner_text()
+        page.locator(".govsim-figures-progress").wait_for(state="detached", timeout=120_000)
+        assert page.locator(".govsim-figure img").count() == 6
+        _shot(page, "07-chinese")
+        with page.expect_download() as dl:
+            page.get_by_role("button", name="指标表（CSV）").click()
+        table = pd.read_csv(dl.value.path())
+        assert list(table.columns)[:3] == ["指标", "单位", "方案"]
+        page.locator(".govsim-save-button").click()
+        page.locator(".govsim-saved").wait_for()
+        assert any(load_text.startswith("name = ") for load_text in _saved_first_lines(server))
+        context.close()
+
+
+def _saved_first_lines(server: Server) -> list[str]:
+    return [f.read_text(encoding="utf-8").splitlines()[0] for f in server.save_dir.glob("*.toml")]

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 import solara
 
+from sim.i18n import _
 from sim.ui.drafts import Draft, differences, same_value
 from sim.ui.labels import REFORM_OF, param_label, value_text
 
@@ -18,17 +19,21 @@ def differences_html(drafts: Sequence[Draft]) -> str:
     if len(drafts) < 2:
         return ""
     if not rows:
-        return '<p class="govsim-nodiff">The scenarios do not differ in any parameter.</p>'
+        return f'<p class="govsim-nodiff">{_("The scenarios do not differ in any parameter.")}</p>'
+    baseline_tag = f" <small>({_('baseline')})</small>"
     head = "".join(
-        f"<th>{html.escape(d.display_name)}{' <small>(baseline)</small>' if i == 0 else ''}</th>"
+        f"<th>{html.escape(d.display_name)}{baseline_tag if i == 0 else ''}</th>"
         for i, d in enumerate(drafts)
     )
-    out = [f'<table class="govsim-diff"><thead><tr><th>Reform</th><th>What</th>{head}</tr></thead><tbody>']
+    out = [
+        f'<table class="govsim-diff"><thead><tr><th>{_("Reform")}</th><th>{_("What")}</th>{head}</tr>'
+        "</thead><tbody>"
+    ]
     # Reform rows first (in the order of the article), then any other parameter.
     order = {key: i for i, key in enumerate(REFORM_OF)}
     rows.sort(key=lambda r: order.get(r[0], len(order)))
     for key, values in rows:
-        reform = REFORM_OF[key].title if key in REFORM_OF else "other"
+        reform = _(REFORM_OF[key].title) if key in REFORM_OF else _("other")
         cells = []
         for i, v in enumerate(values):
             differs = i > 0 and not same_value(key, v, values[0])

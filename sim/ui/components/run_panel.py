@@ -89,8 +89,12 @@ def RunPanel():
                     classes=["govsim-stop"],
                 )
         solara.Text(
-            f"{len(state.drafts.value)} scenarios x {s.replications} runs = "
-            f"{len(state.drafts.value) * s.replications} runs on {POOL.workers} worker processes.",
+            _("{scenarios} scenarios x {runs} runs = {total} runs on {workers} worker processes.").format(
+                scenarios=len(state.drafts.value),
+                runs=s.replications,
+                total=len(state.drafts.value) * s.replications,
+                workers=POOL.workers,
+            ),
             style={"font-size": "0.85em", "color": "#666"},
         )
         if pending:
@@ -99,7 +103,9 @@ def RunPanel():
             # Moving stripes until the first run is back, so that a start does not look stuck.
             solara.ProgressLinear(100 * done / total if done else True)
             solara.Text(
-                _("Drawing the figures...") if drawing else f"{done} of {total} runs done",
+                _("Drawing the figures...")
+                if drawing
+                else _("{done} of {total} runs done").format(done=done, total=total),
                 classes=["govsim-progress"],
             )
         elif state.run_task.cancelled:

@@ -43,7 +43,7 @@ def SaveScenario(draft: Draft):
             )
     if path:
         solara.Success(
-            f"Saved as {path}. The command line reads it: govsim validate {path}",
+            _("Saved as {path}. The command line reads it: govsim validate {path}").format(path=path),
             dense=True,
             classes=["govsim-saved"],
         )

@@ -63,16 +63,19 @@ def ScenarioPicker():
 def changes_html(changed: list[tuple[str, list]], shown: int = 6) -> str:
     """The first few differences from the baseline, as a list."""
     if not changed:
-        return "<p>Same as the baseline in every parameter.</p>"
+        return f"<p>{_('Same as the baseline in every parameter.')}</p>"
     n = len(changed)
     items = [
         f"<li>{esc(param_label(key))}: <b>{esc(value_text(key, new))}</b> "
-        f"(baseline {esc(value_text(key, old))})</li>"
+        f"({_('baseline')} {esc(value_text(key, old))})</li>"
         for key, (old, new) in changed[:shown]
     ]
     if n > shown:
-        items.append(f"<li>... and {n - shown} more (see the table below)</li>")
-    return f"<p><b>{n} difference{'s' if n != 1 else ''} from the baseline</b></p><ul>{''.join(items)}</ul>"
+        items.append(f"<li>{_('... and {n} more (see the table below)').format(n=n - shown)}</li>")
+    head = (
+        _("1 difference from the baseline") if n == 1 else _("{n} differences from the baseline").format(n=n)
+    )
+    return f"<p><b>{head}</b></p><ul>{''.join(items)}</ul>"
 
 
 @solara.component
@@ -81,36 +84,40 @@ def ScenarioCard(draft: Draft, index: int, reference: Draft | None, editing: boo
     problems = draft.problems()
     is_reference = index == 0
     role = (
-        "baseline: the others are compared with it"
+        _("baseline: the others are compared with it")
         if is_reference
-        else f"compared with {reference.display_name if reference else '?'}"
+        else _("compared with {name}").format(name=reference.display_name if reference else "?")
     )
     changed = [] if is_reference or reference is None else differences([reference, draft])
     classes = ["govsim-card", "govsim-card-reference" if is_reference else "govsim-card-other"]
     with solara.Card(draft.display_name, subtitle=role, classes=classes, style={"min-width": "0"}):
-        Prose(f'<div class="govsim-origin">From {esc(draft.origin)}</div>')
+        Prose(f'<div class="govsim-origin">{_("From")} {esc(draft.origin)}</div>')
         if draft.shown_description:
             Prose(f'<div class="govsim-description">{esc(draft.shown_description)}</div>')
         if not is_reference:
             Prose(changes_html(changed), classes=["govsim-changes"])
         if draft.edits:
             solara.Text(
-                f"{len(draft.edits)} value{'s' if len(draft.edits) != 1 else ''} changed here, not yet "
-                "saved to a file"
+                (
+                    _("1 value changed here, not yet saved to a file")
+                    if len(draft.edits) == 1
+                    else _("{n} values changed here, not yet saved to a file").format(n=len(draft.edits))
+                )
                 if draft.id not in state.saved.value
                 else _("Changes saved."),
                 style={"font-size": "0.8em", "color": "#8a5a00"},
             )
         if problems:
             solara.Error(
-                f"{len(problems)} impossible value{'s' if len(problems) != 1 else ''}: "
-                "open its reforms to fix",
+                _("1 impossible value: open its reforms to fix")
+                if len(problems) == 1
+                else _("{n} impossible values: open its reforms to fix").format(n=len(problems)),
                 dense=True,
                 classes=["govsim-error"],
             )
         with solara.Row(style={"flex-wrap": "wrap", "gap": "0px"}, classes=["govsim-card-actions"]):
             solara.Button(
-                _("Close reforms") if editing else "Change reforms",
+                _("Close reforms") if editing else _("Change reforms"),
                 icon_name="mdi-tune",
                 text=True,
                 on_click=lambda: state.editing.set(None if editing else draft.id),
