@@ -264,3 +264,12 @@ def timeline_replay(
     runs = daily["replication"].nunique()
     fig.suptitle(title or f"Timeline replay: yearly means, 95 % band over {runs} runs", fontsize=10)
     return fig
+
+
+def figure_png(fig: Figure, dpi: int = 110) -> bytes:
+    """A matplotlib figure as PNG bytes (the Agg renderer; no pyplot, no display)."""
+    import io
+
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi)
+    return buf.getvalue()

@@ -10,7 +10,6 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import html
-import io
 import json
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -19,8 +18,6 @@ from sim import figures
 from sim.i18n import N_, _
 
 if TYPE_CHECKING:
-    from matplotlib.figure import Figure
-
     from sim.compare import Comparison
 
 FIGURES = {
@@ -30,12 +27,6 @@ FIGURES = {
     "effects": (N_("Effects against the reference"), figures.forest),
     "resolved_by_group": (N_("Who gains"), figures.resolved_by_group),
 }
-
-
-def figure_png(fig: Figure) -> bytes:
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=110)
-    return buf.getvalue()
 
 
 def write_report(c: Comparison, out: Path) -> Path:
@@ -51,7 +42,7 @@ def write_report(c: Comparison, out: Path) -> Path:
     for name, (_title, make) in FIGURES.items():
         if c.daily is None and name in ("waiting_time", "staff_time", "participation"):
             continue
-        png = figure_png(make(c))
+        png = figures.figure_png(make(c))
         (out / f"{name}.png").write_bytes(png)
         pngs[name] = png
     meta = {

@@ -38,13 +38,25 @@ def box_store(tmp_path_factory):
     return store
 
 
+def _true_box_coverage(store) -> float:
+    """Coverage of the true box itself: the noise (0.6 % of runs misclassified, about 3 of the 546
+    runs outside the box, Poisson) puts some selected runs outside any box, so no method can
+    reach 1.0; the found box is judged against what the true box achieves on the same runs."""
+    from sim.analysis.store_data import load
+
+    runs = load(store).ok
+    selected = runs["service.resolved_share"] < 0.65
+    inside = (runs[synthetic.X1] > synthetic.BOX_X1) & (runs[synthetic.X2] < synthetic.BOX_X2)
+    return float((selected & inside).sum() / selected.sum())
+
+
 def test_prim_finds_the_box(box_store):
-    """The box is 9 % of the space (54 of 600 runs); with 0.6 % of runs misclassified by noise,
-    the best box has coverage and density near 0.99: 0.9 leaves room for PRIM's peeling steps
-    (5 % of the runs each) but fails a method that restricts the wrong factor or stops early."""
+    """The box is 9 % of the space (54 of 600 runs).  The box found must hold at least 90 % of
+    what the true box holds of the runs of interest (coverage) and be at least 90 % runs of
+    interest (density): that fails a method that restricts the wrong factor or stops early."""
     res = discover(box_store, "service.resolved_share < 0.65", method="prim")
     st = res.stats.iloc[0]
-    assert st["coverage"] >= 0.9 and st["density"] >= 0.9
+    assert st["coverage"] >= 0.9 * _true_box_coverage(box_store) and st["density"] >= 0.9
     lims = res.boxes.set_index("factor")
     assert set(lims.index) == {synthetic.X1, synthetic.X2}  # the dummy x3 is not restricted
     assert lims.loc[synthetic.X1, "low"] == pytest.approx(0.7, abs=0.05)
@@ -57,7 +69,7 @@ def test_prim_finds_the_box(box_store):
 def test_cart_finds_the_box(box_store):
     res = discover(box_store, "service.resolved_share < 0.65", method="cart")
     best = res.stats.sort_values("coverage", ascending=False).iloc[0]
-    assert best["coverage"] >= 0.9 and best["density"] >= 0.9
+    assert best["coverage"] >= 0.9 * _true_box_coverage(box_store) and best["density"] >= 0.9
     rows = res.boxes[res.boxes["box"] == best["box"]].set_index("factor")
     assert rows.loc[synthetic.X1, "low"] == pytest.approx(0.7, abs=0.05)
     assert rows.loc[synthetic.X2, "high"] == pytest.approx(0.3, abs=0.05)

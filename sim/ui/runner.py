@@ -13,7 +13,6 @@ threads, the processes come from a ``forkserver`` (forking a threaded process is
 from __future__ import annotations
 
 import contextlib
-import io
 import os
 import signal
 import threading
@@ -169,15 +168,10 @@ class FigureImage:
         return f"govsim-{self.key}.png"
 
 
-def figure_png(fig: Figure, dpi: int = 110) -> bytes:
-    """A matplotlib figure as PNG bytes (the Agg renderer; no pyplot, no display)."""
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi)
-    return buf.getvalue()
-
-
 def _image(key: str, title: str, caption: str, make: Callable[[], Figure]) -> FigureImage:
     try:
+        from sim.figures import figure_png
+
         return FigureImage(key, title, caption, png=figure_png(make()))
     except Exception as e:  # a figure that cannot be drawn must not hide the others or the table
         return FigureImage(key, title, caption, error=f"this figure could not be drawn: {e}")

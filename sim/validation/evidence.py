@@ -33,8 +33,8 @@ import pandas as pd
 
 from sim import figures
 from sim.compare import Comparison, compare, comparison_table
+from sim.figures import figure_png
 from sim.kpis import format_value
-from sim.report import figure_png
 from sim.run import simulate
 from sim.scenario import Scenario, load_scenario
 from sim.validation import claims as cl
