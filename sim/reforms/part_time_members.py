@@ -3,8 +3,9 @@
 
 In the model part-time members are added to the committee; they mediate disputes and hold
 councils in the evening and at weekends, when working residents are free; their units bring
-money (paired-unit support) and fix some public problems the community has no authority over
-(:class:`sim.committee.Committee`, :class:`sim.public_space.PublicSpace`).
+money (paired-unit support) and fix some public problems the community has no authority over,
+while their yearly budget of fixes lasts (:meth:`sim.committee.Committee.unit_takes_on_fix`,
+:class:`sim.public_space.PublicSpace`).
 """
 
 from __future__ import annotations
@@ -45,6 +46,18 @@ PARAMS = (
         ASSUMED + "paired-unit support (article: 'paired-unit support')",
         0,
         1,
+    ),
+    Param(
+        "committee.paired_unit_fixes_per_year",
+        12.0,
+        "float",
+        "fixes/member/year",
+        "Public problems each part-time member's unit can fix in a year with its own workers, "
+        "venue and money (its yearly budget); once the units' budget is spent, the problems they "
+        "would have fixed are escalated.",
+        ASSUMED + "a paired unit lends workers or money for a small repair about once a month",
+        0,
+        10000,
     ),
     Param(
         "committee.paired_unit_yuan_per_part_time",
