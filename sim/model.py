@@ -111,6 +111,8 @@ class CommunityModel(mesa.Model):
         starts = [s for s, _ in self.periods]
         self.params = self.periods[bisect.bisect_right(starts, day) - 1][1]
         self.policy = build_policy(self.params)
+        weekday = (self.weekday0 + day) % 7
+        self.policy.elderly_care.period_starts(self.centre, self.time, (7 - weekday) / 7)
         if self._organise():
             self.committee.plan_events(from_day=day)
 

@@ -237,3 +237,21 @@ def test_paired_units_fix_only_while_their_yearly_budget_lasts():
     # (Poisson(23) < 6 has probability about 1e-5), one of 1,000 is not.
     assert unit_fixes(committee__paired_unit_fixes_per_year=3.0) == 3 * n_units
     assert unit_fixes(committee__paired_unit_fixes_per_year=1000.0) > 3 * n_units
+
+
+def test_a_station_opening_mid_week_has_places_for_the_rest_of_the_week(tmp_path):
+    """A timeline date on a Thursday (2014-01-02; the run starts on Wednesday 2014-01-01): the
+    station gets 4/7 of its 20 weekly places at once (11 requests until Sunday), not none until
+    Monday.  The half-size community asks about 8 times in those four days."""
+    f = tmp_path / "station_thursday.toml"
+    base = (SCENARIOS / "baseline_2002.toml").as_posix()
+    station = (SCENARIOS / "reforms/elderly_care.toml").as_posix()
+    f.write_text(
+        f'name = "station from Thursday"\nextends = "{base}"\n'
+        '[run]\nstart_date = "2014-01-01"\n[population]\nresidents = 3000\n'
+        f'[[timeline]]\ndate = "2014-01-02"\napply = ["{station}"]\n'
+    )
+    m = CommunityModel(load_scenario(f), seed=1, days=5).run()  # Wednesday to Sunday
+    station = m.centre.station
+    assert 0 < station.served <= 11
+    assert station.served == min(station.requests, 11)

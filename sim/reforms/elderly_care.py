@@ -164,6 +164,9 @@ class VolunteersThenStaff:
     def new_week(self, centre: ServiceCentre, t: float) -> None:
         """No station: nothing to take from a waiting list."""
 
+    def period_starts(self, centre: ServiceCentre, t: float, week_left: float) -> None:
+        """A timeline date without a station: nothing to set."""
+
     def evening(self, centre: ServiceCentre, before: float) -> None:
         """A station closed by a policy change leaves its waiting list to volunteers and staff."""
         centre.elderly_waiting.extend((need, t) for need, t, _u in centre.station.impatient(math.inf))
@@ -183,6 +186,12 @@ class CareStation:
     def new_week(self, centre: ServiceCentre, t: float) -> None:
         """Monday 00:00: the week's places go to the waiting list first."""
         for item in centre.station.new_week(station_capacity(centre.model.params)):
+            resolve_at_station(centre, item, t)
+
+    def period_starts(self, centre: ServiceCentre, t: float, week_left: float) -> None:
+        """A timeline date (a station opens, or its places change): the places for the rest of
+        this week, pro rata, go to the waiting list first."""
+        for item in centre.station.new_week(station_capacity(centre.model.params) * week_left):
             resolve_at_station(centre, item, t)
 
     def evening(self, centre: ServiceCentre, before: float) -> None:
