@@ -84,6 +84,12 @@ REFORMS: tuple[Reform, ...] = (
                 "percent",
                 N_("Authority follows responsibility (2005)."),
             ),
+            Control(
+                "departments.escalation_cases_per_week",
+                N_("Escalated problems each department takes up a week"),
+                "number",
+                N_("Beyond this, problems wait in the department's queue."),
+            ),
         ),
     ),
     Reform(
@@ -99,6 +105,11 @@ REFORMS: tuple[Reform, ...] = (
                 N_("Article: 23 % in 2014."),
             ),
             Control("committee.errand_share", N_("Full-time members' time on government errands"), "percent"),
+            Control(
+                "committee.paired_unit_fixes_per_year",
+                N_("Public problems each part-time member's unit can fix in a year"),
+                "number",
+            ),
         ),
     ),
     Reform(
@@ -168,6 +179,24 @@ REFORMS: tuple[Reform, ...] = (
         (
             Control("informatisation.grid_reporting", N_("Grid officers report problems by phone"), "switch"),
             Control(
+                "informatisation.patrol_paid_hours_per_week",
+                N_("Paid grid officers' patrol hours a week"),
+                "number",
+                N_("Paid from the community's money."),
+            ),
+            Control(
+                "informatisation.patrol_staff_hours_per_week",
+                N_("Centre staff's patrol hours a week"),
+                "number",
+                N_("Taken from the staff's back-office hours."),
+            ),
+            Control(
+                "informatisation.patrol_committee_hours_per_week",
+                N_("Committee members' patrol hours a week"),
+                "number",
+                N_("Taken from their mediation and door-to-door hours."),
+            ),
+            Control(
                 "informatisation.online_services_share",
                 N_("Share of matters that can be done online"),
                 "percent",
@@ -183,6 +212,7 @@ REFORMS: tuple[Reform, ...] = (
         N_("Home elderly-care stations and volunteers for elderly people living alone."),
         (
             Control("elderly_care.station", N_("Home elderly-care service station"), "switch"),
+            Control("elderly_care.station_places", N_("Places at the care station"), "count"),
             Control("elderly_care.volunteer_hours_per_week", N_("Volunteer hours a week"), "number"),
         ),
     ),
