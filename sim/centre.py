@@ -9,9 +9,12 @@ What the centre does each day (ODD+D: the centre head's rules; the rules themsel
   counter the office has room for.
 * **Morning.**  The head plans the counters (:func:`sim.staff.plan_day`) and tells the hall when
   each queue opens, closes or changes its staffed counters.
-* **Evening.**  The back office works: the day's due administrative work first (with overtime up
-  to a cap), elderly-care requests (volunteers first), casework, administrative work ahead of its
-  deadline, then outreach home visits with what is left.  Idle hours are what remains, plus
+* **Evening.**  The back office works: staff who are grid information officers walk their
+  patrol first (a fifth of their weekly patrol hours each working day; overtime if the back office
+  has no hours left), then the day's due administrative work (with overtime up to a cap),
+  elderly-care requests (a full care station's waiting list sends on those past their patience;
+  volunteers first), casework, administrative work ahead of its deadline, then outreach home
+  visits with what is left.  Idle hours are what remains, plus
   staffed counters that had nobody to serve.
 """
 
@@ -27,6 +30,7 @@ from sim.backoffice import BackOffice, CaseItem
 from sim.calendar import SLOT_H, SLOTS_PER_DAY, horizon_mask, weekly_mask
 from sim.needs import ELDERLY
 from sim.policy import build_policy
+from sim.reforms.elderly_care import StationPlaces
 from sim.residents import SCORE_HOME_VISIT
 from sim.staff import CounterDemand, DayPlan, StaffMember, Team, plan_day, qualifications, roster
 
@@ -53,6 +57,8 @@ class ServiceCentre:
         self.staff: list[StaffMember] = []
         self.elderly_waiting: deque[tuple[int, float]] = deque()  # (need, time) for tonight
         self.volunteer_h = 0.0
+        self.station = StationPlaces()  # the care station's places and waiting list, if there is one
+        self.elderly_requests = 0
         self._outreach_due = 0.0
         self._outreach_cursor = 0
         pop = model.residents.population
@@ -114,8 +120,10 @@ class ServiceCentre:
         return None
 
     # -- the morning --------------------------------------------------------------------------
-    def new_week(self, params: Mapping[str, Any]) -> None:
+    def new_week(self, params: Mapping[str, Any], t: float) -> None:
+        """Monday 00:00 (time t): volunteers' hours and the care station's places for the week."""
         self.volunteer_h = params["elderly_care.volunteer_hours_per_week"]
+        self.model.policy.elderly_care.new_week(self, t)
 
     def plan_the_day(self, day: int, weekday: int, fixed: np.ndarray) -> None:
         """Plan today's counters and tell the hall when each queue opens, closes or changes."""
@@ -167,6 +175,7 @@ class ServiceCentre:
     def elderly_care_request(self, need: int, t: float, u_delay: float) -> None:
         """An elderly resident living alone asks for help: whoever the policy says answers (a
         care station, or volunteers and staff tonight in :meth:`back_office_day`)."""
+        self.elderly_requests += 1
         self.model.policy.elderly_care.request(self, need, t, u_delay)
 
     def casework(self, need: int, kind: int, hours: float, t: float) -> None:
@@ -184,15 +193,22 @@ class ServiceCentre:
         p, plan, bo, tally = m.params, self.plan, self.backoffice, m.tally
         workday_end = day * 24.0 + WORKDAY_END_H
         hours = plan.backoffice_h
+        # Staff information officers walk their round first: it is a fixed daily duty.
+        weekday = (m.weekday0 + day) % 7
+        patrol = m.policy.reporting.staff_patrol_h_per_week(p) / 5.0 if weekday < 5 else 0.0
+        walked = min(patrol, hours)
+        hours -= walked
+        overtime = patrol - walked
         due = self._admin_due
         admin = bo.do_admin(hours, workday_end, only_due=due)
         hours -= admin
-        overtime = 0.0
         if due - admin > 1e-9:
             cap = p["staff.overtime_cap_h_per_day"] * len(self.staff)
-            overtime = bo.do_admin(cap, workday_end, only_due=due - admin)
-            admin += overtime
+            late = bo.do_admin(cap, workday_end, only_due=due - admin)
+            admin += late
+            overtime += late
         # Volunteers take elderly-care requests first; what they cannot take goes to staff.
+        m.policy.elderly_care.evening(self, workday_end)
         visit_h = p["service.elderly_visit_hours"]
         while self.elderly_waiting and self.elderly_waiting[0][1] < workday_end:
             i, t = self.elderly_waiting.popleft()
@@ -222,6 +238,7 @@ class ServiceCentre:
         tally.counter_busy_h += busy
         tally.casework_h += case_h
         tally.outreach_h += outreach_h
+        tally.patrol_h += patrol
         tally.admin_h += admin + fixed_h
         tally.outreach_visits += n_visits
         today["counter_busy_h"] = busy

@@ -162,6 +162,8 @@ class Committee:
         self._event_queue: deque[tuple[float, int, CommitteeEvent]] = deque()
         self.disputes_closed = 0
         self.disputes_settled = 0
+        self._fix_year = 0
+        self.unit_fixes = 0  # public problems the part-time members' units fixed this year
 
     def __repr__(self) -> str:
         return f"Committee({len(self.members)} members, {self.part_time} part-time)"
@@ -180,13 +182,29 @@ class Committee:
         self.members = [CommitteeMember(self.model, pt) for pt in order]
         return True
 
+    # -- paired units ------------------------------------------------------------------------
+    def unit_takes_on_fix(self, day: int) -> bool:
+        """A part-time member's unit can fix a public problem on ``day``: it does if the units'
+        yearly budget of fixes (``committee.paired_unit_fixes_per_year`` each, for the members
+        now in office) is not yet spent.  Budgets run in 365-day years from day 0."""
+        year = day // 365
+        if year != self._fix_year:
+            self._fix_year, self.unit_fixes = year, 0
+        if self.unit_fixes < self.part_time * self.model.params["committee.paired_unit_fixes_per_year"]:
+            self.unit_fixes += 1
+            return True
+        return False
+
     # -- self-governance time ---------------------------------------------------------------
     def _self_governance_h_per_week(self) -> float:
         """Full-time members' weekly hours left for self-governance after government errands (what
-        "three in one" gives back); mediation and door-to-door mobilisation each take a share."""
-        p = self.model.params
-        n_ft = sum(not m.part_time for m in self.members)
-        return n_ft * p["committee.weekly_hours"] * (1 - p["committee.errand_share"])
+        "three in one" gives back) and any grid patrols they walk as information officers;
+        mediation and door-to-door mobilisation each take a share."""
+        m = self.model
+        p = m.params
+        n_ft = sum(not x.part_time for x in self.members)
+        hours = n_ft * p["committee.weekly_hours"] * (1 - p["committee.errand_share"])
+        return max(hours - m.policy.reporting.committee_patrol_h_per_week(p), 0.0)
 
     def new_week(self) -> None:
         """Each Monday: the week's mediation hours of full-time and part-time members."""

@@ -14,10 +14,18 @@ departments and the community decide):
   otherwise the community pays.
 
 All draws for a task are made up front, per task, so a task meets the same luck in every scenario.
+
+Departments also handle the public-space problems the community escalates to them, each in its own
+queue (:class:`CaseQueue`): a department takes up at most ``departments.escalation_cases_per_week``
+cases a week, first come first served, and a case is fixed its handling delay after it is taken
+up.  Each department has its own queue because each has its own crew and its own kind of problem
+(lights, drains, rubbish): a backlog at one does not slow the others.
 """
 
 from __future__ import annotations
 
+import math
+from collections import deque
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -35,13 +43,52 @@ if TYPE_CHECKING:
 DEPARTMENT_CLASS_IDS = np.array([CLASSES.index(c) for c in DEPARTMENT_CLASSES])
 
 
+class CaseQueue:
+    """One department's escalated cases: first come, first served, taken up one at a time at most
+    ``rate`` a week (one every 168 / rate hours).  Cases must be offered in the order they reach
+    the department; each one's take-up time is known at once (no case behind it can overtake it),
+    so the queue keeps only the (arrival, take-up) times of the cases not yet taken up."""
+
+    def __init__(self) -> None:
+        self.free_at = 0.0  # when the department can take up its next case
+        self._cases: deque[tuple[float, float]] = deque()  # (arrived, taken up), in order
+        self.cases = 0
+
+    def __repr__(self) -> str:
+        return f"CaseQueue({self.cases} cases, free at {self.free_at:g} h)"
+
+    def take_up(self, arrived: float, per_week: float) -> float:
+        """A case reaching the department at ``arrived``: when it is taken up (inf at rate 0)."""
+        if per_week > 0:
+            start = max(arrived, self.free_at)
+            self.free_at = start + 168.0 / per_week
+        else:  # no capacity: never taken up (even if capacity returns at a later timeline date)
+            start = math.inf
+        self._cases.append((arrived, start))
+        self.cases += 1
+        return start
+
+    def waiting(self, t: float) -> int:
+        """Cases that have reached the department by time t but are not yet taken up (t must not
+        go back: cases taken up by t are forgotten)."""
+        while self._cases and self._cases[0][1] <= t:
+            self._cases.popleft()
+        n = 0
+        for arrived, _start in self._cases:  # in arrival order
+            if arrived > t:
+                break
+            n += 1
+        return n
+
+
 class Department(mesa.Agent):
-    """A government department with its functions."""
+    """A government department with its functions and its queue of escalated cases."""
 
     def __init__(self, model: CommunityModel, index: int, functions: np.ndarray) -> None:
         super().__init__(model)
         self.index = index
         self.functions = functions
+        self.cases = CaseQueue()
 
     def __repr__(self) -> str:
         return f"Department({self.index}, {len(self.functions)} functions)"
@@ -146,6 +193,16 @@ class Departments:
 
     def __len__(self) -> int:
         return len(self.members)
+
+    def take_up(self, arrived: float, u_department: float) -> float:
+        """An escalated problem reaches the department it belongs to (its own draw): when that
+        department takes it up."""
+        dept = self.members[min(int(u_department * len(self.members)), len(self.members) - 1)]
+        return dept.cases.take_up(arrived, self.model.params["departments.escalation_cases_per_week"])
+
+    def backlog(self, t: float) -> int:
+        """Escalated cases waiting in the departments' queues at time t."""
+        return sum(d.cases.waiting(t) for d in self.members)
 
     def burden_today(self, day: int, weekday: int) -> np.ndarray:
         """Ledgers (each Monday), forms, meetings and inspections arriving today; returns the staff

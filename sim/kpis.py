@@ -138,7 +138,7 @@ _BASE = [
         "staff.service_time_share",
         "share",
         "higher",
-        "Staff hours serving residents (counter, casework, outreach) / hours worked.",
+        "Staff hours serving residents (counter, casework, outreach, grid patrol) / hours worked.",
     ),
     KPI("staff.admin_time_share", "share", "lower", "Staff hours on administrative work / hours worked."),
     KPI(
@@ -165,7 +165,33 @@ _BASE = [
         "grid.response_mean_h",
         "hours",
         "lower",
-        "Mean hours from a public-space problem appearing to it being fixed.",
+        "Mean hours from a public-space problem appearing to it being fixed, including the wait in "
+        "a department's queue; a problem still open at the end counts with its age then (a lower "
+        "bound), so a backlog cannot make the mean look shorter.",
+    ),
+    KPI(
+        "departments.backlog_end",
+        "cases",
+        "lower",
+        "Escalated public-space problems waiting in the departments' queues at the end (not yet taken up).",
+    ),
+    KPI(
+        "departments.backlog_mean",
+        "cases",
+        "lower",
+        "Escalated problems waiting in the departments' queues, mean over the run's midnights.",
+    ),
+    KPI(
+        "elderly_care.station_share",
+        "share",
+        "higher",
+        "Share of elderly-care requests the care station answered (0 without a station).",
+    ),
+    KPI(
+        "elderly_care.waiting_list_end",
+        "requests",
+        "lower",
+        "Elderly-care requests on the care station's waiting list at the end.",
     ),
     KPI(
         "governance.participation_rate",
@@ -271,6 +297,10 @@ _MATTERS: dict[str, Matters] = {
     "tasks.late": Matters(1.0, 0.10, _TOTAL + "; at least one task"),
     "tasks.unfunded_cost_yuan": Matters(1000.0, 0.10, _TOTAL),
     "grid.response_mean_h": Matters(4.0, why="half a working day sooner or later"),
+    "departments.backlog_end": Matters(1.0, 0.10, _TOTAL + "; at least one case"),
+    "departments.backlog_mean": Matters(1.0, 0.10, "one case, or 10 % of the baseline's backlog"),
+    "elderly_care.station_share": Matters(0.02, why=_PP2),
+    "elderly_care.waiting_list_end": Matters(1.0, 0.10, "one request, or 10 % of the baseline's list"),
     "governance.participation_rate": Matters(0.02, why=_PP2),
     "governance.resolved_locally_share": Matters(0.02, why=_PP2),
     "governance.disputes_settled_share": Matters(0.02, why=_PP2),
@@ -316,6 +346,10 @@ KPI_LABELS = {
     "tasks.late": N_("Tasks finished late"),
     "tasks.unfunded_cost_yuan": N_("Cost of tasks that came without money"),
     "grid.response_mean_h": N_("Hours to fix a public-space problem"),
+    "departments.backlog_end": N_("Escalated problems waiting at departments at the end"),
+    "departments.backlog_mean": N_("Escalated problems waiting at departments (mean)"),
+    "elderly_care.station_share": N_("Elderly-care requests answered by the station"),
+    "elderly_care.waiting_list_end": N_("Care station waiting list at the end"),
     "governance.participation_rate": N_("Residents taking part in a year"),
     "governance.resolved_locally_share": N_("Disputes and problems settled in the community"),
     "governance.disputes_settled_share": N_("Disputes settled by mediation"),
@@ -374,6 +408,8 @@ DAILY = {
     "satisfaction_mean": "mean satisfaction",
     "balance_yuan": "income minus spending so far",
     "public_open": "public-space problems not yet fixed",
+    "department_backlog": "escalated problems waiting in the departments' queues",
+    "station_waiting": "elderly-care requests on the care station's waiting list",
 }
 
 
@@ -402,6 +438,8 @@ DAILY_LABELS: dict[str, tuple[str, str]] = {
     "satisfaction_mean": (N_("Resident satisfaction"), N_("0-1")),
     "balance_yuan": (N_("Income minus spending so far"), N_("yuan")),
     "public_open": (N_("Public-space problems not yet fixed"), N_("problems")),
+    "department_backlog": (N_("Escalated problems waiting at departments"), N_("cases")),
+    "station_waiting": (N_("Care station waiting list"), N_("requests")),
 }
 
 
@@ -472,7 +510,9 @@ def summarise(m: CommunityModel) -> dict[str, float]:
         "service.online_share": _ratio(t.online_matters, t.admin_matters),
         "service.errand_share": _ratio(residents.errands, len(status)),
         "service.outreach_visits": float(t.outreach_visits),
-        "staff.service_time_share": _ratio(t.counter_busy_h + t.casework_h + t.outreach_h, worked),
+        "staff.service_time_share": _ratio(
+            t.counter_busy_h + t.casework_h + t.outreach_h + t.patrol_h, worked
+        ),
         "staff.admin_time_share": _ratio(t.admin_h, worked),
         "staff.admin_h_per_staff_week": _ratio(t.admin_h, staff * m.days / 7),
         "staff.overtime_h_per_staff": _ratio(t.overtime_h, staff),
@@ -483,7 +523,11 @@ def summarise(m: CommunityModel) -> dict[str, float]:
         "tasks.accepted": float(departments.accepted),
         "tasks.late": float(m.centre.backoffice.late_tasks),
         "tasks.unfunded_cost_yuan": departments.unfunded_cost,
-        "grid.response_mean_h": _mean(t.public_response_h),
+        "grid.response_mean_h": _mean([*t.public_response_h, *public.unfixed_ages_h(horizon)]),
+        "departments.backlog_end": float(departments.backlog(horizon)),
+        "departments.backlog_mean": t.department_backlog_days / max(m.days, 1),
+        "elderly_care.station_share": _ratio(m.centre.station.served, m.centre.elderly_requests),
+        "elderly_care.waiting_list_end": float(len(m.centre.station.waiting)),
         "governance.participation_rate": float(np.nanmean(years[:, -1])),
         "governance.resolved_locally_share": _ratio(
             committee.disputes_settled + public.fixed_locally, committee.disputes_closed + public.total

@@ -129,6 +129,8 @@ class CommunityModel(mesa.Model):
     def _put_in_force(self, day: int) -> None:
         self.params = {**self._planned, **self.adjustments} if self.adjustments else self._planned
         self.policy = build_policy(self.params)
+        weekday = (self.weekday0 + day) % 7
+        self.policy.elderly_care.period_starts(self.centre, self.time, (7 - weekday) / 7)
         if self._organise():
             self.committee.plan_events(from_day=day)
 
@@ -145,7 +147,7 @@ class CommunityModel(mesa.Model):
         if weekday == 0 and day > 0:
             self.centre.counter_demand.end_week()
         if weekday == 0 or day == 0:
-            self.centre.new_week(self.params)
+            self.centre.new_week(self.params, day * 24.0)
             self.committee.new_week()
             self.residents.talk_to_neighbours()
         fixed = self.departments.burden_today(day, weekday)
@@ -196,6 +198,9 @@ class CommunityModel(mesa.Model):
         today["online_aware"] = self.residents.online_aware_share()
         today["balance_yuan"] = self.books.balance
         today["public_open"] = self.public_space.still_open((self.day + 1) * 24.0)
+        today["department_backlog"] = self.departments.backlog((self.day + 1) * 24.0)
+        today["station_waiting"] = len(self.centre.station.waiting)
+        self.tally.department_backlog_days += today["department_backlog"]
         self.datacollector.add_table_row("daily", today)
         self.tally.staff_days += len(self.centre.staff)
 

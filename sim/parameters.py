@@ -784,6 +784,18 @@ COMMUNITY_PARAMS: list[Param] = [
         0,
         1e7,
     ),
+    Param(
+        "departments.escalation_cases_per_week",
+        1.0,
+        "float",
+        "cases/department/week",
+        "Escalated public-space problems of this community each department takes up in a week "
+        "(its case-handling capacity; first come, first served). 0: it takes up none.",
+        ASSUMED + "a district department's crew serves some fifty communities and can take on "
+        "about one job a week for each",
+        0,
+        10000,
+    ),
     # -- burden of inspections, meetings, forms, ledgers -----------------------------------
     Param(
         "burden.inspection_prep_hours",

@@ -29,6 +29,8 @@ class Tally:
     counter_busy_h: float = 0.0
     casework_h: float = 0.0
     outreach_h: float = 0.0
+    patrol_h: float = 0.0  # staff hours on grid patrol
+    department_backlog_days: float = 0.0  # escalated cases waiting at departments, summed over midnights
     admin_h: float = 0.0
     idle_h: float = 0.0
     participation_years: list[np.ndarray] = field(default_factory=list)  # share per group + all

@@ -3,12 +3,16 @@ service stations and 1,620 volunteer teams caring for empty-nest elderly people.
 
 In the model elderly-care requests go to a care station (:class:`CareStation`) instead of
 waiting for volunteers or staff (:class:`VolunteersThenStaff`); volunteers give a number of hours
-a week.
+a week.  A station has places: it takes at most ``places x visits per place`` requests a week
+(:class:`StationPlaces`); the rest wait on its waiting list, first come first served, and are taken
+when the next week's places free up, or - past the elderly person's patience - go to volunteers
+and staff as without a station.
 """
 
 from __future__ import annotations
 
 import math
+from collections import deque
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -52,6 +56,39 @@ PARAMS = (
         10000,
     ),
     Param(
+        "elderly_care.station_places",
+        20,
+        "int",
+        "places",
+        "Elderly people the station can look after in a week (day-care and home-visit places).",
+        ASSUMED + "a small community station: one room with day care and two care workers (the "
+        "article's 429 stations are fewer than one per community)",
+        0,
+        10000,
+    ),
+    Param(
+        "elderly_care.station_visits_per_place_week",
+        1.0,
+        "float",
+        "requests/place/week",
+        "Requests one place answers in a week; places x this is the station's weekly capacity "
+        "(with 1.5 staff-hours a visit, 20 places take about 30 care-worker hours a week).",
+        ASSUMED + "one home visit or day-care session a week per place",
+        0,
+        100,
+    ),
+    Param(
+        "elderly_care.station_patience_days",
+        7.0,
+        "float",
+        "days",
+        "Days a request waits on a full station's waiting list before it goes to volunteers and "
+        "staff as without a station.",
+        ASSUMED + "the family or a neighbour asks the community again after a week",
+        0,
+        365,
+    ),
+    Param(
         "elderly_care.volunteer_hours_per_week",
         0.0,
         "float",
@@ -64,6 +101,67 @@ PARAMS = (
 )
 
 
+#: A request on the waiting list: (need, time of the request, its own response-time draw).
+Waiting = tuple[int, float, float]
+
+
+class StationPlaces:
+    """The station's places this week and its waiting list (first come, first served).
+
+    Each Monday the week's capacity (places x visits per place) is set afresh, and the waiting
+    list is served first; a request that finds no place left joins the back of the list.  So the
+    list is never waiting while places are free.  The centre keeps one of these for the whole run
+    (a policy switch does not lose the list)."""
+
+    def __init__(self) -> None:
+        self.left = 0.0  # requests the station can still take this week
+        self.waiting: deque[Waiting] = deque()
+        self.requests = 0  # requests that reached the station
+        self.served = 0  # requests the station answered (at once or from the list)
+
+    def __repr__(self) -> str:
+        return f"StationPlaces({self.left:g} left this week, {len(self.waiting)} waiting)"
+
+    def new_week(self, capacity: float) -> list[Waiting]:
+        """A new week's places; returns the waiting requests they take, oldest first."""
+        self.left = capacity
+        taken = []
+        while self.waiting and self.left >= 1:
+            self.left -= 1
+            taken.append(self.waiting.popleft())
+        self.served += len(taken)
+        return taken
+
+    def request(self, item: Waiting) -> bool:
+        """A new request: True if a place is free for it now, else it joins the waiting list."""
+        self.requests += 1
+        if self.left >= 1 and not self.waiting:
+            self.left -= 1
+            self.served += 1
+            return True
+        self.waiting.append(item)
+        return False
+
+    def impatient(self, before: float) -> list[Waiting]:
+        """Requests made before ``before`` still waiting: they leave the list (oldest first)."""
+        out = []
+        while self.waiting and self.waiting[0][1] < before:
+            out.append(self.waiting.popleft())
+        return out
+
+
+def station_capacity(params: Mapping[str, Any]) -> float:
+    """Requests the station can take in a week: places x visits per place."""
+    return params["elderly_care.station_places"] * params["elderly_care.station_visits_per_place_week"]
+
+
+def resolve_at_station(centre: ServiceCentre, item: Waiting, start: float) -> None:
+    """The station answers a request it took at ``start``, after its own response time."""
+    need, _t, u_delay = item
+    response_h = centre.model.params["elderly_care.station_response_h"]
+    centre.model.residents.resolve(need, start - response_h * math.log1p(-u_delay))
+
+
 class VolunteersThenStaff:
     """Without a station, a request waits for the evening: volunteers take it if they have hours
     left this week, otherwise staff visit as casework (:meth:`sim.centre.ServiceCentre.back_office_day`)."""
@@ -74,16 +172,44 @@ class VolunteersThenStaff:
     def request(self, centre: ServiceCentre, need: int, t: float, u_delay: float) -> None:
         centre.elderly_waiting.append((need, t))
 
+    def new_week(self, centre: ServiceCentre, t: float) -> None:
+        """No station: nothing to take from a waiting list."""
+
+    def period_starts(self, centre: ServiceCentre, t: float, week_left: float) -> None:
+        """A timeline date without a station: nothing to set."""
+
+    def evening(self, centre: ServiceCentre, before: float) -> None:
+        """A station closed by a policy change leaves its waiting list to volunteers and staff."""
+        centre.elderly_waiting.extend((need, t) for need, t, _u in centre.station.impatient(math.inf))
+
 
 class CareStation:
-    """A home elderly-care station answers every request after an exponential response time."""
+    """A home elderly-care station answers a request after an exponential response time, if it
+    has a place free this week; otherwise the request waits on its list (:class:`StationPlaces`)."""
 
     def __repr__(self) -> str:
         return "CareStation()"
 
     def request(self, centre: ServiceCentre, need: int, t: float, u_delay: float) -> None:
-        response_h = centre.model.params["elderly_care.station_response_h"]
-        centre.model.residents.resolve(need, t - response_h * math.log1p(-u_delay))
+        if centre.station.request((need, t, u_delay)):
+            resolve_at_station(centre, (need, t, u_delay), t)
+
+    def new_week(self, centre: ServiceCentre, t: float) -> None:
+        """Monday 00:00: the week's places go to the waiting list first."""
+        for item in centre.station.new_week(station_capacity(centre.model.params)):
+            resolve_at_station(centre, item, t)
+
+    def period_starts(self, centre: ServiceCentre, t: float, week_left: float) -> None:
+        """A timeline date (a station opens, or its places change): the places for the rest of
+        this week, pro rata, go to the waiting list first."""
+        for item in centre.station.new_week(station_capacity(centre.model.params) * week_left):
+            resolve_at_station(centre, item, t)
+
+    def evening(self, centre: ServiceCentre, before: float) -> None:
+        """Requests that waited beyond the patience go to volunteers and staff."""
+        patience_h = centre.model.params["elderly_care.station_patience_days"] * 24.0
+        late = centre.station.impatient(before - patience_h)
+        centre.elderly_waiting.extend((need, t) for need, t, _u in late)
 
 
 def install(policy: Policy, params: Mapping[str, Any]) -> None:
@@ -100,6 +226,7 @@ REFORM = Reform(
     params=PARAMS,
     controls=(
         Control("elderly_care.station", N_("Home elderly-care service station"), "switch"),
+        Control("elderly_care.station_places", N_("Places at the care station"), "count"),
         Control("elderly_care.volunteer_hours_per_week", N_("Volunteer hours a week"), "number"),
     ),
     install=install,

@@ -3,8 +3,9 @@
 
 In the model part-time members are added to the committee; they mediate disputes and hold
 councils in the evening and at weekends, when working residents are free; their units bring
-money (paired-unit support) and fix some public problems the community has no authority over
-(:class:`sim.committee.Committee`, :class:`sim.public_space.PublicSpace`).
+money (paired-unit support) and fix some public problems the community has no authority over,
+while their yearly budget of fixes lasts (:meth:`sim.committee.Committee.unit_takes_on_fix`,
+:class:`sim.public_space.PublicSpace`).
 """
 
 from __future__ import annotations
@@ -48,6 +49,18 @@ PARAMS = (
         1,
     ),
     Param(
+        "committee.paired_unit_fixes_per_year",
+        12.0,
+        "float",
+        "fixes/member/year",
+        "Public problems each part-time member's unit can fix in a year with its own workers, "
+        "venue and money (its yearly budget); once the units' budget is spent, the problems they "
+        "would have fixed are escalated.",
+        ASSUMED + "a paired unit lends workers or money for a small repair about once a month",
+        0,
+        10000,
+    ),
+    Param(
         "committee.paired_unit_yuan_per_part_time",
         20000.0,
         "float",
@@ -73,9 +86,14 @@ REFORM = Reform(
     controls=(
         Control(
             "committee.part_time_share",
-            "Share of part-time members (from enterprises and local units)",
+            N_("Share of part-time members (from enterprises and local units)"),
             "percent",
-            "Article: 23 % in 2014.",
+            N_("Article: 23 % in 2014."),
+        ),
+        Control(
+            "committee.paired_unit_fixes_per_year",
+            N_("Public problems each part-time member's unit can fix in a year"),
+            "number",
         ),
     ),
     claims=(Claim(STEM, "governance.resolved_locally_share", +1, "part-time members settle issues locally"),),

@@ -163,6 +163,8 @@ KPI_SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "service.online_share",
             "service.errand_share",
             "service.outreach_visits",
+            "elderly_care.station_share",
+            "elderly_care.waiting_list_end",
         ),
     ),
     (
@@ -191,6 +193,8 @@ KPI_SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
         N_("Public space and self-governance"),
         (
             "grid.response_mean_h",
+            "departments.backlog_mean",
+            "departments.backlog_end",
             "governance.participation_rate",
             "governance.resolved_locally_share",
             "governance.disputes_settled_share",
