@@ -116,15 +116,20 @@ def test_averaging_replications_keeps_seed_noise_out_of_the_indices():
 
 
 def test_morris_effects_and_ranking():
-    exp = experiment_from_mapping(synthetic_doc(kind="morris", size=40, replications=2))
+    """Tolerances from the spread over 12 design seeds (replications 8): the sd of mu* is about
+    0.12 (x1), 0.08 (x2) and 0.06 (x1 in x1 x2, where only the design varies); each bound is about
+    4 sd.  Morris points repeat on a 4-level grid (61 distinct of 160), and a repeated point has the
+    same noise (common random numbers), so with 2 replications the sd was 0.28 and +/-0.3 failed
+    about a third of seeds."""
+    exp = experiment_from_mapping(synthetic_doc(kind="morris", size=40, replications=8))
     res = analyse(exp, synthetic_runs(exp), KPIS, resamples=200)
     t = res.indices.set_index(["kpi", "factor"])
     # Elementary effects per full range of a factor: exactly 4 and 2 for the linear terms.
-    assert t.loc[("staff.service_time_share", synthetic.X1), "mu_star"] == pytest.approx(4, abs=0.3)
-    assert t.loc[("staff.service_time_share", synthetic.X2), "mu_star"] == pytest.approx(2, abs=0.3)
+    assert t.loc[("staff.service_time_share", synthetic.X1), "mu_star"] == pytest.approx(4, abs=0.5)
+    assert t.loc[("staff.service_time_share", synthetic.X2), "mu_star"] == pytest.approx(2, abs=0.35)
     assert t.loc[("staff.service_time_share", synthetic.X3), "mu_star"] < 1.0
     # For x1 x2 the effect of x1 is x2 (0.5 on average) and x3 has none at all.
-    assert t.loc[("access.resolved_share.commuter", synthetic.X1), "mu_star"] == pytest.approx(0.5, abs=0.12)
+    assert t.loc[("access.resolved_share.commuter", synthetic.X1), "mu_star"] == pytest.approx(0.5, abs=0.25)
     assert t.loc[("access.resolved_share.commuter", synthetic.X3), "mu_star"] == 0
     assert "Morris" in res.to_text()
 
