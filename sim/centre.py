@@ -193,6 +193,7 @@ class ServiceCentre:
         self.backoffice.add_task(kind, hours, deadline)
 
     # -- the evening ------------------------------------------------------------------------
+    # Long by design: the head's evening rules in their order (ODD 7.5), then the day's accounts.
     def back_office_day(self, day: int) -> None:
         """The day's back-office work, overtime, outreach, and the staff-time accounts."""
         m = self.model

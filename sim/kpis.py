@@ -485,6 +485,7 @@ def _ratio(a: float, b: float) -> float:
     return a / b if b else math.nan
 
 
+# Long by design: one line per KPI of the catalogue.
 def summarise(m: CommunityModel) -> dict[str, float]:
     """The end-of-run KPIs of a finished model, keyed as in :data:`KPIS`."""
     from sim.needs import RESOLVED, UNMET  # here, so that reading the catalogue stays light
