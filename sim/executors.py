@@ -175,7 +175,6 @@ class _Backend(Protocol):
     def has_room(self) -> bool: ...
     def submit(self, task: Task) -> None: ...
     def busy(self) -> bool: ...
-    # Long by design: one pass of the worker pool: dispatch, wait, time limits and crashed workers must be handled together.
     def poll(self, timeout: float) -> list[Outcome]: ...
     def close(self) -> None: ...
 
@@ -386,6 +385,8 @@ class WorkerPool:
                     continue
                 slot.task, slot.started = task, time.monotonic()
 
+    # Long by design: one pass of the pool: dispatch, wait, time limits and crashed workers
+    # are handled together.
     def poll(self, timeout: float) -> list[Outcome]:
         out: list[Outcome] = []
         busy = [s for s in self.slots if s.task is not None]
