@@ -51,6 +51,7 @@ def _peak_memory(scenario, seed: int, days: int) -> int:
     return peak
 
 
+# Long by design: the benchmark's measuring loop and its printed report.
 def main(scenario: str, sizes: list[int], repeats: int = 5, days: int = 365) -> int:
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # one core, as the target says

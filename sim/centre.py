@@ -67,6 +67,7 @@ class ServiceCentre:
         self.plan: DayPlan | None = None
         self._admin_due = 0.0
         self._busy_before = 0.0
+        self._reclaimed_before = 0.0
 
     def __repr__(self) -> str:
         return f"ServiceCentre({len(self.staff)} staff, {len(self.queue_names)} queues)"
@@ -75,6 +76,10 @@ class ServiceCentre:
     def organise(self, params: Mapping[str, Any]) -> None:
         """(Re)hire staff, form the team, roster the week and fit counters into the office."""
         model = self.model
+        # One pool of staff time: free counter time goes to the back office (less switching).
+        model.hall.switch_cost_h = (
+            params["staff.switch_cost_min"] / 60.0 if params["staff.one_pool"] else None
+        )
         quals = qualifications(params)
         if [(s.degree, s.certified) for s in self.staff] != quals:
             for s in self.staff:
@@ -151,6 +156,7 @@ class ServiceCentre:
         )
         self._open_counters(t0, active)
         self._busy_before = sum(q.busy_h for q in self.model.hall.queues)
+        self._reclaimed_before = self.model.hall.reclaimed_h
 
     def _open_counters(self, t0: float, active: np.ndarray) -> None:
         """Tell the hall when each queue opens, closes or changes its staffed counters today."""
@@ -187,12 +193,15 @@ class ServiceCentre:
         self.backoffice.add_task(kind, hours, deadline)
 
     # -- the evening ------------------------------------------------------------------------
+    # Long by design: the head's evening rules in their order (ODD 7.5), then the day's accounts.
     def back_office_day(self, day: int) -> None:
         """The day's back-office work, overtime, outreach, and the staff-time accounts."""
         m = self.model
         p, plan, bo, tally = m.params, self.plan, self.backoffice, m.tally
         workday_end = day * 24.0 + WORKDAY_END_H
-        hours = plan.backoffice_h
+        # Free counter time the staff spent in the back office (one pool of staff time).
+        reclaimed = m.hall.reclaimed_h - self._reclaimed_before
+        hours = plan.backoffice_h + reclaimed
         # Staff information officers walk their round first: it is a fixed daily duty.
         weekday = (m.weekday0 + day) % 7
         patrol = m.policy.reporting.staff_patrol_h_per_week(p) / 5.0 if weekday < 5 else 0.0
@@ -246,7 +255,8 @@ class ServiceCentre:
         today["outreach_h"] = outreach_h
         today["admin_h"] = admin + fixed_h
         today["overtime_h"] = overtime
-        today["idle_h"] = max(hours, 0.0) + max(today["counters_staffed_h"] - busy, 0.0)
+        today["idle_h"] = max(hours, 0.0) + max(today["counters_staffed_h"] - busy - reclaimed, 0.0)
+        today["counter_reclaimed_h"] = reclaimed
         tally.idle_h += today["idle_h"]
 
     def _outreach(self, hours: float) -> tuple[float, int]:

@@ -140,6 +140,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
         return _compare(args, keys, matters)
 
 
+# Long by design: the compare command's options checked and passed on, then its three outputs.
 def _compare(args: argparse.Namespace, keys: list[str] | None, matters: dict) -> int:
     """The comparison itself, its table (in the language in force) and its report."""
     import math
@@ -283,6 +284,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
 # -- parser ----------------------------------------------------------------------------------
 
 
+# Long by design: the argument table of the core commands.
 def build_parser() -> argparse.ArgumentParser:
     from sim import __version__
 

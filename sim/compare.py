@@ -104,6 +104,7 @@ def _unique_names(scenarios: list[Scenario]) -> list[Scenario]:
     return out
 
 
+# Long by design: the replication loop with its stopping rule, progress and cancel in one place.
 def compare(
     scenarios: Sequence[Scenario | str | Path],
     *,

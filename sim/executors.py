@@ -385,6 +385,8 @@ class WorkerPool:
                     continue
                 slot.task, slot.started = task, time.monotonic()
 
+    # Long by design: one pass of the pool: dispatch, wait, time limits and crashed workers
+    # are handled together.
     def poll(self, timeout: float) -> list[Outcome]:
         out: list[Outcome] = []
         busy = [s for s in self.slots if s.task is not None]

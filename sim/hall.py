@@ -52,6 +52,7 @@ class QueueState:
     busy: int = 0
     waiting: deque[Visitor] = field(default_factory=deque)
     busy_h: float = 0.0  # counter hours spent serving
+    idle_since: list[float] = field(default_factory=list)  # when each free counter became free
 
 
 class Hall:
@@ -68,6 +69,10 @@ class Hall:
         self.area_waiting_h2 = 0.0
         self.arrivals = 0
         self.total_wait_h = 0.0
+        # One pool of staff time: a counter with nobody to serve goes to back-office work and comes
+        # back when a resident arrives, losing ``switch_cost_h`` each time (None: staff stay put).
+        self.switch_cost_h: float | None = None
+        self.reclaimed_h = 0.0  # free counter time spent on back-office work instead
 
     # -- scheduling ---------------------------------------------------------------------------
     def _push(self, t: float, kind: int, q: int, payload: object) -> None:
@@ -109,6 +114,8 @@ class Hall:
                     self._close(q, queue, t)
                 queue.open = open_
                 self._serve(q, queue, t)
+            if self.switch_cost_h is not None:
+                self._free_counters(queue, t)
         self.area_waiting_h2 += self._n_waiting * (t_end - self.now)
         self.now = t_end
 
@@ -126,6 +133,27 @@ class Hall:
             queue.busy += 1
             queue.busy_h += v.service_h
             self._push(t + v.service_h, DONE, q, v)
+
+    def _free_counters(self, queue: QueueState, t: float) -> None:
+        """Keep one idle episode per free counter.  When a counter is taken again, the one freed
+        last comes back (the head keeps the longest back-office stretch going), and its episode
+        is reclaimed for the back office, less the cost of switching there and back."""
+        free = max(queue.staffed - queue.busy, 0)
+        since = queue.idle_since
+        while len(since) < free:
+            since.append(t)
+        while len(since) > free:
+            self.reclaimed_h += max(t - since.pop() - self.switch_cost_h, 0.0)
+
+    def end_idle_episodes(self, t: float) -> None:
+        """Close every idle episode at ``t`` (the day's end) and start it again from there."""
+        if self.switch_cost_h is None:
+            return
+        for queue in self.queues:
+            since = queue.idle_since
+            for k, start in enumerate(since):
+                self.reclaimed_h += max(t - start - self.switch_cost_h, 0.0)
+                since[k] = t
 
     def _close(self, q: int, queue: QueueState, t: float) -> None:
         while queue.waiting:

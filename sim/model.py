@@ -162,6 +162,7 @@ class CommunityModel(mesa.Model):
         day = self.day
         t_end = day * 24.0 + 24.0
         self.hall.run_until(t_end)
+        self.hall.end_idle_episodes(t_end)
         self.centre.back_office_day(day)
         self.committee.mediate(day)
         self.departments.push_down(t_end)

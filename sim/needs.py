@@ -19,7 +19,7 @@ from scipy import special, stats
 from sim.parameters import GROUPS
 
 if TYPE_CHECKING:
-    from sim.residents import Population
+    from sim.population import Population
 
 # Kinds of individual needs (public-space problems and disputes are handled separately).
 ADMIN, ASSIST, ELDERLY = 0, 1, 2

@@ -616,6 +616,27 @@ COMMUNITY_PARAMS: list[Param] = [
         0.9,
     ),
     Param(
+        "staff.one_pool",
+        True,
+        "bool",
+        "",
+        "One pool of staff time: staff at a counter with nobody to serve do back-office work and "
+        "come back when a resident arrives (off: they wait at the empty counter).",
+        ASSUMED + "a sensible head; the 2002 evidence had staff 31 % idle at empty counters while "
+        "overtime accrued",
+    ),
+    Param(
+        "staff.switch_cost_min",
+        10.0,
+        "float",
+        "minutes",
+        "Back-office time lost each time a free counter's staff member goes to the back office and "
+        "comes back (a stretch shorter than this gives nothing).",
+        ASSUMED + "putting files away, logging in and out, walking back",
+        0,
+        600,
+    ),
+    Param(
         "staff.overtime_cap_h_per_day",
         2.0,
         "float",

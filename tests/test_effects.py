@@ -28,9 +28,26 @@ def comparison(request):
     return compare(scenarios, replications=R, seed=2024, workers=2, daily=False)
 
 
-@pytest.mark.parametrize(
-    ("reform", "kpi", "direction", "claim"), CLAIMS, ids=[f"{c[0]}:{c[1]}" for c in CLAIMS]
-)
+#: Claims the model no longer reproduces at its defaults, each with the finding.  Strict: the test
+#: fails if such a claim holds again, so that the finding is re-read rather than left stale.
+NOT_REPRODUCED = {
+    ("staggered_hours", "service.daytime_wait_mean_min"): (
+        "with one pool of staff time (issue 9) the 2002 staff keep the longer day's counters staffed "
+        "without falling behind on paperwork: under the pilot the head pulled staff off the counters "
+        "on 12 days of a year instead of 331 (seed 5, budget policy off), and the midday opening "
+        "spreads the daytime crowd, so at 6 staff daytime waits fall (8 paired years: -2.9 min with "
+        "the budget policy off; unsure with it on). Reported in docs/validation, not tuned away."
+    ),
+}
+
+
+def _param(c):
+    reason = NOT_REPRODUCED.get((c[0], c[1]))
+    marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
+    return pytest.param(*c, id=f"{c[0]}:{c[1]}", marks=marks)
+
+
+@pytest.mark.parametrize(("reform", "kpi", "direction", "claim"), [_param(c) for c in CLAIMS])
 def test_claimed_effect_is_reproduced(comparison, request, reform, kpi, direction, claim):
     name = load_scenario(request.config.rootpath / f"scenarios/reforms/{reform}.toml").name
     row = comparison.kpi(kpi).loc[name]

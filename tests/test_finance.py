@@ -102,3 +102,15 @@ def test_value_for_money_prices_each_sure_gain_with_the_extra_spending():
         row = t[t["kpi"] == "service.resolved_share"].iloc[0]
         assert row["yuan_per_unit"] == pytest.approx(spend["diff"] / (100 * resolved["diff"]))
     assert PKG.name in render_value(c)
+
+
+def test_one_pool_of_staff_time_turns_idle_counters_into_back_office_work():
+    """Paired: the same 2002 community with and without one pool, budget policy off so that the
+    staff stay the same.  Idle time falls and the back office gets more done, so overtime falls and
+    the head pulls fewer staff off the counters for deadlines: waits are no longer than before."""
+    off = {"finance.budget_policy": False}
+    pool = _run(BASE.with_changes(off)).summary()
+    apart = _run(BASE.with_changes({**off, "staff.one_pool": False})).summary()
+    assert pool["service.queue_wait_mean_min"] <= apart["service.queue_wait_mean_min"]
+    assert pool["staff.idle_time_share"] < apart["staff.idle_time_share"] - 0.1
+    assert pool["staff.overtime_h_per_staff"] < apart["staff.overtime_h_per_staff"]

@@ -1,5 +1,7 @@
 """The service hall's event logic, checked against hand-worked cases."""
 
+import pytest
+
 from sim.hall import RENEGED, SERVED, TURNED_AWAY, Hall, Visitor
 
 
@@ -57,3 +59,40 @@ def test_little_law_bookkeeping_matches_the_waits():
     assert abs(hall.area_waiting_h2 - (hall.total_wait_h + hall.open_wait_h())) < 1e-9
     outcomes = {o for _, o, _, _ in log}
     assert outcomes == {SERVED, RENEGED, TURNED_AWAY}
+
+
+def test_free_counter_time_goes_to_the_back_office_less_the_switching_cost():
+    """One pool of staff time, worked by hand: two counters from 0 to 10 h; a resident served
+    from 1 to 2 h on one of them.  Counter A is free 0-1 and 2-10, counter B 0-10: episodes of
+    1, 8 and 10 h, each less 0.5 h of switching = 0.5 + 7.5 + 9.5 = 17.5 h reclaimed."""
+    from sim.hall import Hall, Visitor
+
+    exits = []
+    hall = Hall(["one-stop"], lambda v, o, t, q: exits.append((o, t)))
+    hall.switch_cost_h = 0.5
+    hall.set_staffing(0.0, 0, True, 2)
+    hall.arrive(1.0, 0, Visitor(need=0, arrived=1.0, deadline=99.0, service_h=1.0))
+    hall.set_staffing(10.0, 0, False, 0)
+    hall.run_until(24.0)
+    hall.end_idle_episodes(24.0)
+    assert exits == [("served", 2.0)]
+    assert hall.reclaimed_h == pytest.approx(17.5)
+
+
+def test_a_stretch_shorter_than_the_switch_gives_nothing_and_no_pool_gives_nothing():
+    from sim.hall import Hall, Visitor
+
+    hall = Hall(["q"], lambda *a: None)
+    hall.switch_cost_h = 0.5
+    hall.set_staffing(0.0, 0, True, 1)
+    for k in range(10):  # a resident every 0.4 h, served in 0.1 h: free stretches of 0.3 h
+        t = 0.1 + 0.4 * k
+        hall.arrive(t, 0, Visitor(need=k, arrived=t, deadline=99.0, service_h=0.1))
+    hall.set_staffing(4.0, 0, False, 0)
+    hall.run_until(5.0)
+    assert hall.reclaimed_h == 0.0
+    off = Hall(["q"], lambda *a: None)
+    off.set_staffing(0.0, 0, True, 3)
+    off.run_until(5.0)
+    off.end_idle_episodes(5.0)
+    assert off.reclaimed_h == 0.0  # switch_cost_h None: staff wait at the counter

@@ -37,6 +37,7 @@ def _value(text: str) -> Any:
     return int(x) if x.is_integer() and "." not in text else x
 
 
+# Long by design: the flags of four commands, one block each.
 def add_commands(sub: Any) -> None:
     p = sub.add_parser(
         "discover",

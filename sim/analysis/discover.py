@@ -246,6 +246,8 @@ def _quiet_prim() -> Any:
     return prim
 
 
+# Long by design: EMA Workbench's box turned into govsim's tables (limits, quasi-p values,
+# trajectory) in one pass.
 def _prim(
     x: pd.DataFrame, y: np.ndarray, min_density: float
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, int]:

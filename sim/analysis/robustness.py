@@ -98,6 +98,7 @@ class RobustnessResult:
         return [out / "robustness.csv", out / "robustness-cells.csv", out / "robustness-regret.png"]
 
 
+# Long by design: reads the store, then regret and satisficing per lever setting, each a few lines.
 def robustness(
     store: str | Path | StoreData,
     *,

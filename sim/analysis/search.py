@@ -149,6 +149,8 @@ def default_store(exp: Experiment) -> Path:
     return p.with_name(p.stem + "-search.sqlite")
 
 
+# Long by design: the NSGA-II loop with its store, resume and convergence record kept
+# together, so that a resumed search replays exactly.
 def search(
     experiment: Experiment | str | Path | Mapping[str, Any],
     *,

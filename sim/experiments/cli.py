@@ -58,6 +58,7 @@ def _run_options(p: argparse.ArgumentParser, optional: bool = False) -> None:
     add_yes(p)
 
 
+# Long by design: the flags of the experiment commands, one block each.
 def add_commands(sub: Any) -> None:
     """Add the experiment commands to ``govsim``'s subparsers."""
     p = sub.add_parser(

@@ -383,6 +383,7 @@ def _deep_merge(a: Mapping[str, Any], b: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
+# Long by design: the experiment file's keys checked one by one, each with its own one-line error.
 def _parse(
     doc: Mapping[str, Any], src: str, root: Path, text: str, quick: bool, default_name: str
 ) -> Experiment:
@@ -700,6 +701,7 @@ def _resolve_param(src: str, key: str) -> tuple[str, str | None]:
     raise _err(src, where, f"unknown parameter; {hint}({listing})")
 
 
+# Long by design: every way a factor can be written, each with its own one-line error.
 def _param_factor(src: str, key: str, spec: Mapping[str, Any], probe: Scenario, kind: str) -> Factor:
     where = f"factors.{key}"
     param, member = _resolve_param(src, key)

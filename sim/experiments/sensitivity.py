@@ -234,6 +234,7 @@ def _convergence_note(conv: pd.DataFrame, method: str) -> str:
     )
 
 
+# Long by design: the sweep, then the analysis, with the options both need.
 def sensitivity(
     experiment: Experiment | str | Path | Mapping[str, Any],
     *,
@@ -341,6 +342,7 @@ def noise_share(runs: pd.DataFrame, key: str, y: np.ndarray) -> float:
     return noise / total
 
 
+# Long by design: Sobol and Morris indices, bootstrap and convergence from one set of point means.
 def analyse(
     exp: Experiment, runs: pd.DataFrame, kpis: Sequence[str], resamples: int = 1000
 ) -> SensitivityResult:

@@ -93,6 +93,7 @@ def plan(exp: Experiment, points: list[Point] | None = None) -> list[_Planned]:
     return out
 
 
+# Long by design: the crash-safe loop: store, lock, resume, progress, Ctrl-C and failures handled together.
 def sweep(
     experiment: Experiment | str | Path | Mapping[str, Any],
     *,
@@ -512,6 +513,7 @@ class SweepResult:
                 )
         return pd.DataFrame(rows)
 
+    # Long by design: the sweep's printed summary, a text template.
     def to_text(self, kpis: list[str] | None = None, limit: int = 6) -> str:
         """For the terminal: what ran, and either the paired effects against the reference point
         (largest first) or, without one, each point's means."""

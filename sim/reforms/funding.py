@@ -16,6 +16,17 @@ STEM = "funding"
 
 PARAMS = (
     Param(
+        "finance.department_paid_staff_share",
+        0.5,
+        "float",
+        "share",
+        "Share of the centre's staff costs paid directly by the departments that hired them, until "
+        "community funds in the budget pay every post (the funding reform).",
+        ASSUMED + "about half of the staff in a community were hired and paid by departments",
+        0,
+        1,
+    ),
+    Param(
         "finance.social_insurance_share",
         0.15,
         "float",

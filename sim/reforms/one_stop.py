@@ -27,17 +27,6 @@ STEM = "one_stop"
 
 PARAMS = (
     Param(
-        "finance.department_paid_staff_share",
-        0.5,
-        "float",
-        "share",
-        "Share of the centre's staff costs paid directly by the departments that hired them (before "
-        "one-stop service merged department-hired staff into the centre, paid from community funds).",
-        ASSUMED + "about half of the staff in a community were hired and paid by departments",
-        0,
-        1,
-    ),
-    Param(
         "service.one_stop",
         False,
         "bool",

@@ -70,6 +70,7 @@ SPREAD = {
 }
 
 
+# Long by design: the studies and the spread comparison in sequence.
 def run_behaviour(
     scenarios_dir: str | Path,
     replications: int = 8,

@@ -38,6 +38,7 @@ from sim.reforms import MODULES as REFORM_MODULES
 CODE_MODULES = (
     "sim.model",
     "sim.residents",
+    "sim.population",
     "sim.needs",
     "sim.memory",
     "sim.neighbours",
