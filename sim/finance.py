@@ -105,7 +105,11 @@ class Books:
             self.spend("care station", p["elderly_care.station_cost_yuan_year"] * per_day)
         if p["informatisation.online_services_share"] > 0 or p["informatisation.grid_reporting"]:
             self.spend("platform", p["finance.platform_cost_yuan_year"] * per_day)
-        if self.balance < 0:
+        # Short of money: more than the reserve band in the red (a balance that merely hovers
+        # around zero, as a balanced budget's does, is not a shortfall).
+        if self.balance < -p["finance.reserve_share"] * (
+            p["finance.fiscal_yuan_year"] + p["finance.co_building_yuan_year"]
+        ):
             self.shortfall_days += 1
         if p["finance.budget_policy"] and (day + 1) % int(p["finance.review_days"]) == 0:
             self._review(day)

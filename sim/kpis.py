@@ -227,7 +227,8 @@ _BASE = [
         "finance.shortfall_days",
         "days",
         "lower",
-        "Days on which the community had spent more than it had received since the start.",
+        "Days on which the community was short of money: spending since the start exceeded income by "
+        "more than the reserve band (finance.reserve_share of the year's fiscal and co-building money).",
     ),
     KPI(
         "finance.cost_per_resolved_need_yuan",
