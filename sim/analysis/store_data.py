@@ -22,15 +22,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.experiments.experiment import (
-    DEFAULT_ROLE,
-    Condition,
-    ExperimentError,
-    _constraints,
-    _flatten_factors,
-    _role,
-    parse_condition,
-)
+from sim.experiments.experiment import DEFAULT_ROLE, Condition, ExperimentError, parse_condition
+from sim.experiments.factors import _flatten_factors, _role
+from sim.experiments.reading import _constraints
 
 
 class AnalysisError(ValueError):
