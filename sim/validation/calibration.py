@@ -83,7 +83,7 @@ class Pattern:
     text: str
     expression: str
     source: str
-    tree: ast.Expression = field(repr=False, compare=False, default=None)  # type: ignore[assignment]
+    tree: ast.Expression = field(repr=False, compare=False)  # parse_expression(expression)
 
     @property
     def references(self) -> list[tuple[str, str]]:
@@ -453,6 +453,10 @@ def calibrate(
     # In a crossed design the first lever is slowest and every lever setting meets the same sample
     # in the same order (sim.experiments.design.crossed_rows): the set is the point modulo N.
     runs = runs.assign(set=runs["point"] % spec.samples)
+    per_cell = runs.groupby(["set", "scenario"]).size()
+    expected = spec.samples * runs["scenario"].nunique()
+    if len(per_cell) != expected or (per_cell != spec.replications).any():
+        raise RuntimeError(f"calibration store {store} does not hold every run of every set; run again")
     return Calibration(spec, sets_table(runs, spec), runs, Path(store))
 
 
