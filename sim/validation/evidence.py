@@ -309,7 +309,11 @@ def _tradeoff(root: Path, settings: Settings, workers: int | None) -> tuple[pd.D
         for kpi, role in ((cl.TRADEOFF_COST_KPI, "cost"), (cl.TRADEOFF_GAIN_KPI, "gain")):
             r = c.kpi(kpi)
             d = r.loc[b.name]
-            outcome = cl.judge(+1, float(d["diff_low"]), float(d["diff_high"]))
+            # Judged against the staggered-hours claims' own thresholds, as the claims are.
+            threshold = next(
+                (c.threshold for c in cl.CLAIMS if (c.reform, c.kpi) == ("staggered_hours", kpi)), 0.0
+            )
+            outcome = cl.judge(+1, float(d["diff_low"]), float(d["diff_high"]), threshold)
             rows.append(
                 {
                     "staff": staff,
@@ -775,7 +779,8 @@ def _tradeoff_sentence(t: pd.DataFrame) -> str:
         parts.append(f"The model shows the daytime cost with {_staff_list(by[cl.REPRODUCED])} staff.")
     if by[cl.NOT_SHOWN]:
         parts.append(
-            f"It finds no daytime cost with {_staff_list(by[cl.NOT_SHOWN])} staff (the interval spans zero)."
+            f"It finds no daytime cost beyond the claim's threshold with {_staff_list(by[cl.NOT_SHOWN])} "
+            "staff (the interval does not lie wholly above it)."
         )
     if by[cl.OPPOSITE]:
         parts.append(
