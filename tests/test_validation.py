@@ -1,10 +1,10 @@
 """``govsim validate-model`` regenerates the evidence, and the evidence says what the data say.
 
 One quick run (few, short runs on a small population) into a temporary directory, on a copy of the
-scenario files with one input corrupted: grid reporting switched off in its reform file.  The
-grid claim must then come out *not reproduced*, and the common-random-numbers check (which relies
-on grid reporting changing only public-space problems) must fail: the evidence is computed from
-the runs, not written to match the claims.
+scenario files with one input corrupted: grid reporting switched off in its reform file.  The grid
+identity check must then fail (*not shown*), and the common-random-numbers check (which relies on
+grid reporting changing only public-space problems) must fail: the evidence is computed from the
+runs, not written to match the claims.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from helpers import ROOT
 
 from sim.cli import main
 from sim.queueing import mmc_mean_wait
-from sim.validation.claims import CLAIMS, NOT_SHOWN, OPPOSITE, REPRODUCED, judge
+from sim.validation.claims import CLAIMS, IDENTITIES, NOT_SHOWN, OPPOSITE, REPRODUCED, holds, judge
 from sim.validation.evidence import littles_law, scenario_files
 from sim.validation.mmc import SERVICE_MIN
 
@@ -37,6 +37,12 @@ FILES = [
     "mmc.csv",
     "littles_law.csv",
     "checks.csv",
+    "identities.csv",
+    "calibration_patterns.csv",
+    "calibration_sets.csv",
+    "calibration_accepted.csv",
+    "robustness_sets.csv",
+    "calibration.png",
     "timeline_yearly.csv",
     "claims.png",
     "mmc.png",
@@ -89,18 +95,42 @@ def test_claims_are_marked_from_the_intervals(quick):
     out, _ = quick
     claims = pd.read_csv(out / "claims.csv")
     assert [(r.reform, r.kpi) for r in claims.itertuples()] == [(c.reform, c.kpi) for c in CLAIMS]
+    thresholds = {(c.reform, c.kpi): c.threshold for c in CLAIMS}
     for r in claims.itertuples():
         direction = 1 if r.claimed == "up" else -1
-        assert r.outcome == judge(direction, r.diff_low, r.diff_high)
+        assert r.threshold == thresholds[(r.reform, r.kpi)]
+        assert r.outcome == judge(direction, r.diff_low, r.diff_high, r.threshold)
         assert (r.reproduced == "yes") == (r.outcome == REPRODUCED)
+    identities = pd.read_csv(out / "identities.csv")
+    assert [(r.reform, r.kpi) for r in identities.itertuples()] == [(c.reform, c.kpi) for c in IDENTITIES]
     # The corrupted input: grid reporting that reports nothing cannot be credited with anything.
-    grid = claims[claims["reform"] == "grid_reporting"].iloc[0]
+    grid = identities[identities["reform"] == "grid_reporting"].iloc[0]
     assert grid["diff"] == 0 and grid["reproduced"] == "no" and grid["outcome"] == NOT_SHOWN
     readme = (out / "README.md").read_text()
     row = next(ln for ln in readme.splitlines() if "(`grid_reporting`)" in ln)
-    assert row.endswith("**no** (not shown) |")
+    assert row.endswith("**fails** (not shown) |")
     n_yes = int((claims["reproduced"] == "yes").sum())
-    assert f"**{n_yes} of {len(CLAIMS)} claims reproduced.**" in readme
+    assert f"**{n_yes} of {len(CLAIMS)} claims reproduced at the defaults.**" in readme
+
+
+def test_robustness_counts_follow_from_the_sets(quick):
+    """Each claim's robustness is the count, over the accepted sets (or every sampled set when none
+    is accepted), of sets whose mean paired difference lies beyond its threshold."""
+    out, _ = quick
+    claims = pd.read_csv(out / "claims.csv")
+    sets = pd.read_csv(out / "calibration_sets.csv")
+    per_set = pd.read_csv(out / "robustness_sets.csv")
+    accepted = set(sets.loc[sets["accepted"], "set"])
+    judged = accepted or set(sets["set"])
+    assert set(claims["basis"]) == {"accepted" if accepted else "sampled"}
+    for i, r in enumerate(claims.itertuples()):
+        sub = per_set[(per_set["claim_no"] == i) & per_set["set"].isin(judged)]
+        direction = 1 if r.claimed == "up" else -1
+        assert r.sets == len(judged)
+        assert r.holds_in == sum(holds(direction, d, r.threshold) for d in sub["diff"])
+    counts = pd.read_csv(out / "calibration_patterns.csv").set_index("pattern")
+    readme = (out / "README.md").read_text()
+    assert f"**{counts.loc['all', 'met']} of {len(sets)} sets meet every pattern.**" in readme
 
 
 def test_checks_fail_when_their_premise_is_broken(quick):
@@ -152,7 +182,8 @@ def test_committed_evidence_is_consistent():
     assert not settings["quick"] and settings["replications"] >= 5
     claims = pd.read_csv(ev / "claims.csv")
     for r in claims.itertuples():
-        assert r.outcome == judge(1 if r.claimed == "up" else -1, r.diff_low, r.diff_high)
+        threshold = getattr(r, "threshold", 0.0)  # evidence written before claims had thresholds
+        assert r.outcome == judge(1 if r.claimed == "up" else -1, r.diff_low, r.diff_high, threshold)
     assert pd.read_csv(ev / "littles_law.csv")["holds"].all()
 
 

@@ -35,12 +35,21 @@ class Control:
 
 
 class Claim(NamedTuple):
-    """An effect the article claims: reform file stem, KPI, direction, wording."""
+    """An effect the article claims: reform file stem, KPI, direction, wording, and the size it must
+    reach to count, stated before the claim is run.
+
+    ``threshold`` is a magnitude in the KPI's own unit (shares as fractions: 0.02 is 2 percentage
+    points): the claim holds when the 95 % interval of the paired difference lies beyond it on the
+    claimed side.  0 (the default) asks only that the interval exclude zero.  ``why`` says where the
+    threshold comes from.
+    """
 
     reform: str
     kpi: str
     direction: int  # +1: the article says the KPI rises; -1: it falls
     claim: str
+    threshold: float = 0.0
+    why: str = ""
 
 
 #: A consistency rule: the parameters in force -> None, or (key, what is wrong) for the user.

@@ -45,5 +45,14 @@ REFORM = Reform(
     # Before the books bound (issue 9) the claim was a higher balance: an accounting identity (the
     # money arrives, nothing spends it).  With the budget policy the money is spent on service, so
     # the claim is what it buys: posts kept filled.  The identity is a check in tests/test_finance.py.
-    claims=(Claim(STEM, "staff.count_end", +1, "funding follows the task: the money keeps staff in post"),),
+    claims=(
+        Claim(
+            STEM,
+            "staff.count_end",
+            +1,
+            "funding follows the task: the money keeps staff in post",
+            1.0,
+            "one staff member kept in post (sim.kpis)",
+        ),
+    ),
 )

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from sim.i18n import N_
 from sim.param import ASSUMED, Param
-from sim.reforms.base import Claim, Control, Reform
+from sim.reforms.base import Control, Reform
 
 if TYPE_CHECKING:
     from sim.policy import Policy
@@ -245,7 +245,11 @@ REFORM = Reform(
             N_("Taken from their mediation and door-to-door hours."),
         ),
     ),
-    claims=(Claim(STEM, "grid.response_mean_h", -1, "first-moment collection and handling"),),
+    # No claim: the response time is the patrol (or a resident's report), the department's queue
+    # and its handling delay; the reform changes the first and the last by their parameters and
+    # leaves the queue as it was, so its effect is their difference: a check in
+    # sim.validation.claims.IDENTITIES.
+    claims=(),
     rules=(someone_patrols,),
     install=install,
 )

@@ -137,8 +137,22 @@ REFORM = Reform(
     params=PARAMS,
     controls=(Control("service.one_stop", N_("One-stop hall"), "switch"),),
     claims=(
-        Claim(STEM, "service.queue_wait_mean_min", -1, "one-stop service: shorter waits"),
-        Claim(STEM, "service.time_to_resolution_mean_d", -1, "one-stop service: quicker resolution"),
+        Claim(
+            STEM,
+            "service.queue_wait_mean_min",
+            -1,
+            "one-stop service: shorter waits",
+            2.0,
+            "2 minutes: a change a resident in the queue notices (sim.kpis)",
+        ),
+        Claim(
+            STEM,
+            "service.time_to_resolution_mean_d",
+            -1,
+            "one-stop service: quicker resolution",
+            0.5,
+            "half a day: a matter settled a day sooner or not (sim.kpis)",
+        ),
     ),
     install=install,
 )

@@ -39,6 +39,43 @@ def cmd_validate_model(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_calibrate(args: argparse.Namespace) -> int:
+    from sim.cli import UsageError
+
+    out = Path(args.out)
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"--out: {out} exists and is not a directory")
+    scenarios = Path(args.scenarios)
+    if not (scenarios / "baseline_2002.toml").is_file():
+        raise UsageError(f"--scenarios: no baseline_2002.toml in {scenarios}")
+
+    import dataclasses
+
+    from sim.validation import calibration as cal
+    from sim.validation import robustness as rb
+    from sim.validation.claims import CLAIMS
+
+    spec = cal.load_spec(args.file, quick=args.quick)
+    if args.samples is not None:
+        spec = dataclasses.replace(spec, samples=args.samples)
+    store = Path(args.store or f"results/{'calibration-quick' if args.quick else 'calibration'}.sqlite")
+    store.parent.mkdir(parents=True, exist_ok=True)
+    found = cal.calibrate(spec, scenarios, CLAIMS, store, args.workers, progress=not args.quiet)
+    robust, basis = rb.robustness_table(found, CLAIMS)
+    cal.write(out, found)
+    robust.to_csv(out / "robustness.csv", index=False)
+    rb.paired_differences(found, CLAIMS).to_csv(out / "robustness_sets.csv", index=False)
+    (out / "calibration.md").write_text(cal.report(found, robust, basis))
+    counts = found.pattern_counts()
+    for r in counts.itertuples():
+        print(f"  {r.pattern:<28} met in {r.met} of {r.sets} sets")
+    print(rb.basis_sentence(int(robust["sets"].max()) if len(robust) else 0, basis, len(found.sets)))
+    for r in robust.itertuples():
+        print(f"  {r.reform:<22} {r.kpi:<40} holds in {r.holds_in} of {r.sets} {basis} sets")
+    print(f"evidence in {out}/calibration.md; runs kept in {store} (run again to resume)")
+    return 0
+
+
 def cmd_params(args: argparse.Namespace) -> int:
     from sim.validation.docs import render_parameters
 
@@ -92,6 +129,29 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--quiet", "-q", action="store_true", help="no progress lines on stderr")
     p.set_defaults(func=cmd_validate_model)
+
+    p = sub.add_parser(
+        "calibrate",
+        help="calibrate the uncertain parameters to the pattern targets; count each claim's robustness",
+        description="Run a Latin hypercube of the uncertain parameters (experiments/calibration.toml) for "
+        "the 2002 baseline, the 2014 package and every reform file with a claim, under common random "
+        "numbers; keep the sets that meet every pattern target; count in how many of them each claim "
+        "holds. Runs are kept in an SQLite store: run the same command again to resume. Writes "
+        "calibration.md, calibration_*.csv, robustness*.csv and calibration.png into --out.",
+    )
+    p.add_argument(
+        "file", nargs="?", default=None, help="calibration file (default experiments/calibration.toml)"
+    )
+    p.add_argument("--out", default="docs/validation", metavar="DIR", help="default docs/validation")
+    p.add_argument("--quick", action="store_true", help="the file's [quick] sizes: checks the pipeline only")
+    p.add_argument("--samples", type=at_least(1), default=None, help="parameter sets (default: the file's)")
+    p.add_argument("--store", metavar="FILE", default=None, help="default results/calibration.sqlite")
+    p.add_argument("--workers", type=at_least(1), default=None, help="worker processes (default: all cores)")
+    p.add_argument(
+        "--scenarios", default="scenarios", metavar="DIR", help="scenario files (default scenarios)"
+    )
+    p.add_argument("--quiet", "-q", action="store_true", help="no progress bar on stderr")
+    p.set_defaults(func=cmd_calibrate)
 
     p = sub.add_parser(
         "params",

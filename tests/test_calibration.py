@@ -1,0 +1,213 @@
+"""Calibration to pattern targets (sim.validation.calibration) and claims' robustness
+(sim.validation.robustness): the acceptance rule, the pattern language, the calibration file's
+checks, and ``govsim calibrate`` end to end on a tiny design."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from helpers import ROOT
+
+from sim.cli import main
+from sim.reforms import Claim
+from sim.validation import calibration as cal
+from sim.validation import robustness as rb
+from sim.validation.claims import CLAIMS, IDENTITIES, NOT_SHOWN, OPPOSITE, REPRODUCED, holds, judge
+
+
+def _spec_doc(patterns: list[dict]) -> dict:
+    return {
+        "pattern": patterns,
+        "parameters": {"service.counter_service_min": {"range": [8, 18], "reason": "test"}},
+    }
+
+
+def _pattern(pid: str, expression: str) -> dict:
+    return {"id": pid, "text": pid, "expression": expression, "source": "test"}
+
+
+def test_acceptance_keeps_exactly_the_sets_that_meet_every_pattern():
+    """Synthetic means for 200 sets; the expected verdicts are computed here with plain Python,
+    independently of the expression evaluator."""
+    rng = np.random.default_rng(5)
+    n = 200
+    means = pd.DataFrame(
+        {
+            "y2002.staff.admin_time_share": rng.uniform(0, 0.6, n),
+            "y2002.staff.service_time_share": rng.uniform(0, 0.6, n),
+            "y2002.staff.overtime_h_per_staff": rng.choice([0.0, 5.0, 50.0], n),
+            "y2014.finance.balance_yuan": rng.normal(0, 80_000, n),
+            "y2014.finance.income_yuan": rng.uniform(400_000, 800_000, n),
+            "y2014.service.visits_per_matter": rng.uniform(1, 2, n),
+            "y2002.service.visits_per_matter": rng.uniform(1, 2, n),
+        }
+    )
+    spec = cal.spec_from_mapping(
+        _spec_doc(
+            [
+                _pattern("admin", "y2002.staff.admin_time_share > y2002.staff.service_time_share"),
+                _pattern("overtime", "y2002.staff.overtime_h_per_staff > 0"),
+                _pattern("money", "abs(y2014.finance.balance_yuan) <= 0.10 * y2014.finance.income_yuan"),
+                _pattern(
+                    "visits",
+                    "y2014.service.visits_per_matter < y2002.service.visits_per_matter or "
+                    "y2002.staff.overtime_h_per_staff >= 50",
+                ),
+            ]
+        )
+    )
+    got = cal.judge_sets(means, spec.patterns)
+    m = means
+    expected = {
+        "admin": m["y2002.staff.admin_time_share"] > m["y2002.staff.service_time_share"],
+        "overtime": m["y2002.staff.overtime_h_per_staff"] > 0,
+        "money": m["y2014.finance.balance_yuan"].abs() <= 0.1 * m["y2014.finance.income_yuan"],
+        "visits": (m["y2014.service.visits_per_matter"] < m["y2002.service.visits_per_matter"])
+        | (m["y2002.staff.overtime_h_per_staff"] >= 50),
+    }
+    for pid, want in expected.items():
+        assert got[pid].tolist() == want.tolist(), pid
+    all_met = expected["admin"] & expected["overtime"] & expected["money"] & expected["visits"]
+    assert got["accepted"].tolist() == all_met.tolist()
+    assert 0 < all_met.sum() < n  # the synthetic data exercise both verdicts
+
+
+def test_a_missing_kpi_fails_its_pattern():
+    spec = cal.spec_from_mapping(_spec_doc([_pattern("p", "y2002.staff.overtime_h_per_staff > 0")]))
+    (p,) = spec.patterns
+    assert p.references == [("y2002", "staff.overtime_h_per_staff")]
+    assert p.evaluate({"y2002.staff.overtime_h_per_staff": 3.0})
+    assert not p.evaluate({"y2002.staff.overtime_h_per_staff": math.nan})
+    assert not p.evaluate({})
+
+
+@pytest.mark.parametrize(
+    ("expression", "message"),
+    [
+        ("y2002.staff.no_such_kpi > 0", "unknown KPI"),
+        ("__import__('os').system('true') > 0", "the only function is abs"),
+        ("y2002.staff.overtime_h_per_staff > 'a'", "not allowed"),
+        ("[1] > 0", "not allowed"),
+        ("y2002.staff.overtime_h_per_staff", "must be a comparison"),
+        ("y2003.staff.overtime_h_per_staff > 0", "unknown name"),
+        ("max(y2002.staff.overtime_h_per_staff, 1) > 0", "the only function is abs"),
+        ("y2002.staff.overtime_h_per_staff >", "not an expression"),
+    ],
+)
+def test_bad_pattern_expressions_are_refused(expression, message):
+    with pytest.raises(cal.CalibrationError, match=message) as e:
+        cal.spec_from_mapping(_spec_doc([_pattern("p", expression)]), "cal.toml")
+    assert str(e.value).startswith("cal.toml: key 'pattern[0].expression': ")
+
+
+def test_shipped_calibration_file_is_valid_and_names_its_sources():
+    spec = cal.load_spec()
+    assert spec.samples >= 50 and spec.replications >= 2
+    assert all(p.source.strip() for p in spec.patterns)
+    assert all(u.reason.strip() and u.low < u.high for u in spec.parameters)
+    # Every parameter resolves against the scenarios (the sweep validates each sampled value).
+    exp = cal.experiment(cal.load_spec(quick=True), ROOT / "scenarios", CLAIMS)
+    assert {u.key for u in spec.parameters} <= set(exp.factor_keys)
+
+
+def test_claims_carry_thresholds_and_identities_are_not_claims():
+    assert all(c.threshold >= 0 and (c.threshold == 0 or c.why) for c in CLAIMS)
+    claimed = {(c.reform, c.kpi) for c in CLAIMS}
+    assert not claimed & {(c.reform, c.kpi) for c in IDENTITIES}
+    assert all(i.why for i in IDENTITIES)
+
+
+def test_a_claim_is_judged_against_its_threshold():
+    # Up by more than 0.02: the whole interval must lie above 0.02.
+    assert judge(+1, 0.03, 0.05, 0.02) == REPRODUCED
+    assert judge(+1, 0.01, 0.05, 0.02) == NOT_SHOWN  # excludes zero, not the threshold
+    assert judge(+1, 0.01, 0.05) == REPRODUCED  # threshold 0: excluding zero is enough
+    assert judge(-1, -5.0, -2.5, 2.0) == REPRODUCED
+    assert judge(-1, -5.0, -1.5, 2.0) == NOT_SHOWN
+    assert judge(-1, 0.5, 1.0, 2.0) == OPPOSITE
+    assert holds(+1, 0.021, 0.02) and not holds(+1, 0.019, 0.02)
+    assert holds(-1, -2.1, 2.0) and not holds(-1, -1.9, 2.0) and not holds(-1, math.nan)
+    with pytest.raises(ValueError):
+        judge(+1, 0.1, 0.2, -0.01)
+
+
+def test_robustness_counts_accepted_sets_only():
+    """Three sets, two accepted; a claim that holds in sets 0 and 2 holds in 1 of the 2 accepted."""
+    spec = cal.spec_from_mapping(_spec_doc([_pattern("p", "y2002.staff.overtime_h_per_staff > 0")]))
+    claim = Claim("one_stop", "service.queue_wait_mean_min", -1, "shorter waits", 2.0)
+    rows = []
+    # (set, y2002 overtime, baseline wait, reform wait) per replication
+    for s, overtime, base, reform in [(0, 5.0, 10.0, 7.0), (1, 5.0, 10.0, 9.0), (2, 0.0, 10.0, 1.0)]:
+        for r in (0, 1):
+            rows.append(
+                {
+                    "set": s,
+                    "scenario": "y2002",
+                    "replication": r,
+                    "staff.overtime_h_per_staff": overtime,
+                    "service.queue_wait_mean_min": base,
+                    "service.counter_service_min": 10.0,
+                }
+            )
+            rows.append(
+                {
+                    "set": s,
+                    "scenario": "one_stop",
+                    "replication": r,
+                    "staff.overtime_h_per_staff": overtime,
+                    "service.queue_wait_mean_min": reform,
+                    "service.counter_service_min": 10.0,
+                }
+            )
+    runs = pd.DataFrame(rows)
+    found = cal.Calibration(spec, cal.sets_table(runs[runs["scenario"] != "x"], spec), runs, ROOT / "unused")
+    assert found.sets["accepted"].tolist() == [True, True, False]
+    table, basis = rb.robustness_table(found, [claim])
+    assert basis == "accepted"
+    assert (table.loc[0, "holds_in"], table.loc[0, "sets"]) == (1, 2)
+
+
+def test_calibrate_command_writes_its_evidence_and_resumes(tmp_path, capsys):
+    out, store = tmp_path / "out", tmp_path / "cal.sqlite"
+    args = ["calibrate", "--quick", "--samples", "3", "--out", str(out), "--store", str(store), "-q"]
+    assert main([*args, "--workers", "2"]) == 0
+    for f in (
+        "calibration.md",
+        "calibration_patterns.csv",
+        "calibration_sets.csv",
+        "calibration_accepted.csv",
+        "calibration.png",
+        "robustness.csv",
+        "robustness_sets.csv",
+    ):
+        assert (out / f).is_file() and (out / f).stat().st_size > 0, f
+    sets = pd.read_csv(out / "calibration_sets.csv")
+    counts = pd.read_csv(out / "calibration_patterns.csv").set_index("pattern")
+    assert len(sets) == 3 and counts.loc["all", "met"] == sets["accepted"].sum()
+    spec = cal.load_spec(quick=True)
+    for p in spec.patterns:
+        assert counts.loc[p.id, "met"] == sets[p.id].sum()
+    first = (out / "calibration_sets.csv").read_text()
+    # Run again: every run is already in the store, the numbers are the same.
+    assert main([*args, "--workers", "1"]) == 0
+    assert (out / "calibration_sets.csv").read_text() == first
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (cal.SPEC.read_text().replace("samples = 64", "samples = 0"), "key 'samples'"),
+        ('[[pattern]]\nid = "a"\ntext = "a"\nsource = "s"\nexpression = "y2002.x > 0"\n', "unknown KPI"),
+    ],
+)
+def test_bad_calibration_file_is_one_line_exit_2(tmp_path, capsys, text, message):
+    f = tmp_path / "bad.toml"
+    f.write_text(text)
+    assert (
+        main(["calibrate", str(f), "--out", str(tmp_path / "o"), "--scenarios", str(ROOT / "scenarios")]) == 2
+    )
+    err = capsys.readouterr().err.strip()
+    assert message in err and len(err.splitlines()) == 1 and "Traceback" not in err
