@@ -507,7 +507,7 @@ def figure(cal: Calibration) -> Figure:
 def write(out: str | Path, cal: Calibration) -> list[Path]:
     """``calibration_patterns.csv``, ``calibration_sets.csv``, ``calibration_accepted.csv`` and
     ``calibration.png`` in ``out``."""
-    from sim.report import figure_png
+    from sim.figures import figure_png
 
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)

@@ -62,8 +62,9 @@ IDENTITIES: list[Claim] = [
         "grid.response_mean_h",
         -1,
         "first-moment collection and handling",
-        why="the response time is built from constants (hours to report, to a department, share "
-        "escalated); the reform swaps one set for another",
+        why="the response time is the patrol or a resident's report, the department's queue and its "
+        "handling delay; the reform swaps the first and the last for other constants and leaves the "
+        "queue (the departments' capacity) as it was",
     ),
     Claim(
         "online_participation",
