@@ -532,3 +532,21 @@ def test_shipped_files_stay_within_the_limits():
     assert len(scenarios) >= 10 and len(experiments) >= 3
     for exp in experiments:
         assert check_budget(exp, workers=2).runs > 0
+
+
+def test_web_app_saves_go_through_the_path_checks(tmp_path):
+    """Issue 13, item 1: UI saves use the same checks as the command line (one line, no file)."""
+    from sim.paths import InputError
+    from sim.scenario import load_scenario
+    from sim.ui import library
+
+    sc = load_scenario(SCENARIOS / "baseline_2002.toml").with_changes({}, name="Plan B")
+    not_a_folder = tmp_path / "file.txt"
+    not_a_folder.write_text("x")
+    with pytest.raises(InputError, match="not a folder"):
+        library.save_scenario(sc, not_a_folder)
+    with pytest.raises(InputError):
+        library.save_scenario(sc, tmp_path / ("x" * 300))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["file.txt"]
+    path, _ = library.save_scenario(sc, tmp_path / "ok")
+    assert path.is_file()

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from sim import paths as safe_paths
 from sim.paths import InputError
 from sim.scenario import Scenario, ScenarioError, load_scenario
 
@@ -148,6 +149,9 @@ def save_scenario(
     :func:`load_scenario`, as ``govsim validate`` does, before it is kept.
     """
     known = known or {}
+    # The same checks as every path the command line writes (sim.paths): one line, never a
+    # traceback, for a folder that is a file, a name too long, a symlink loop...
+    folder = safe_paths.output_dir(folder, "folder for saved scenarios")
     folder.mkdir(parents=True, exist_ok=True)
     stem = file_slug(scenario.name)
     with _save_lock:  # two tabs of one server saving at once: one check-and-write at a time
@@ -165,6 +169,7 @@ def save_scenario(
                     )
                 break
             n += 1
+        path = safe_paths.output_file(path, "scenario file")
         text = scenario.to_toml()
         tmp = path.with_suffix(".toml.tmp")
         tmp.write_text(text, encoding="utf-8")

@@ -237,7 +237,7 @@ def save(draft_id: int) -> Path | None:
         if problem:
             raise ScenarioError("", None, problem)
         path, stamp = library.save_scenario(draft.scenario(), config.value.save_dir, mine)
-    except (ScenarioError, OSError, RuntimeError) as e:
+    except (ScenarioError, OSError, RuntimeError, ValueError) as e:  # ValueError: sim.paths.InputError
         save_errors.set({**save_errors.value, draft_id: f"not saved: {e}"})
         saved.set({k: v for k, v in saved.value.items() if k != draft_id})
         return None
