@@ -39,6 +39,28 @@ def root() -> Path:
     return ROOT
 
 
+@pytest.fixture(scope="module")
+def ui_pool() -> Iterator[None]:
+    """For the web app's widget tests: a Run starts the app's warm worker pool in this process;
+    stop it after the module (``pytestmark = pytest.mark.usefixtures("ui_pool")``)."""
+    yield
+    from sim.ui.runner import POOL
+
+    POOL.shutdown()
+
+
+@pytest.fixture
+def app(tmp_path: Path):
+    """The web app's state at its start (baseline and Changsha 2014 picked), saving into tmp_path."""
+    from sim.ui import state
+    from sim.ui.config import UiConfig
+
+    scenarios = ROOT / "scenarios"
+    state.reset(UiConfig(scenarios, tmp_path / "custom"))
+    yield state
+    state.reset(UiConfig(scenarios, tmp_path / "custom"))
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Give the fast tier's marker to every test without another tier; refuse a test in two."""
     for item in items:

@@ -3,34 +3,17 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import ipyvuetify as v
 import pytest
 import solara
 from helpers import ROOT
 from test_ui_widgets import _alerts, _button, _open_reform, _texts, _type
 
-from sim.ui import state
 from sim.ui.config import UiConfig
 
 SCENARIOS = ROOT / "scenarios"
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _stop_worker_pool():
-    """A Run test starts the app's warm worker pool in this process; stop it afterwards."""
-    yield
-    from sim.ui.runner import POOL
-
-    POOL.shutdown()
-
-
-@pytest.fixture
-def app(tmp_path: Path):
-    state.reset(UiConfig(SCENARIOS, tmp_path / "custom"))
-    yield state
-    state.reset(UiConfig(SCENARIOS, tmp_path / "custom"))
+# The app's warm worker pool, started by a Run, is stopped after the module (tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("ui_pool")
 
 
 def _page():

@@ -22,38 +22,21 @@ from sim.calendar import weekly_mask
 from sim.compare import Comparison, compare, comparison_table
 from sim.kpis import KPIS
 from sim.scenario import load_scenario
-from sim.ui import state
 from sim.ui.components.differences import differences_html
 from sim.ui.components.kpi_table import KpiTable, kpi_table_html
 from sim.ui.components.opening_hours import OpeningHoursEditor, compact_days, expand_days
 from sim.ui.components.reform_controls import ParamControl
 from sim.ui.components.run_panel import RunPanel
-from sim.ui.config import UiConfig
 from sim.ui.drafts import Draft
 from sim.ui.labels import schedule_text, value_text
 from sim.ui.runner import comparison_figures, daily_csv, runs_csv, table_csv
 
 SCENARIOS = ROOT / "scenarios"
+# The app's warm worker pool, started by a Run, is stopped after the module (tests/conftest.py).
+pytestmark = pytest.mark.usefixtures("ui_pool")
 
 
 # -- fixtures ------------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _stop_worker_pool():
-    """The Run test starts the app's warm worker pool in this process; stop it afterwards."""
-    yield
-    from sim.ui.runner import POOL
-
-    POOL.shutdown()
-
-
-@pytest.fixture
-def app(tmp_path: Path):
-    """The app's state at its start (baseline and Changsha 2014 picked), saving into tmp_path."""
-    state.reset(UiConfig(SCENARIOS, tmp_path / "custom"))
-    yield state
-    state.reset(UiConfig(SCENARIOS, tmp_path / "custom"))
 
 
 def _texts(rc, widget_type) -> list[str]:

@@ -23,7 +23,7 @@ import json
 import math
 import threading
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass
 from pathlib import Path
@@ -134,18 +134,7 @@ class SensitivityResult:
         figure: str | Path | None = None,
     ) -> list[Path]:
         """Write the indices as CSV, everything as JSON, and the convergence figure as PNG."""
-        out: list[Path] = []
-        if csv is not None:
-            Path(csv).parent.mkdir(parents=True, exist_ok=True)
-            self.indices.to_csv(csv, index=False)
-            out.append(Path(csv))
-        if json_path is not None:
-            Path(json_path).parent.mkdir(parents=True, exist_ok=True)
-            Path(json_path).write_text(json.dumps(self.to_dict(), indent=1) + "\n")
-            out.append(Path(json_path))
-        if figure is not None:
-            out.append(self.save_figure(figure))
-        return out
+        return _write(self.indices, self.to_dict, self.save_figure, csv, json_path, figure)
 
     def to_text(self) -> str:
         """A table per KPI for the terminal, factors by decreasing total effect."""
@@ -566,27 +555,46 @@ class StoreSensitivityResult:
         json_path: str | Path | None = None,
         figure: str | Path | None = None,
     ) -> list[Path]:
-        out: list[Path] = []
-        if csv is not None:
-            Path(csv).parent.mkdir(parents=True, exist_ok=True)
-            self.indices.to_csv(csv, index=False)
-            out.append(Path(csv))
-        if json_path is not None:
-            Path(json_path).parent.mkdir(parents=True, exist_ok=True)
-            doc = {
+        """Write the indices as CSV, everything as JSON, and the figure as PNG."""
+
+        def doc() -> dict[str, Any]:
+            return {
                 "store": str(self.store),
                 "method": self.method,
                 "factors": self.factors,
                 "indices": self.indices.astype(object).where(self.indices.notna(), None).to_dict("records"),
                 "noise": self.noise.astype(object).where(self.noise.notna(), None).to_dict("records"),
             }
-            Path(json_path).write_text(json.dumps(doc, indent=1) + "\n")
-            out.append(Path(json_path))
-        if figure is not None:
-            Path(figure).parent.mkdir(parents=True, exist_ok=True)
-            self.figure().savefig(figure, dpi=110)
-            out.append(Path(figure))
-        return out
+
+        def save_figure(path: str | Path) -> Path:
+            self.figure().savefig(path, dpi=110)
+            return Path(path)
+
+        return _write(self.indices, doc, save_figure, csv, json_path, figure)
+
+
+def _write(
+    indices: pd.DataFrame,
+    doc: Callable[[], dict[str, Any]],
+    save_figure: Callable[[str | Path], Path],
+    csv: str | Path | None,
+    json_path: str | Path | None,
+    figure: str | Path | None,
+) -> list[Path]:
+    """The indices as CSV, ``doc()`` as JSON and the figure as PNG, each only where a path is given."""
+    out: list[Path] = []
+    for path in (csv, json_path, figure):
+        if path is not None:
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+    if csv is not None:
+        indices.to_csv(csv, index=False)
+        out.append(Path(csv))
+    if json_path is not None:
+        Path(json_path).write_text(json.dumps(doc(), indent=1) + "\n")
+        out.append(Path(json_path))
+    if figure is not None:
+        out.append(save_figure(figure))
+    return out
 
 
 def from_store(
