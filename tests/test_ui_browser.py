@@ -189,7 +189,7 @@ def test_pick_two_scenarios_change_a_reform_run_and_read_the_results(page, serve
 
     # Change a reform: staff.  Zero staff is refused next to the control and blocks Run.
     _card(page, "Changsha 2014").get_by_role("button", name="Change reforms").click()
-    page.locator(".govsim-reform-staff-of-the-service-centre").get_by_role("button", name="Change").click()
+    page.locator(".govsim-reform-staffing").get_by_role("button", name="Change").click()
     staff = page.get_by_label("Hired staff")
     staff.fill("0")
     staff.press("Enter")
@@ -394,7 +394,7 @@ def test_a_chinese_walk_through(server: Server, tmp_path: Path) -> None:
         name.fill("长沙 一站式服务 2014")
         name.press("Enter")
         _card(page, "长沙 一站式服务 2014").wait_for()
-        page.locator(".govsim-reform-staff-of-the-service-centre").get_by_role("button", name="修改").click()
+        page.locator(".govsim-reform-staffing").get_by_role("button", name="修改").click()
         staff = page.get_by_label("聘用工作人员")
         staff.fill("九")
         staff.press("Enter")

@@ -12,7 +12,7 @@ accepted sets are the ones the evidence cannot reject, and how many there are is
 The same sweep runs every reform file that carries a claim, so the claims' robustness (in how many
 accepted sets each holds, :mod:`sim.validation.robustness`) is read from the same runs.
 
-The targets and ranges live in ``experiments/calibration.toml``, written before any run.  The runs
+The targets and ranges live in ``experiments/calibration/patterns.toml``, written before any run.  The runs
 go through :func:`sim.sweep` (a crossed design: the scenarios as levers, the sample as
 uncertainties), so they are kept in an SQLite store and an interrupted calibration resumes.
 """
@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 
     from sim.reforms import Claim
 
-SPEC = Path(__file__).resolve().parents[2] / "experiments" / "calibration.toml"
+SPEC = Path(__file__).resolve().parents[2] / "experiments" / "calibration" / "patterns.toml"
 #: The runs a pattern may name: its prefix in an expression, and the scenario file.
 RUNS = {"y2002": "baseline_2002.toml", "y2014": "changsha_2014.toml"}
 TOP_KEYS = ("name", "seed", "replications", "samples", "days", "residents", "quick", "pattern", "parameters")
@@ -531,7 +531,8 @@ def summary_lines(cal: Calibration) -> list[str]:
     s = cal.spec
     lines = [
         f"A Latin hypercube of {n} sets over {len(s.parameters)} uncertain parameters "
-        f"(`experiments/calibration.toml`, ranges and reasons there), each run for the 2002 baseline "
+        f"(`experiments/calibration/patterns.toml`, ranges and reasons there), each run for the "
+        f"2002 baseline "
         f"and the 2014 package with {s.replications} replications under common random numbers"
         + (f", {s.days} days" if s.days else ", a year")
         + (f", {s.residents} residents" if s.residents else "")

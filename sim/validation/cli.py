@@ -133,14 +133,18 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "calibrate",
         help="calibrate the uncertain parameters to the pattern targets; count each claim's robustness",
-        description="Run a Latin hypercube of the uncertain parameters (experiments/calibration.toml) for "
+        description="Run a Latin hypercube of the uncertain parameters "
+        "(experiments/calibration/patterns.toml) for "
         "the 2002 baseline, the 2014 package and every reform file with a claim, under common random "
         "numbers; keep the sets that meet every pattern target; count in how many of them each claim "
         "holds. Runs are kept in an SQLite store: run the same command again to resume. Writes "
         "calibration.md, calibration_*.csv, robustness*.csv and calibration.png into --out.",
     )
     p.add_argument(
-        "file", nargs="?", default=None, help="calibration file (default experiments/calibration.toml)"
+        "file",
+        nargs="?",
+        default=None,
+        help="calibration file (default experiments/calibration/patterns.toml)",
     )
     p.add_argument("--out", default="docs/validation", metavar="DIR", help="default docs/validation")
     p.add_argument("--quick", action="store_true", help="the file's [quick] sizes: checks the pipeline only")

@@ -69,7 +69,8 @@ class Settings:
     timeline_days: int | None = None  # None: the timeline file's (twelve years)
     mmc: mmc.MMCGrid = mmc.FULL_GRID
     tradeoff_staff: tuple[int, ...] = cl.TRADEOFF_STAFF_CHECKED
-    calibration_samples: int | None = None  # None: experiments/calibration.toml's (quick: its [quick])
+    # None: experiments/calibration/patterns.toml's (quick: its [quick]).
+    calibration_samples: int | None = None
     quick: bool = False
 
     def as_dict(self) -> dict[str, Any]:
