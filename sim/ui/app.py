@@ -13,6 +13,8 @@ import solara.lab
 from sim.i18n import LANGUAGES, _
 from sim.ui import state
 from sim.ui.components.differences import DifferencesTable
+from sim.ui.components.enough import HowMuchIsEnough
+from sim.ui.components.live_view import LiveView
 from sim.ui.components.reform_controls import ReformControls
 from sim.ui.components.results_view import ResultsView
 from sim.ui.components.run_panel import RunPanel
@@ -49,6 +51,9 @@ CSS = """
 .govsim-description { font-size: 0.9em; margin-bottom: 4px; }
 .govsim-changes { font-size: 0.85em; }
 .govsim-changes ul { margin: 0; }
+.live-served { background: #66bb6a; } .live-gave_up { background: #ffa726; }
+.live-turned_away { background: #e53935; }
+.govsim-live-curves svg { margin-right: 12px; }
 .govsim-figure-img img, img.govsim-figure-img { max-width: 100%; height: auto; }
 """
 
@@ -90,6 +95,7 @@ def ComparePage():
         ):
             Heading(_("3. Run"))
             RunPanel()
+            LiveView()
             Heading(_("4. Results"))
             ResultsView()
 
@@ -120,5 +126,7 @@ def Page():
     with solara.lab.Tabs():
         with solara.lab.Tab(_("Compare packages of reforms")):
             ComparePage()
+        with solara.lab.Tab(_("How much is enough?")), solara.Column(style={"padding": "8px 16px"}):
+            HowMuchIsEnough()
         with solara.lab.Tab(_("Timeline 2003 → 2014")), solara.Column(style={"padding": "8px 16px"}):
             TimelineReplay()
