@@ -52,12 +52,12 @@ def hall_html(frame: LiveFrame) -> str:
 def LiveView():
     """The watched run's curves and its hall, while the comparison runs (and after it)."""
     frame: LiveFrame | None = state.live_frame.value
-    solara.Checkbox(
-        label=_("Watch one run as it goes (the waiting time, participation and the hall)"),
-        value=state.live_enabled.value,
-        on_value=state.live_enabled.set,
-        classes=["govsim-live-switch"],
-    )
+    with solara.Div(classes=["govsim-live-switch"]):
+        solara.Checkbox(
+            label=_("Watch one run as it goes (the waiting time, participation and the hall)"),
+            value=state.live_enabled.value,
+            on_value=state.live_enabled.set,
+        )
     if frame is None:
         return
     with solara.Card(classes=["govsim-live"]):
