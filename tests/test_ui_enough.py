@@ -194,6 +194,10 @@ def test_the_figure_has_a_panel_per_goal_and_one_for_the_cost(pair) -> None:
     fig = answer_figure(a)
     assert len(fig.axes) == 3
     assert fig.axes[1].get_lines()[-1].get_ydata()[0] == pytest.approx(80.0)  # the goal line, in %
+    # No worse than the baseline: the line is the baseline's mean plus the 2 minutes that matter.
+    assert a.margins[WAIT] == 2.0
+    limit = fig.axes[0].get_lines()[-1].get_ydata()[0]
+    assert limit == pytest.approx(a.baseline_means[WAIT][0] + 2.0)
 
 
 # -- the page --------------------------------------------------------------------------------------

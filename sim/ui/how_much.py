@@ -347,6 +347,7 @@ class Answer:
     baseline_means: dict[str, tuple[float, float, float]]  # kpi -> mean, low, high
     cost: tuple[tuple[float, float, float], ...]  # spending a year at each value: mean, low, high
     extra_cost: tuple[tuple[float, float, float], ...]  # paired spending a year more than the baseline
+    margins: dict[str, float] = dataclasses.field(default_factory=dict)  # kpi -> size that matters
 
     def status_at(self, value: float) -> str:
         states = {g.status for g in self.per_goal if g.value == value}
@@ -403,6 +404,7 @@ def judge(q: Question, runs: pd.DataFrame) -> Answer:
     by_label = {lab: g.set_index("replication").sort_index() for lab, g in ok.groupby("scenario")}
     base = by_label.get(BASELINE_LABEL)
     per_goal: list[GoalAtValue] = []
+    margins: dict[str, float] = {}
     baseline_means: dict[str, tuple[float, float, float]] = {}
     scale = YEAR_DAYS / q.days
     counts = [len(g) for g in by_label.values()] or [0]
@@ -410,6 +412,8 @@ def judge(q: Question, runs: pd.DataFrame) -> Answer:
         if base is not None:
             e = mean_ci(base[goal.kpi].to_numpy(float), bounds=bounds(goal.kpi))
             baseline_means[goal.kpi] = (e.mean, e.low, e.high)
+            kpi = KPIS.get(goal.kpi)
+            margins[goal.kpi] = kpi.matters.threshold(e.mean) if kpi else 0.0
     cost, extra = [], []
     for v in q.values:
         mine = by_label.get(point_label(lever, v))
@@ -469,6 +473,7 @@ def judge(q: Question, runs: pd.DataFrame) -> Answer:
         baseline_means,
         tuple(cost),
         tuple(extra),
+        margins,
     )
 
 
@@ -514,7 +519,7 @@ def answer_figure(a: Answer) -> Figure:
     from matplotlib.figure import Figure
 
     import sim.figures  # noqa: F401  (registers the CJK font for Chinese labels)
-    from sim.kpis import KPIS, kpi_label
+    from sim.kpis import KPIS, better, kpi_label
 
     lever = LEVERS[a.lever]
     xs = np.array(a.values, dtype=float)
@@ -541,6 +546,11 @@ def answer_figure(a: Answer) -> Figure:
             ax.axhline(base[0] * k, color="#555", linestyle="--", linewidth=1, label=a.baseline_name)
         if goal.relation in (AT_LEAST, AT_MOST):
             ax.axhline(goal.value * k, color="#1565c0", linewidth=1.2, label=_("goal"))
+        elif base is not None and goal.kpi in a.margins:
+            # No worse than the baseline: up to the size that matters beyond it.
+            sign = -1.0 if better(goal.kpi) == "higher" else 1.0
+            limit = (base[0] + sign * a.margins[goal.kpi]) * k
+            ax.axhline(limit, color="#1565c0", linewidth=1.2, linestyle=":", label=_("goal"))
         ax.set_title(goal.text(), fontsize=9, loc="left")
         ax.set_ylabel("%" if share else (KPIS[goal.kpi].unit if goal.kpi in KPIS else ""))
         ax.legend(fontsize=7, loc="best")
