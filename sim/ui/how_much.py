@@ -69,7 +69,16 @@ LEVERS: dict[str, Lever] = {
     lev.key: lev
     for lev in (
         Lever(
-            "staff.count", "staff.count", N_("Hired staff"), N_("staff"), 6, 14, 9, integer=True, min_value=1
+            "staff.count",
+            "staff.count",
+            N_("Hired staff"),
+            N_("staff"),
+            6,
+            14,
+            9,
+            integer=True,
+            min_value=1,
+            max_value=1000,
         ),
         Lever(
             "evening",
@@ -495,7 +504,9 @@ def sentence(a: Answer) -> str:
     i = a.values.index(value)
     m, lo, hi = a.extra_cost[i]
     shown = (
-        f"{value_text(lever, value)} {_(lever.unit)}" if lever.key != "evening" else value_text(lever, value)
+        f"{value_text(lever, value)} {_(lever.unit)}"
+        if lever.key != "evening" and not lever.percent
+        else value_text(lever, value)
     )
     text = (
         _("The goals are met from {value} on").format(value=shown)
