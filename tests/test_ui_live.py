@@ -81,6 +81,25 @@ def test_reports_are_throttled_and_the_last_day_is_always_reported(changsha) -> 
     assert len(frames) <= DAYS // 10 + 2
 
 
+def test_the_watched_run_keeps_its_pace_by_sleeping(changsha) -> None:
+    """At 10 days a second, 40 days take 4 s of the clock; the run itself takes none here (a
+    fake clock that only the sleeps move)."""
+    now = [0.0]
+    slept: list[float] = []
+
+    def sleep(s: float) -> None:
+        slept.append(s)
+        now[0] += s
+
+    frames: list[LiveFrame] = []
+    watcher = Watcher(frames.append, interval=1.0, clock=lambda: now[0], pace=10.0, sleep=sleep)
+    model = CommunityModel(changsha, seed=1, days=DAYS, on_day=watcher.end_of_day)
+    watcher.attach(model)
+    model.run()
+    assert sum(slept) == pytest.approx(DAYS / 10.0)  # day k ends at (k + 1) / pace seconds
+    assert len(frames) == pytest.approx(DAYS / 10, abs=1)  # one report per second of the pace
+
+
 def test_stop_ends_the_watched_run_on_the_day_it_is_asked(changsha) -> None:
     frames: list[LiveFrame] = []
     with pytest.raises(LiveStopped):

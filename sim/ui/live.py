@@ -29,8 +29,14 @@ if TYPE_CHECKING:
     from sim.model import CommunityModel
     from sim.scenario import Scenario
 
-#: Seconds between two updates of the page (and always at the last day).
-REPORT_INTERVAL_S = 0.3
+#: Seconds between two updates of the page (and always at the last day): as often as the run
+#: panel's progress, since each update re-renders the page.
+REPORT_INTERVAL_S = 0.5
+#: Simulated days a second at most: a year in about 6 s, about as long as the comparison itself
+#: takes on two cores, so that the curves grow while the planner waits instead of appearing at once
+#: (one run alone takes a quarter of a second here).  The watched run sleeps to keep the pace,
+#: which costs no processor time.  None: as fast as it goes.
+PACE_DAYS_PER_S: float | None = 60.0
 
 
 class LiveStopped(Exception):
@@ -156,8 +162,12 @@ class Watcher:
         stop: Callable[[], bool] = lambda: False,
         interval: float = REPORT_INTERVAL_S,
         clock: Callable[[], float] = time.monotonic,
+        pace: float | None = None,
+        sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.report, self.stop, self.interval, self.clock = report, stop, interval, clock
+        self.pace, self.sleep = pace, sleep
+        self._started: float | None = None
         self.wait: list[float] = []
         self.participation: list[float] = []
         self.hall: HallWatch | None = None
@@ -176,6 +186,13 @@ class Watcher:
             raise LiveStopped
         last = model.day == model.days - 1
         now = self.clock()
+        if self._started is None:
+            self._started = now
+        if self.pace:
+            ahead = (model.day + 1) / self.pace - (now - self._started)
+            if ahead > 0:
+                self.sleep(ahead)
+                now = self.clock()
         if last or now - self._last >= self.interval:
             self._last = now
             self.frames += 1
@@ -205,12 +222,14 @@ def watch_run(
     *,
     stop: Callable[[], bool] = lambda: False,
     interval: float = REPORT_INTERVAL_S,
+    pace: float | None = None,
 ) -> Watcher:
-    """Run ``scenario`` once in this process, reporting frames as it goes; raises
-    :class:`LiveStopped` when ``stop()`` turns true (checked every simulated day)."""
+    """Run ``scenario`` once in this process, reporting frames as it goes, at most ``pace``
+    simulated days a second; raises :class:`LiveStopped` when ``stop()`` turns true (checked
+    every simulated day)."""
     from sim.model import CommunityModel
 
-    watcher = Watcher(report, stop, interval)
+    watcher = Watcher(report, stop, interval, pace=pace)
     model = CommunityModel(scenario, seed=seed, days=days, on_day=watcher.end_of_day)
     watcher.attach(model)
     model.run()

@@ -484,10 +484,17 @@ def start_live(scenarios: Sequence[Scenario], run: RunSettings) -> None:
 @solara.lab.task(prefer_threaded=True)
 def live_task(scenario: Scenario, seed: int, days: int) -> None:
     """One extra run in the app's process, reported a few times a second (see sim.ui.live)."""
-    from sim.ui.live import LiveStopped, watch_run
+    from sim.ui.live import PACE_DAYS_PER_S, LiveStopped, watch_run
 
     try:
-        watch_run(scenario, seed, days, live_frame.set, stop=lambda: not live_task.is_current())
+        watch_run(
+            scenario,
+            seed,
+            days,
+            live_frame.set,
+            stop=lambda: not live_task.is_current(),
+            pace=PACE_DAYS_PER_S,
+        )
     except LiveStopped:
         return
 
