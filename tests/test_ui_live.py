@@ -20,7 +20,7 @@ from sim.scenario import load_scenario
 from sim.ui import state
 from sim.ui.components.live_view import LiveView, hall_html
 from sim.ui.config import UiConfig
-from sim.ui.live import LiveFrame, LiveStopped, QueueDay, Watcher, curve_svg, watch_run
+from sim.ui.live import LiveFrame, LiveStopped, QueueDay, Watcher, curve_svg, watch_in_process, watch_run
 
 SCENARIOS = ROOT / "scenarios"
 DAYS = 40
@@ -105,6 +105,32 @@ def test_stop_ends_the_watched_run_on_the_day_it_is_asked(changsha) -> None:
     with pytest.raises(LiveStopped):
         watch_run(changsha, 1, DAYS, frames.append, stop=lambda: len(frames) >= 5, interval=0.0)
     assert len(frames) == 5 and not frames[-1].finished
+
+
+def test_the_watched_run_in_its_own_process_sends_the_same_days(changsha) -> None:
+    here: list[LiveFrame] = []
+    watch_run(changsha, 2, DAYS, here.append, interval=0.0)
+    there: list[LiveFrame] = []
+    watch_in_process(changsha, 2, DAYS, there.append, interval=0.0)
+    assert len(there) == DAYS and there[-1].finished
+    assert [f.hall for f in there] == [f.hall for f in here]
+    np.testing.assert_array_equal(np.array(there[-1].wait_min), np.array(here[-1].wait_min))  # NaN = NaN
+    assert there[-1].participation == here[-1].participation
+
+
+def test_stop_ends_the_child_process(changsha) -> None:
+    import multiprocessing
+
+    frames: list[LiveFrame] = []
+    with pytest.raises(LiveStopped):
+        # A slow pace (5 days a second): the run is far from its end when Stop comes.
+        watch_in_process(
+            changsha, 2, 365, frames.append, stop=lambda: len(frames) >= 2, interval=0.0, pace=5.0
+        )
+    assert 2 <= len(frames) < 365
+    assert multiprocessing.active_children() == [] or all(
+        not p.is_alive() for p in multiprocessing.active_children()
+    )
 
 
 def test_curve_svg_breaks_the_line_where_nobody_queued() -> None:

@@ -483,11 +483,11 @@ def start_live(scenarios: Sequence[Scenario], run: RunSettings) -> None:
 
 @solara.lab.task(prefer_threaded=True)
 def live_task(scenario: Scenario, seed: int, days: int) -> None:
-    """One extra run in the app's process, reported a few times a second (see sim.ui.live)."""
-    from sim.ui.live import PACE_DAYS_PER_S, LiveStopped, watch_run
+    """One extra run, in a process of its own, reported a few times a second (see sim.ui.live)."""
+    from sim.ui.live import PACE_DAYS_PER_S, LiveStopped, watch_in_process
 
     try:
-        watch_run(
+        watch_in_process(
             scenario,
             seed,
             days,
