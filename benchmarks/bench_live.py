@@ -165,13 +165,13 @@ def browser(repeats: int) -> None:
                 seed.fill(str(i + 1))  # a new seed: the page shows fresh results, not the old table
                 seed.press("Enter")
                 page.locator(".govsim-run-button:not([disabled])").wait_for()
-                elapsed = page.locator(".govsim-elapsed")
-                before = elapsed.inner_text() if elapsed.count() else ""
+                table = page.locator("table.govsim-kpis")
+                before = table.inner_text() if table.count() else ""
                 started = time.perf_counter()
                 page.locator(".govsim-run-button").click()
-                # The table is on screen when the results' "Finished in ..." line is the new run's.
+                # The table is on screen when it holds the new run's numbers (a new seed each time).
                 page.wait_for_function(
-                    "old => { const e = document.querySelector('.govsim-elapsed');"
+                    "old => { const e = document.querySelector('table.govsim-kpis');"
                     " return e && e.innerText !== old; }",
                     arg=before,
                     polling=50,

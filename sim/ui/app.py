@@ -25,7 +25,8 @@ from sim.ui.components.timeline_replay import TimelineReplay
 CSS = """
 .govsim-kpis, .govsim-diff { border-collapse: collapse; font-size: 0.85em; width: 100%; }
 .govsim-controls, .govsim-outcome { min-width: 0; }
-.govsim-kpi-table, .govsim-differences { max-width: 100%; overflow-x: auto; }
+.govsim-kpi-table, .govsim-differences, .govsim-enough-table-box, .govsim-live-hall-view {
+  max-width: 100%; overflow-x: auto; }
 .govsim-kpis .ci { display: block; }
 .govsim-kpis th, .govsim-kpis td, .govsim-diff th, .govsim-diff td {
   border-bottom: 1px solid #e0e0e0; padding: 3px 5px; text-align: left; vertical-align: top; }
@@ -51,6 +52,10 @@ CSS = """
 .govsim-description { font-size: 0.9em; margin-bottom: 4px; }
 .govsim-changes { font-size: 0.85em; }
 .govsim-changes ul { margin: 0; }
+.govsim-table { border-collapse: collapse; font-size: 0.85em; width: 100%; }
+.govsim-table th, .govsim-table td { border-bottom: 1px solid #e0e0e0; padding: 3px 5px; text-align: left;
+  vertical-align: top; }
+.govsim-table th { background: #fafafa; }
 .live-served { background: #66bb6a; } .live-gave_up { background: #ffa726; }
 .live-turned_away { background: #e53935; }
 .govsim-live-curves svg { margin-right: 12px; }

@@ -1,11 +1,11 @@
 """Watching one run as it goes: the daily curves grow and the hall shows who waits and who gives up.
 
 The comparison's runs happen in worker processes, which send back only finished results (the
-executors have no channel for rows while a run goes).  So the live view runs **one extra run in
-the app's own process**, the same scenario with the seed of the comparison's first replication
-(so it is that run, day for day), and watches it through the model's end-of-day callback
-(``CommunityModel(on_day=...)``).  The callback only reads; the page is told at most a few times a
-second (:data:`REPORT_INTERVAL_S`), because each update re-renders the page.
+executors have no channel for rows while a run goes).  So the live view runs **one extra run**,
+the same scenario with the seed of the comparison's first replication (so it is that run, day for
+day), in a process of its own (:func:`watch_in_process`), and watches it through the model's
+end-of-day callback (``CommunityModel(on_day=...)``).  The callback only reads; the page is told
+at most once a second (:data:`REPORT_INTERVAL_S`), because each update re-renders the page.
 
 The hall's day is observed by chaining :attr:`sim.hall.Hall.on_exit`, the hall's own report of
 each visitor leaving a queue (served, gave up waiting, turned away at closing), so the model is
@@ -29,9 +29,10 @@ if TYPE_CHECKING:
     from sim.model import CommunityModel
     from sim.scenario import Scenario
 
-#: Seconds between two updates of the page (and always at the last day): as often as the run
-#: panel's progress, since each update re-renders the page.
-REPORT_INTERVAL_S = 0.5
+#: Seconds between two updates of the page (and always at the last day).  Each update re-renders
+#: the page: told every 0.5 s, the page's Run -> table took 15-19 % longer; once a second, 5 %
+#: (docs/ui.md).
+REPORT_INTERVAL_S = 1.0
 #: Simulated days a second at most: a year in about 6 s, about as long as the comparison itself
 #: takes on two cores, so that the curves grow while the planner waits instead of appearing at once
 #: (one run alone takes a quarter of a second here).  The watched run sleeps to keep the pace,

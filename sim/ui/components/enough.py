@@ -274,8 +274,8 @@ def EnoughAnswer(results: state.EnoughResults):
             head = "".join(f"<th>{esc(k)}</th>" for k in rows[0])
             body = "".join("<tr>" + "".join(f"<td>{esc(v)}</td>" for v in r.values()) + "</tr>" for r in rows)
             Prose(
-                f"<table class='govsim-kpis govsim-enough-table'><tr>{head}</tr>{body}</table>",
-                classes=["govsim-kpi-table"],
+                f"<table class='govsim-table govsim-enough-table'><tr>{head}</tr>{body}</table>",
+                classes=["govsim-enough-table-box"],
             )
         if results.figure is not None:
             FigureCard(results.figure)

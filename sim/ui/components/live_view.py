@@ -44,7 +44,7 @@ def hall_html(frame: LiveFrame) -> str:
     )
     return (
         f"<p>{esc(_('The hall on {date}:').format(date=frame.date))}</p>"
-        f"<table class='govsim-kpis govsim-live-hall'><tr>{head}</tr>{''.join(rows)}</table>"
+        f"<table class='govsim-table govsim-live-hall'><tr>{head}</tr>{''.join(rows)}</table>"
     )
 
 
