@@ -153,6 +153,11 @@ def test_goals_are_judged_with_their_intervals_and_the_cost_is_paired(pair) -> N
     assert lo == pytest.approx(60_000) == m == pytest.approx(hi)
     text = sentence(a)
     assert "from 10 staff on" in text and "60,0" in text and "more than Baseline 2002" in text
+    assert "end of the range" not in text
+    # Met from the first value tried: the sentence says the range may not reach the limit.
+    good = {point_label(staff, x): (5, 0.9, 3e5) for x in q.values}
+    everywhere = _runs({BASELINE_LABEL: (5, 0.7, 3e5), **good})
+    assert "from 6 staff on (already at the end of the range tried" in sentence(judge(q, everywhere))
 
 
 def test_goals_met_nowhere_or_only_in_the_middle_are_said_so(pair) -> None:

@@ -513,6 +513,9 @@ def sentence(a: Answer) -> str:
         if side == "from"
         else _("The goals are met up to {value}").format(value=shown)
     )
+    if (side == "from" and value == a.values[0]) or (side == "up to" and value == a.values[-1]):
+        # The stretch may go on beyond the range: the planner should not read this as the limit.
+        text += _(" (already at the end of the range tried: try values beyond it)")
     if m != m:
         return text + "."
     word = _("more") if m >= 0 else _("less")
