@@ -134,7 +134,8 @@ def test_stop_ends_the_child_process(changsha) -> None:
 
 
 def test_curve_svg_breaks_the_line_where_nobody_queued() -> None:
-    svg = curve_svg([1.0, 2.0, float("nan"), 3.0, 4.0, 5.0], 10, title="wait", unit="min")
+    svg = curve_svg([1.0, 2.0, float("nan"), 3.0, 4.0, 4.96], 10, title="wait", unit="min")
+    assert "wait - 5.0 min" in svg  # the latest day's value, rounded for reading
     assert svg.count("<polyline") == 2
     assert 'data-points="5"' in svg
     assert ">5<" in svg  # the axis top: the largest value rounded up to 1, 2 or 5 x 10^k

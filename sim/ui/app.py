@@ -59,6 +59,7 @@ CSS = """
 .live-served { background: #66bb6a; } .live-gave_up { background: #ffa726; }
 .live-turned_away { background: #e53935; }
 .govsim-live-curves svg { margin-right: 12px; }
+.govsim-live-hall td.live-bars { white-space: nowrap; }
 .govsim-figure-img img, img.govsim-figure-img { max-width: 100%; height: auto; }
 """
 

@@ -343,7 +343,7 @@ def curve_svg(
         for p in paths
     )
     last = next((v for v in reversed(values) if v == v), math.nan)
-    now = "" if last != last else f" - {shown(last)}{'' if percent else ' ' + unit}"
+    now = "" if last != last else f" - {100 * last:.0f} %" if percent else f" - {last:.1f} {unit}"
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" class="govsim-live-curve" width="{width}" '
         f'height="{height}" viewBox="0 0 {width} {height}" data-points="{sum(len(p) for p in paths)}">'

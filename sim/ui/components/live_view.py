@@ -27,7 +27,7 @@ def hall_html(frame: LiveFrame) -> str:
         who = ", ".join(f"{esc(group_word(g))} {n}" for g, n in q.gave_up_by_group)
         wait = "-" if q.mean_wait_min != q.mean_wait_min else f"{q.mean_wait_min:.1f}"
         rows.append(
-            f"<tr class='live-queue'><td>{esc(queue_word(q.name))}</td><td>{bars}</td>"
+            f"<tr class='live-queue'><td>{esc(queue_word(q.name))}</td><td class='live-bars'>{bars}</td>"
             f"<td>{q.served} / {q.gave_up} / {q.turned_away}</td><td>{q.longest}</td><td>{wait}</td>"
             f"<td>{who or '-'}</td></tr>"
         )
