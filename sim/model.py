@@ -26,7 +26,7 @@ needs and luck.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import mesa
@@ -52,8 +52,17 @@ DAYTIME = (8.0, 17.5)  # weekday hours whose waits make up service.daytime_wait_
 class CommunityModel(mesa.Model):
     """One community under a scenario.  ``CommunityModel(scenario, seed=1).run()``."""
 
-    def __init__(self, scenario: Scenario, seed: int = 0, days: int | None = None) -> None:
+    def __init__(
+        self,
+        scenario: Scenario,
+        seed: int = 0,
+        days: int | None = None,
+        on_day: Callable[[CommunityModel], None] | None = None,
+    ) -> None:
         super().__init__(rng=seed)
+        # Called with the model at the end of each day, after the day is recorded (the app's live
+        # view); it only reads, so a run with and without it gives the same numbers.
+        self.on_day = on_day
         self._default_schedule.stop()  # time is in hours; we schedule our own events
         self.spec = scenario
         self.seed = int(seed)
@@ -172,6 +181,8 @@ class CommunityModel(mesa.Model):
             self._close_participation_year()
         if day == self.days - 1:
             self._finish()
+        if self.on_day is not None:
+            self.on_day(self)
 
     def record_wait(self, wait_min: float, arrived: float) -> None:
         """A resident's time in a queue (served, left, or turned away at closing)."""

@@ -13,6 +13,8 @@ import solara.lab
 from sim.i18n import LANGUAGES, _
 from sim.ui import state
 from sim.ui.components.differences import DifferencesTable
+from sim.ui.components.enough import HowMuchIsEnough
+from sim.ui.components.live_view import LiveView
 from sim.ui.components.reform_controls import ReformControls
 from sim.ui.components.results_view import ResultsView
 from sim.ui.components.run_panel import RunPanel
@@ -23,7 +25,8 @@ from sim.ui.components.timeline_replay import TimelineReplay
 CSS = """
 .govsim-kpis, .govsim-diff { border-collapse: collapse; font-size: 0.85em; width: 100%; }
 .govsim-controls, .govsim-outcome { min-width: 0; }
-.govsim-kpi-table, .govsim-differences { max-width: 100%; overflow-x: auto; }
+.govsim-kpi-table, .govsim-differences, .govsim-enough-table-box, .govsim-live-hall-view {
+  max-width: 100%; overflow-x: auto; }
 .govsim-kpis .ci { display: block; }
 .govsim-kpis th, .govsim-kpis td, .govsim-diff th, .govsim-diff td {
   border-bottom: 1px solid #e0e0e0; padding: 3px 5px; text-align: left; vertical-align: top; }
@@ -49,6 +52,14 @@ CSS = """
 .govsim-description { font-size: 0.9em; margin-bottom: 4px; }
 .govsim-changes { font-size: 0.85em; }
 .govsim-changes ul { margin: 0; }
+.govsim-table { border-collapse: collapse; font-size: 0.85em; width: 100%; }
+.govsim-table th, .govsim-table td { border-bottom: 1px solid #e0e0e0; padding: 3px 5px; text-align: left;
+  vertical-align: top; }
+.govsim-table th { background: #fafafa; }
+.live-served { background: #66bb6a; } .live-gave_up { background: #ffa726; }
+.live-turned_away { background: #e53935; }
+.govsim-live-curves svg { margin-right: 12px; }
+.govsim-live-hall td.live-bars { white-space: nowrap; }
 .govsim-figure-img img, img.govsim-figure-img { max-width: 100%; height: auto; }
 """
 
@@ -90,6 +101,7 @@ def ComparePage():
         ):
             Heading(_("3. Run"))
             RunPanel()
+            LiveView()
             Heading(_("4. Results"))
             ResultsView()
 
@@ -120,5 +132,7 @@ def Page():
     with solara.lab.Tabs():
         with solara.lab.Tab(_("Compare packages of reforms")):
             ComparePage()
+        with solara.lab.Tab(_("How much is enough?")), solara.Column(style={"padding": "8px 16px"}):
+            HowMuchIsEnough()
         with solara.lab.Tab(_("Timeline 2003 → 2014")), solara.Column(style={"padding": "8px 16px"}):
             TimelineReplay()

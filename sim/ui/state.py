@@ -126,6 +126,14 @@ def reset(cfg: UiConfig | None = None) -> None:
     replay_replications.set(REPLAY_REPLICATIONS)
     replay_progress.set((0, 0))
     replay_series.set(REPLAY_SERIES)
+    live_enabled.set(True)
+    live_frame.set(None)
+    enough_lever.set("staff.count")
+    enough_range.set(None)
+    enough_goals.set(())
+    enough_scenario.set(None)
+    enough_replications.set(5)
+    enough_progress.set((0, 0))
 
 
 # -- picking and editing scenarios ---------------------------------------------------------------
@@ -371,11 +379,15 @@ def start_run() -> None:
         return
     scenarios = tuple(d.scenario() for d in current)
     run_task(scenarios, settings.value, figure_series.value)
+    if live_enabled.value:
+        start_live(scenarios, settings.value)
 
 
 def stop_run() -> None:
     if run_task.pending:
         run_task.cancel()
+    if live_task.pending:
+        live_task.cancel()
 
 
 def results_are_current(results: Results) -> bool:
@@ -446,3 +458,109 @@ def estimate_replay_seconds(years: int, replications: int, workers: int) -> floa
     runs = 2 * replications
     rounds = math.ceil(runs / max(1, workers))
     return rounds * years * 0.55
+
+
+# -- the live view: one run watched day by day ---------------------------------------------------
+
+#: Whether Run also shows one run as it goes (the curves and the hall).
+live_enabled = solara.reactive(True)
+live_frame: solara.Reactive[Any] = solara.reactive(None)  # sim.ui.live.LiveFrame or None
+
+
+def live_scenario(scenarios: Sequence[Scenario]) -> Scenario:
+    """The run watched live: the first scenario compared with the baseline (the baseline alone if
+    there is no other)."""
+    return scenarios[1] if len(scenarios) > 1 else scenarios[0]
+
+
+def start_live(scenarios: Sequence[Scenario], run: RunSettings) -> None:
+    from sim.rng import replication_seed
+
+    live_frame.set(None)
+    # The seed of the comparison's first replication: the watched run is that run, day for day.
+    live_task(live_scenario(scenarios), replication_seed(run.seed, 0), run.days)
+
+
+@solara.lab.task(prefer_threaded=True)
+def live_task(scenario: Scenario, seed: int, days: int) -> None:
+    """One extra run, in a process of its own, reported a few times a second (see sim.ui.live)."""
+    from sim.ui.live import PACE_DAYS_PER_S, LiveStopped, watch_in_process
+
+    try:
+        watch_in_process(
+            scenario,
+            seed,
+            days,
+            live_frame.set,
+            stop=lambda: not live_task.is_current(),
+            pace=PACE_DAYS_PER_S,
+        )
+    except LiveStopped:
+        return
+
+
+# -- "How much is enough?" -----------------------------------------------------------------------
+
+enough_lever = solara.reactive("staff.count")
+#: The lever's range: from, to, and how many values (None: the lever's default).
+enough_range: solara.Reactive[tuple[float, float, int] | None] = solara.reactive(None)
+enough_goals: solara.Reactive[tuple[Any, ...]] = solara.reactive(())  # () : the default goals
+enough_scenario: solara.Reactive[int | None] = solara.reactive(None)  # a card id (None: the second)
+enough_replications = solara.reactive(5)
+enough_progress: solara.Reactive[tuple[int, int]] = solara.reactive((0, 0))
+
+
+def enough_goal_list() -> tuple[Any, ...]:
+    from sim.ui.how_much import DEFAULT_GOALS
+
+    return enough_goals.value or DEFAULT_GOALS
+
+
+def enough_lever_range() -> tuple[float, float, int]:
+    from sim.ui.how_much import LEVERS
+
+    lever = LEVERS[enough_lever.value]
+    return enough_range.value or (lever.lo, lever.hi, lever.count)
+
+
+@dataclass(frozen=True)
+class EnoughResults:
+    question: Any  # sim.ui.how_much.Question
+    answer: Any  # sim.ui.how_much.Answer
+    store: Path
+    ran: int
+    skipped: int
+    interrupted: bool
+    figure: FigureImage | None = None
+
+
+@solara.lab.task(prefer_threaded=True)
+def enough_task(question: Any, folder: Path) -> Iterator[EnoughResults]:
+    """Sweep the question on the warm pool into its store, then draw the answer."""
+    from sim.ui.how_much import answer_figure, run_question
+    from sim.ui.runner import POOL, _image
+
+    enough_progress.set((0, 0))
+    progress = _throttled(enough_progress)
+    result, answer = run_question(
+        question,
+        folder,
+        progress=lambda done, failed, total: progress(done, total),
+        cancel=_TaskCancel(enough_task),
+        executor=POOL.get(),
+        workers=POOL.workers,
+    )
+    out = EnoughResults(question, answer, result.store, result.ran, result.skipped, result.interrupted)
+    yield out
+    yield dataclasses.replace(
+        out,
+        figure=_image(
+            "how-much",
+            _("How much is enough?"),
+            _(
+                "The lever on the x axis; each goal with its 95 % intervals "
+                "(green met, red not met, grey not sure)."
+            ),
+            lambda: answer_figure(answer),
+        ),
+    )
