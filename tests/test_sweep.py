@@ -179,7 +179,11 @@ def _running(pid: int) -> bool:
 # here).  So when 4 runs are in the store, the others are known to be pending: the interrupt lands
 # at that state however loaded the machine is (a sleep or a run length could not promise that).
 CTRL_C_COORDINATOR = """
-import os, sys, time
+import faulthandler, os, signal, sys, time
+# Ctrl-C as in a terminal, whatever this process inherited; SIGUSR1 dumps every thread's stack
+# (the test asks for it if the coordinator does not stop, so that a hang says where it is).
+signal.signal(signal.SIGINT, signal.default_int_handler)
+faulthandler.register(signal.SIGUSR1, all_threads=True)
 import sim.experiments.sweep as sweep_module
 from sim.cli import main
 from sim.experiments import synthetic
@@ -230,7 +234,16 @@ def test_ctrl_c_stops_cleanly_with_status_130_and_the_rerun_finishes(tmp_path):
         time.sleep(0.05)
     assert stored == 4 and proc.poll() is None, f"never reached 4 stored runs with the rest pending: {stored}"
     proc.send_signal(signal.SIGINT)
-    _, err = proc.communicate(timeout=60)
+    try:
+        _, err = proc.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        proc.send_signal(signal.SIGUSR1)  # where is it stuck?
+        time.sleep(5)
+        proc.kill()
+        _, err = proc.communicate()
+        raise AssertionError(
+            f"the sweep did not stop within 60 s of Ctrl-C; its stacks:\n{err[-6000:]}"
+        ) from None
     assert proc.returncode == 130, err
     assert "Run the same command again" in err and "Traceback" not in err
     assert "4 runs of this session are safe" in err and "20 remain" in err
