@@ -8,6 +8,7 @@ hang).  Set ``GOVSIM_UI_SCREENSHOTS=/some/dir`` to keep screenshots of each step
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import signal
@@ -71,20 +72,23 @@ class Server:
         self.url, self.save_dir, self.log = url, save_dir, log
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """``govsim ui`` on a free port, saving into a temporary folder; stopped with Ctrl-C (SIGINT)."""
-    tmp = tmp_path_factory.mktemp("ui")
+@contextlib.contextmanager
+def running_ui(tmp: Path, extra_env: dict[str, str] | None = None) -> Iterator[Server]:
+    """``govsim ui`` on a free port, saving into ``tmp/custom``, logging to ``tmp/server.log``;
+    stopped with Ctrl-C (SIGINT) at the end, which must end it cleanly: exit 0, no traceback, and
+    no "Glyph ... missing" warning from any figure the server drew (Chinese names included)."""
     port = _free_port()
     log = tmp / "server.log"
     save_dir = tmp / "custom"
+    env = {k: v for k, v in os.environ.items() if k not in ("VSCODE_PID", "VSCODE_CWD")}
+    env.update(extra_env or {})
     with log.open("w") as out:
         proc = subprocess.Popen(
             [*_govsim_command(), "ui", "--port", str(port), "--save-dir", str(save_dir)],
             cwd=ROOT,
             stdout=out,
             stderr=subprocess.STDOUT,
-            env={k: v for k, v in os.environ.items() if k not in ("VSCODE_PID", "VSCODE_CWD")},
+            env=env,
         )
     url = f"http://127.0.0.1:{port}/"
     deadline = time.monotonic() + 90
@@ -115,9 +119,14 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         assert code == 0, text
         assert "govsim ui: stopped" in text
         assert "Traceback" not in text, text
-        # Every figure drawn by the server had its glyphs (Chinese names included): matplotlib
-        # warns "Glyph ... missing from font(s)" in the server's log otherwise.
         assert "Glyph" not in text, text
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """The app for this module's tests."""
+    with running_ui(tmp_path_factory.mktemp("ui")) as srv:
+        yield srv
 
 
 @pytest.fixture

@@ -6,18 +6,14 @@ question run directly, asking again must run nothing, and Stop must stop.
 
 from __future__ import annotations
 
-import os
 import re
-import signal
-import subprocess
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from helpers import ROOT
-from test_ui_browser import CHROMIUM, CHROMIUM_ARGS, _free_port, _govsim_command, _shot
+from test_ui_browser import CHROMIUM, CHROMIUM_ARGS, _shot, running_ui
 
 pytestmark = [
     pytest.mark.browser,
@@ -31,45 +27,12 @@ expect = playwright_sync.expect
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path, Path]]:
+    """The app with its own data folder for the question's stores (started as the main browser
+    tests start it, and stopped with the same checks)."""
     tmp = tmp_path_factory.mktemp("ui-enough")
-    port, log, data = _free_port(), tmp / "server.log", tmp / "data"
-    env = {k: v for k, v in os.environ.items() if k not in ("VSCODE_PID", "VSCODE_CWD")}
-    env["GOVSIM_UI_DATA_DIR"] = str(data)
-    with log.open("w") as out:
-        proc = subprocess.Popen(
-            [*_govsim_command(), "ui", "--port", str(port), "--save-dir", str(tmp / "custom")],
-            cwd=ROOT,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            env=env,
-        )
-    url = f"http://127.0.0.1:{port}/"
-    deadline = time.monotonic() + 90
-    while True:
-        if proc.poll() is not None:
-            pytest.fail(f"govsim ui exited with {proc.returncode}:\n{log.read_text()}")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as r:
-                if r.status == 200:
-                    break
-        except OSError:
-            pass
-        if time.monotonic() > deadline:
-            proc.kill()
-            pytest.fail(f"govsim ui did not answer within 90 s:\n{log.read_text()}")
-        time.sleep(0.3)
-    try:
-        yield url, data, log
-    finally:
-        proc.send_signal(signal.SIGINT)
-        try:
-            code = proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        text = log.read_text()
-        assert code == 0, text
-        assert "Traceback" not in text and "Glyph" not in text, text
+    data = tmp / "data"
+    with running_ui(tmp, {"GOVSIM_UI_DATA_DIR": str(data)}) as srv:
+        yield srv.url, data, srv.log
 
 
 def _fill(page, label: str, text: str) -> None:

@@ -10,6 +10,11 @@ from __future__ import annotations
 import solara
 import solara.lab
 
+# Imported here, before any task thread starts: a run, the live view and "How much is enough?"
+# each work in a thread of their own, and two threads importing pandas (through the model) for
+# the first time at once see it half-initialised ("partially initialized module 'pandas'").
+import sim.model
+import sim.ui.live  # noqa: F401
 from sim.i18n import LANGUAGES, _
 from sim.ui import state
 from sim.ui.components.differences import DifferencesTable
