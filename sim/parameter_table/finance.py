@@ -1,0 +1,122 @@
+"""The community's books: what space, events, overtime and the platform cost.
+
+Part of the parameter table (:mod:`sim.parameters` gathers every section)."""
+
+from __future__ import annotations
+
+from sim.param import ASSUMED, Param
+
+PARAMS: list[Param] = [
+    # -- money -------------------------------------------------------------------------
+    Param(
+        "finance.operating_cost_yuan_per_m2",
+        100.0,
+        "float",
+        "yuan/m2/year",
+        "Running cost of office space (utilities, upkeep).",
+        ASSUMED + "utilities, cleaning and upkeep of office space",
+        0,
+        1e6,
+    ),
+    Param(
+        "finance.salary_yuan_month",
+        2000.0,
+        "float",
+        "yuan/month",
+        "Monthly pay of a staff member without a degree (the same real pay assumed in 2002 and 2014).",
+        ASSUMED + "Changsha community workers earned about 2,000-3,000 yuan a month around 2014",
+        0,
+        1e6,
+    ),
+    Param(
+        "finance.degree_premium",
+        0.10,
+        "float",
+        "share",
+        "How much more a degree holder is paid.",
+        ASSUMED + "a grade higher on the pay scale",
+        0,
+        5,
+    ),
+    Param(
+        "finance.overtime_pay_yuan_h",
+        20.0,
+        "float",
+        "yuan/hour",
+        "Pay for an hour of overtime (evening work to meet department deadlines, meetings outside duty).",
+        ASSUMED + "about 1.5 times the hourly wage of 2,000 yuan a month",
+        0,
+        10000,
+    ),
+    Param(
+        "finance.platform_cost_yuan_year",
+        20000.0,
+        "float",
+        "yuan/year",
+        "The community's share of running the information platform (phones, data, terminals), paid "
+        "while online services or grid reporting exist.",
+        ASSUMED + "a few terminals, phones and data plans",
+        0,
+        1e8,
+    ),
+    Param(
+        "finance.budget_policy",
+        True,
+        "bool",
+        "",
+        "The community adjusts to its money: when the year would end short it stops paying overtime, "
+        "leaves posts vacant, closes the care station; with money to spare it undoes those cuts and "
+        "hires (sim/finance.py).",
+        ASSUMED + "a community cannot spend money it does not have, nor leave it unspent for long",
+    ),
+    Param(
+        "finance.review_days",
+        30,
+        "int",
+        "days",
+        "How often the centre reviews its books and makes at most one change.",
+        ASSUMED + "a monthly review",
+        1,
+        365,
+    ),
+    Param(
+        "finance.reserve_share",
+        0.05,
+        "float",
+        "share of income",
+        "Band around a balanced year within which the budget policy changes nothing.",
+        ASSUMED + "a small reserve either way",
+        0,
+        1,
+    ),
+    Param(
+        "finance.min_staff",
+        2,
+        "int",
+        "staff",
+        "Fewest staff the budget policy leaves (posts are not cut below it).",
+        ASSUMED + "someone must open the hall",
+        1,
+        1000,
+    ),
+    Param(
+        "finance.max_staff_per_10k",
+        18.0,
+        "float",
+        "staff/10,000 residents",
+        "Most staff the budget policy hires with money to spare.",
+        "planning: 18 per 10,000 residents (the staffing reform's figure)",
+        0,
+        1000,
+    ),
+    Param(
+        "finance.event_cost_yuan",
+        500.0,
+        "float",
+        "yuan/event",
+        "Cost of one council, hearing or activity.",
+        ASSUMED + "materials, refreshments and a venue for one event",
+        0,
+        1e7,
+    ),
+]
