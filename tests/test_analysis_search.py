@@ -3,6 +3,7 @@ candidate in its store, and resumes."""
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from sim.analysis.search import search
@@ -41,10 +42,7 @@ def run(store, generations=25, population=24, **kw):
         store=store,
         generations=generations,
         population=population,
-        workers=1,
-        runner=synthetic.run_search,
-        progress=False,
-        **kw,
+        **{"workers": 1, "runner": synthetic.run_search, "progress": False, **kw},
     )
 
 
@@ -124,3 +122,30 @@ def test_a_lever_can_be_the_objective(tmp_path):
     best = res.best.iloc[0]
     assert best[synthetic.X1] * best[synthetic.X2] >= synthetic.SEARCH_GOAL
     assert best[synthetic.X1] == pytest.approx(0.25, abs=0.015)
+
+
+def test_an_interrupted_search_resumes_to_the_same_answer(result, tmp_path):
+    """Stopped in its third generation (at a run count it is told, not after a sleep), the search
+    keeps every finished run; run again, it replays the generations from the store, runs only what
+    is missing and ends where the uninterrupted search ended."""
+    import sqlite3
+    import threading
+
+    cancel = threading.Event()
+    stop_after = 24 + 24 + 5  # two generations of 24 candidates, then five runs of the third
+
+    def told(made: int) -> None:
+        if made >= stop_after:
+            cancel.set()
+
+    store = tmp_path / "s.sqlite"
+    with pytest.raises(AnalysisError, match=r"search cancelled.*run again to continue"):
+        run(store, progress=told, cancel=cancel)
+    kept = sqlite3.connect(store).execute("SELECT count(*) FROM runs").fetchone()[0]
+    assert stop_after <= kept < len(result.evaluated)
+    made = []
+    again = run(store, progress=made.append)
+    assert made[-1] == len(result.evaluated) - kept  # only the missing runs were made
+    pd.testing.assert_frame_equal(
+        again.evaluated.reset_index(drop=True), result.evaluated.reset_index(drop=True)
+    )
