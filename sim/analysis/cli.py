@@ -208,7 +208,11 @@ def cmd_search(args: argparse.Namespace) -> int:
     except SweepInterrupted as e:
         # Every candidate run so far is in the store; the same command replays the search
         # from it and runs only what is missing.
-        print(f"govsim: search interrupted: {e}", file=sys.stderr)
+        print(
+            f"govsim: search interrupted: every finished run is in {e.store}; "
+            "run the same command again to continue",
+            file=sys.stderr,
+        )
         return EXIT_INTERRUPTED
     print(res.to_text())
     written = res.write(_out(args, res.store, "search"))
