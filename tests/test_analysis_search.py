@@ -157,7 +157,7 @@ def test_an_interrupted_search_resumes_to_the_same_answer(result, tmp_path):
 CTRL_C_SEARCH = """
 import os, signal, sys, time
 signal.signal(signal.SIGINT, signal.default_int_handler)  # Ctrl-C as in a terminal
-import sim.experiments.sweep as sweep_module
+import sim.experiments.sweep.running as sweep_module
 from sim.cli import main
 from sim.experiments import synthetic
 
