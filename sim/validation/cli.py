@@ -51,21 +51,23 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
 
     import dataclasses
 
-    from sim.validation import calibration as cal
     from sim.validation import robustness as rb
+    from sim.validation.calibration import calibrate
+    from sim.validation.calibration_file import load_spec
+    from sim.validation.calibration_report import report, write
     from sim.validation.claims import CLAIMS
 
-    spec = cal.load_spec(args.file, quick=args.quick)
+    spec = load_spec(args.file, quick=args.quick)
     if args.samples is not None:
         spec = dataclasses.replace(spec, samples=args.samples)
     store = Path(args.store or f"results/{'calibration-quick' if args.quick else 'calibration'}.sqlite")
     store.parent.mkdir(parents=True, exist_ok=True)
-    found = cal.calibrate(spec, scenarios, CLAIMS, store, args.workers, progress=not args.quiet)
+    found = calibrate(spec, scenarios, CLAIMS, store, args.workers, progress=not args.quiet)
     robust, basis = rb.robustness_table(found, CLAIMS)
-    cal.write(out, found)
+    write(out, found)
     robust.to_csv(out / "robustness.csv", index=False)
     rb.paired_differences(found, CLAIMS).to_csv(out / "robustness_sets.csv", index=False)
-    (out / "calibration.md").write_text(cal.report(found, robust, basis))
+    (out / "calibration.md").write_text(report(found, robust, basis))
     counts = found.pattern_counts()
     for r in counts.itertuples():
         print(f"  {r.pattern:<28} met in {r.met} of {r.sets} sets")

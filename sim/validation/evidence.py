@@ -41,11 +41,12 @@ from sim.kpis import format_value
 from sim.run import simulate
 from sim.scenario import Scenario, load_scenario
 from sim.validation import calibration as cal
+from sim.validation import calibration_report, mmc
 from sim.validation import claims as cl
-from sim.validation import mmc
 from sim.validation import robustness as rb
 from sim.validation import timeline as tl
 from sim.validation.behaviour import run_behaviour, write_behaviour
+from sim.validation.calibration_file import load_spec
 
 BASELINE = "baseline_2002.toml"
 PACKAGE_2014 = "changsha_2014.toml"
@@ -165,7 +166,7 @@ def run_validation(
 
     # 1b. Calibration to the pattern targets, and each claim's robustness over the accepted sets.
     t0 = time.perf_counter()
-    spec = cal.load_spec(quick=settings.quick)
+    spec = load_spec(quick=settings.quick)
     if settings.calibration_samples is not None:
         spec = dataclasses.replace(spec, samples=settings.calibration_samples)
     say(f"calibration: {spec.samples} parameter sets x {spec.replications} runs")
@@ -270,7 +271,7 @@ def run_validation(
         out,
     )
     t0 = time.perf_counter()
-    cal.write(out, calibration)
+    calibration_report.write(out, calibration)
     per_set.to_csv(out / "robustness_sets.csv", index=False)
     _write_tables_and_figures(ev, main, names, root, timeline_fig)
     seconds["figures"] = time.perf_counter() - t0
@@ -554,7 +555,11 @@ def render_summary(ev: Evidence, settings: Mapping[str, Any], main: Comparison) 
         "",
         "## 1. Calibration to pattern targets",
         "",
-        *(cal.summary_lines(ev.calibration) if ev.calibration is not None else ["Not run.", ""]),
+        *(
+            calibration_report.summary_lines(ev.calibration)
+            if ev.calibration is not None
+            else ["Not run.", ""]
+        ),
         "## 2. The article's claims",
         "",
         "Each claim is a reform file against `scenarios/baseline_2002.toml`, run with the same seeds "
