@@ -103,7 +103,7 @@ def summary_lines(cal: Calibration) -> list[str]:
 
 def report(cal: Calibration, robust: pd.DataFrame, basis: str) -> str:
     """``calibration.md``: the targets, how many sets met them, and the claims' robustness."""
-    from sim.validation.claims import fmt_diff
+    from sim.validation.markdown import fmt_diff
     from sim.validation.robustness import basis_sentence
 
     lines = [
