@@ -219,7 +219,7 @@ def _dry_run(exp: Any, args: argparse.Namespace) -> int:
 
 
 def cmd_sensitivity(args: argparse.Namespace) -> int:
-    from sim.experiments.sensitivity import sensitivity
+    from sim.experiments.sensitivity.sobol_morris import sensitivity
     from sim.experiments.sweep import SweepInterrupted
 
     if args.from_store:
@@ -257,7 +257,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def _sensitivity_from_store(args: argparse.Namespace) -> int:
-    from sim.experiments.sensitivity import from_store
+    from sim.experiments.sensitivity.store_methods import from_store
 
     if args.experiment:
         raise _usage("give either an EXPERIMENT file or --from-store STORE, not both")
