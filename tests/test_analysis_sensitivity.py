@@ -75,3 +75,30 @@ def test_command_and_errors(store, tmp_path, capsys):
     assert main(["sensitivity"]) == 2
     with pytest.raises(SensitivityError, match="method"):
         from_store(store, method="sobol")
+
+
+def test_too_few_points_for_a_method_is_one_line_not_a_traceback(tmp_path, capsys):
+    """RBD-FAST on the 40 points of a small Saltelli design (N = 8, 3 factors: many repeated
+    coordinates) divides by zero inside SALib: the user is told in one line that the sweep does
+    not suit the method (exit 2)."""
+    path = tmp_path / "small.sqlite"
+    doc = {
+        "name": "small",
+        "base": BASE,
+        "replications": 1,
+        "days": 5,
+        "kpis": [KPI],
+        "design": {"kind": "saltelli", "samples": 8},
+        "factors": {x: {"range": [0, 1]} for x in (synthetic.X1, synthetic.X2, synthetic.X3)},
+    }
+    sim.sweep(doc, store=path, workers=1, runner=synthetic.run, progress=False)
+    codes = {
+        m: main(["sensitivity", "--from-store", str(path), "--method", m])
+        for m in ("rbd_fast", "delta", "pawn")
+    }
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    assert all(c in (0, 2) for c in codes.values()), codes
+    failed = [line for line in err.splitlines() if line.startswith("govsim: error:")]
+    assert len(failed) == sum(c == 2 for c in codes.values())
+    assert codes["rbd_fast"] == 2 and "cannot estimate" in err and "design points" in err

@@ -13,6 +13,7 @@ from typing import Any
 
 from sim import budgets
 from sim.cli import add_yes, at_least, output_dir, output_file
+from sim.experiments.sensitivity import FROM_STORE_METHODS
 
 EXIT_INTERRUPTED = 130
 
@@ -91,7 +92,7 @@ def add_commands(sub: Any) -> None:
     p.add_argument("--from-store", metavar="STORE", help="indices from the runs of this store (no new runs)")
     p.add_argument(
         "--method",
-        choices=("delta", "pawn", "rbd_fast"),
+        choices=FROM_STORE_METHODS,
         default="delta",
         help="with --from-store: delta (moment-independent, default), pawn or rbd_fast",
     )

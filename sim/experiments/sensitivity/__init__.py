@@ -29,3 +29,7 @@ Nothing heavy is imported here: the modules load pandas, NumPy and SALib when th
 
 class SensitivityError(ValueError):
     """The runs cannot give indices (missing design points, an undefined KPI); one-line message."""
+
+
+#: The indices :func:`.store_methods.from_store` computes from any sweep's runs.
+FROM_STORE_METHODS = ("delta", "pawn", "rbd_fast")

@@ -19,11 +19,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.experiments.sensitivity import SensitivityError
+from sim.experiments.sensitivity import FROM_STORE_METHODS, SensitivityError
 from sim.experiments.sensitivity.averaging import noise_share
 from sim.experiments.sensitivity.results import StoreSensitivityResult
-
-FROM_STORE_METHODS = ("delta", "pawn", "rbd_fast")
 
 
 def from_store(
@@ -76,7 +74,16 @@ def from_store(
                 f"KPI {key} has too few defined, varying values ({int(keep.sum())} points)"
             )
         noise.append({"kpi": key, "noise_share": noise_share(ok, key, y[keep]), "replications": reps})
-        si = _store_indices(method, problem, x[keep], y[keep], resamples, seed)
+        try:
+            si = _store_indices(method, problem, x[keep], y[keep], resamples, seed)
+        except (ArithmeticError, ValueError, IndexError) as e:
+            # SALib's estimators divide by bin counts and slice sizes: too few design points
+            # for the method is the user's sweep, not a bug to show as a traceback.
+            raise SensitivityError(
+                f"{data.path}: {method} cannot estimate {key} from {int(keep.sum())} design points "
+                f"({type(e).__name__}: {e}); it needs more points of a random or space-filling "
+                "design (lhs, sobol)"
+            ) from None
         for i, f in enumerate(numeric):
             row: dict[str, Any] = {"kpi": key, "factor": f}
             for name, (v, lo, hi) in si.items():
