@@ -27,8 +27,8 @@ _EXPORTS = {
     "experiment_from_mapping": "sim.experiments.experiment",
     "load_experiment": "sim.experiments.experiment",
     "export": "sim.experiments.export",
-    "SensitivityResult": "sim.experiments.sensitivity",
-    "sensitivity": "sim.experiments.sensitivity",
+    "SensitivityResult": "sim.experiments.sensitivity.results",
+    "sensitivity": "sim.experiments.sensitivity.sobol_morris",
     "SweepResult": "sim.experiments.sweep",
     "sweep": "sim.experiments.sweep",
     "RunResult": "sim.run",
@@ -42,7 +42,8 @@ _EXPORTS = {
 if TYPE_CHECKING:
     from sim.experiments.experiment import Experiment, experiment_from_mapping, load_experiment
     from sim.experiments.export import export
-    from sim.experiments.sensitivity import SensitivityResult, sensitivity
+    from sim.experiments.sensitivity.results import SensitivityResult
+    from sim.experiments.sensitivity.sobol_morris import sensitivity
     from sim.experiments.sweep import SweepResult, sweep
     from sim.run import RunResult, simulate
     from sim.scenario import Scenario, ScenarioError, load_scenario, scenario_from_mapping

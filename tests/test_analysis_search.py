@@ -3,6 +3,7 @@ candidate in its store, and resumes."""
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from sim.analysis.search import search
@@ -41,10 +42,7 @@ def run(store, generations=25, population=24, **kw):
         store=store,
         generations=generations,
         population=population,
-        workers=1,
-        runner=synthetic.run_search,
-        progress=False,
-        **kw,
+        **{"workers": 1, "runner": synthetic.run_search, "progress": False, **kw},
     )
 
 
@@ -124,3 +122,104 @@ def test_a_lever_can_be_the_objective(tmp_path):
     best = res.best.iloc[0]
     assert best[synthetic.X1] * best[synthetic.X2] >= synthetic.SEARCH_GOAL
     assert best[synthetic.X1] == pytest.approx(0.25, abs=0.015)
+
+
+def test_an_interrupted_search_resumes_to_the_same_answer(result, tmp_path):
+    """Stopped in its third generation (at a run count it is told, not after a sleep), the search
+    keeps every finished run; run again, it replays the generations from the store, runs only what
+    is missing and ends where the uninterrupted search ended."""
+    import sqlite3
+    import threading
+
+    cancel = threading.Event()
+    stop_after = 24 + 24 + 5  # two generations of 24 candidates, then five runs of the third
+
+    def told(made: int) -> None:
+        if made >= stop_after:
+            cancel.set()
+
+    store = tmp_path / "s.sqlite"
+    with pytest.raises(AnalysisError, match=r"search cancelled.*run again to continue"):
+        run(store, progress=told, cancel=cancel)
+    kept = sqlite3.connect(store).execute("SELECT count(*) FROM runs").fetchone()[0]
+    assert stop_after <= kept < len(result.evaluated)
+    made = []
+    again = run(store, progress=made.append)
+    assert made[-1] == len(result.evaluated) - kept  # only the missing runs were made
+    pd.testing.assert_frame_equal(
+        again.evaluated.reset_index(drop=True), result.evaluated.reset_index(drop=True)
+    )
+
+
+# `govsim search` as a user runs it, with the synthetic problem's runs: the first four runs go
+# through, the rest block until the file GATE exists (never, here).  So
+# when 4 runs are in the store the others are known to be pending, however loaded the machine.
+CTRL_C_SEARCH = """
+import os, signal, sys, time
+signal.signal(signal.SIGINT, signal.default_int_handler)  # Ctrl-C as in a terminal
+import sim.experiments.sweep.running as sweep_module
+from sim.cli import main
+from sim.experiments import synthetic
+
+GATE = sys.argv[1]
+
+
+made = 0
+
+
+def gated(task):
+    global made
+    made += 1  # one worker process (--workers 1) makes every run, one at a time
+    if made > 4:
+        while not os.path.exists(GATE):
+            time.sleep(0.01)
+    return synthetic.run_search(task)
+
+
+sweep_module.run_task = gated
+sys.exit(main(sys.argv[2:]))
+"""
+
+
+def test_ctrl_c_stops_govsim_search_with_status_130_and_the_rerun_continues(tmp_path):
+    import contextlib
+    import os
+    import signal
+    import sqlite3
+    import subprocess
+    import sys
+    import time
+
+    import tomli_w
+
+    exp, store, script = tmp_path / "exp.toml", tmp_path / "s.sqlite", tmp_path / "coordinator.py"
+    exp.write_text(tomli_w.dumps(search_doc()))
+    script.write_text(CTRL_C_SEARCH)
+    args = ["search", str(exp), "--minimise", COST, "--constraint", f"{REACH} >= {synthetic.SEARCH_GOAL}"]
+    args += ["--generations", "3", "--population", "8", "--store", str(store), "--workers", "1"]
+    proc = subprocess.Popen(
+        [sys.executable, str(script), str(tmp_path / "gate"), *args, "--no-progress"],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONWARNINGS": "ignore"},
+    )
+    deadline, stored = time.monotonic() + 120, 0
+    while time.monotonic() < deadline and proc.poll() is None and stored < 4:
+        with contextlib.suppress(sqlite3.OperationalError):  # tables not created yet
+            stored = sqlite3.connect(store).execute("SELECT count(*) FROM runs").fetchone()[0]
+        time.sleep(0.05)
+    assert stored == 4 and proc.poll() is None, f"never reached 4 stored runs with the rest pending: {stored}"
+    proc.send_signal(signal.SIGINT)
+    try:
+        _, err = proc.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        raise AssertionError("govsim search did not stop within 60 s of Ctrl-C") from None
+    assert proc.returncode == 130 and "Traceback" not in err, err
+    assert f"every finished run is in {store}" in err and "run the same command again" in err
+    assert len(err.strip().splitlines()) == 1
+    made = []
+    again = run(store, generations=3, population=8, progress=made.append)
+    assert made[-1] == len(again.evaluated) - 4  # the four stored runs were not made again

@@ -8,7 +8,8 @@ import pytest
 import sim
 from sim.cli import main
 from sim.experiments import synthetic
-from sim.experiments.sensitivity import SensitivityError, from_store
+from sim.experiments.sensitivity import SensitivityError
+from sim.experiments.sensitivity.store_methods import from_store
 from tests.helpers import SCENARIOS
 
 BASE = (SCENARIOS / "baseline_2002.toml").as_posix()

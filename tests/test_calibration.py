@@ -15,7 +15,9 @@ from sim.cli import main
 from sim.reforms import Claim
 from sim.validation import calibration as cal
 from sim.validation import robustness as rb
+from sim.validation.calibration_file import SPEC, load_spec, spec_from_mapping
 from sim.validation.claims import CLAIMS, IDENTITIES, NOT_SHOWN, OPPOSITE, REPRODUCED, holds, judge
+from sim.validation.patterns import CalibrationError, judge_sets
 
 
 def _spec_doc(patterns: list[dict]) -> dict:
@@ -45,7 +47,7 @@ def test_acceptance_keeps_exactly_the_sets_that_meet_every_pattern():
             "y2002.service.visits_per_matter": rng.uniform(1, 2, n),
         }
     )
-    spec = cal.spec_from_mapping(
+    spec = spec_from_mapping(
         _spec_doc(
             [
                 _pattern("admin", "y2002.staff.admin_time_share > y2002.staff.service_time_share"),
@@ -59,7 +61,7 @@ def test_acceptance_keeps_exactly_the_sets_that_meet_every_pattern():
             ]
         )
     )
-    got = cal.judge_sets(means, spec.patterns)
+    got = judge_sets(means, spec.patterns)
     m = means
     expected = {
         "admin": m["y2002.staff.admin_time_share"] > m["y2002.staff.service_time_share"],
@@ -76,7 +78,7 @@ def test_acceptance_keeps_exactly_the_sets_that_meet_every_pattern():
 
 
 def test_a_missing_kpi_fails_its_pattern():
-    spec = cal.spec_from_mapping(_spec_doc([_pattern("p", "y2002.staff.overtime_h_per_staff > 0")]))
+    spec = spec_from_mapping(_spec_doc([_pattern("p", "y2002.staff.overtime_h_per_staff > 0")]))
     (p,) = spec.patterns
     assert p.references == [("y2002", "staff.overtime_h_per_staff")]
     assert p.evaluate({"y2002.staff.overtime_h_per_staff": 3.0})
@@ -98,18 +100,18 @@ def test_a_missing_kpi_fails_its_pattern():
     ],
 )
 def test_bad_pattern_expressions_are_refused(expression, message):
-    with pytest.raises(cal.CalibrationError, match=message) as e:
-        cal.spec_from_mapping(_spec_doc([_pattern("p", expression)]), "cal.toml")
+    with pytest.raises(CalibrationError, match=message) as e:
+        spec_from_mapping(_spec_doc([_pattern("p", expression)]), "cal.toml")
     assert str(e.value).startswith("cal.toml: key 'pattern[0].expression': ")
 
 
 def test_shipped_calibration_file_is_valid_and_names_its_sources():
-    spec = cal.load_spec()
+    spec = load_spec()
     assert spec.samples >= 50 and spec.replications >= 2
     assert all(p.source.strip() for p in spec.patterns)
     assert all(u.reason.strip() and u.low < u.high for u in spec.parameters)
     # Every parameter resolves against the scenarios (the sweep validates each sampled value).
-    exp = cal.experiment(cal.load_spec(quick=True), ROOT / "scenarios", CLAIMS)
+    exp = cal.experiment(load_spec(quick=True), ROOT / "scenarios", CLAIMS)
     assert {u.key for u in spec.parameters} <= set(exp.factor_keys)
 
 
@@ -136,7 +138,7 @@ def test_a_claim_is_judged_against_its_threshold():
 
 def test_robustness_counts_accepted_sets_only():
     """Three sets, two accepted; a claim that holds in sets 0 and 2 holds in 1 of the 2 accepted."""
-    spec = cal.spec_from_mapping(_spec_doc([_pattern("p", "y2002.staff.overtime_h_per_staff > 0")]))
+    spec = spec_from_mapping(_spec_doc([_pattern("p", "y2002.staff.overtime_h_per_staff > 0")]))
     claim = Claim("one_stop", "service.queue_wait_mean_min", -1, "shorter waits", 2.0)
     rows = []
     # (set, y2002 overtime, baseline wait, reform wait) per replication
@@ -187,7 +189,7 @@ def test_calibrate_command_writes_its_evidence_and_resumes(tmp_path, capsys):
     sets = pd.read_csv(out / "calibration_sets.csv")
     counts = pd.read_csv(out / "calibration_patterns.csv").set_index("pattern")
     assert len(sets) == 3 and counts.loc["all", "met"] == sets["accepted"].sum()
-    spec = cal.load_spec(quick=True)
+    spec = load_spec(quick=True)
     for p in spec.patterns:
         assert counts.loc[p.id, "met"] == sets[p.id].sum()
     first = (out / "calibration_sets.csv").read_text()
@@ -199,7 +201,7 @@ def test_calibrate_command_writes_its_evidence_and_resumes(tmp_path, capsys):
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        (cal.SPEC.read_text().replace("samples = 64", "samples = 0"), "key 'samples'"),
+        (SPEC.read_text().replace("samples = 64", "samples = 0"), "key 'samples'"),
         ('[[pattern]]\nid = "a"\ntext = "a"\nsource = "s"\nexpression = "y2002.x > 0"\n', "unknown KPI"),
     ],
 )

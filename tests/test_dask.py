@@ -117,3 +117,37 @@ def test_dask_records_a_run_past_its_time_limit_and_goes_on(cluster, tmp_path):
     (error,) = res.failures["error"]
     assert error.startswith("timed out after 2 s") and "cannot stop a running task" in error
     assert (res.runs["status"] == "ok").sum() == 4
+
+
+def test_search_on_dask_is_the_search_on_the_local_pool(cluster, tmp_path, capsys):
+    """`govsim search --scheduler` evaluates its candidates on the cluster and, with the same
+    seeds, finds the same candidates with the same numbers as on local worker processes."""
+    from sim.analysis.store_data import load
+    from sim.cli import main
+
+    exp = tmp_path / "levers.toml"
+    exp.write_text(
+        f"""name = "levers on dask"
+base = "{(SCENARIOS / "changsha_2014.toml").as_posix()}"
+replications = 1
+days = 10
+seed = 5
+kpis = ["staff.service_time_share", "service.queue_wait_mean_min"]
+[set.population]
+residents = 300
+[factors."staff.count"]
+range = [4, 12]
+levels = 3
+role = "lever"
+"""
+    )
+    common = [str(exp), "--minimise", "service.queue_wait_mean_min", "--minimise", "staff.count"]
+    small = ["--generations", "2", "--population", "4", "--no-progress"]
+    remote, local = tmp_path / "remote.sqlite", tmp_path / "local.sqlite"
+    assert main(["search", *common, *small, "--store", str(remote), "--scheduler", cluster]) == 0
+    assert main(["search", *common, *small, "--store", str(local), "--workers", "2"]) == 0
+    capsys.readouterr()
+    cols = ["point", "seed", "staff.count", "staff.service_time_share", "service.queue_wait_mean_min"]
+    a, b = (load(s).ok[cols].sort_values("point").reset_index(drop=True) for s in (remote, local))
+    assert len(a) >= 4 and all(":" in w for w in load(remote).ok["worker"])  # ran on the cluster
+    pd.testing.assert_frame_equal(a, b, check_exact=True)

@@ -18,7 +18,8 @@ import sim
 from sim.cli import main
 from sim.executors import Task
 from sim.experiments import ExperimentError, experiment_from_mapping, synthetic
-from sim.experiments.sensitivity import SensitivityError, analyse
+from sim.experiments.sensitivity import SensitivityError
+from sim.experiments.sensitivity.sobol_morris import analyse
 from sim.rng import replication_seed
 
 # Tier: slow stochastic checks (Sobol and Morris estimates against known indices).

@@ -184,7 +184,7 @@ import faulthandler, os, signal, sys, time
 # (the test asks for it if the coordinator does not stop, so that a hang says where it is).
 signal.signal(signal.SIGINT, signal.default_int_handler)
 faulthandler.register(signal.SIGUSR1, all_threads=True)
-import sim.experiments.sweep as sweep_module
+import sim.experiments.sweep.running as sweep_module
 from sim.cli import main
 from sim.experiments import synthetic
 

@@ -8,7 +8,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from sim import budgets
 from sim.cli import at_least
+from sim.experiments.cli import scheduler_address
 
 
 def _fraction(text: str) -> float:
@@ -107,7 +109,14 @@ def add_commands(sub: Any) -> None:
     p.add_argument(
         "--store", metavar="PATH", help="SQLite store (default: results/<experiment>-search.sqlite)"
     )
-    p.add_argument("--workers", type=at_least(1), help="local worker processes (default: one per core)")
+    p.add_argument(
+        "--workers",
+        type=at_least(1, budgets.MAX_WORKERS),
+        help="local worker processes (default: one per core)",
+    )
+    p.add_argument(
+        "--scheduler", type=scheduler_address, metavar="URL", help="run on this Dask cluster instead"
+    )
     p.add_argument("--replications", type=at_least(1), metavar="R", help="override the experiment's")
     p.add_argument("--quick", action="store_true", help="use the experiment's [quick] sizes")
     p.add_argument("--no-progress", action="store_true")
@@ -175,22 +184,36 @@ def cmd_search(args: argparse.Namespace) -> int:
     import shlex
 
     from sim.analysis.search import search
+    from sim.experiments.cli import EXIT_INTERRUPTED, guard_runs
+    from sim.experiments.sweep import SweepInterrupted
 
-    res = _guarded(
-        search,
-        args.experiment,
-        minimise=args.minimise,
-        maximise=args.maximise,
-        constraints=args.constraint,
-        generations=args.generations,
-        population=args.population,
-        store=args.store,
-        workers=args.workers,
-        replications=args.replications,
-        quick=args.quick,
-        progress=not args.no_progress,
-        command="govsim " + " ".join(shlex.quote(a) for a in sys.argv[1:]),
-    )
+    try:
+        res = _guarded(
+            guard_runs,
+            search,
+            args.experiment,
+            minimise=args.minimise,
+            maximise=args.maximise,
+            constraints=args.constraint,
+            generations=args.generations,
+            population=args.population,
+            store=args.store,
+            workers=args.workers,
+            scheduler=args.scheduler,
+            replications=args.replications,
+            quick=args.quick,
+            progress=not args.no_progress,
+            command="govsim " + " ".join(shlex.quote(a) for a in sys.argv[1:]),
+        )
+    except SweepInterrupted as e:
+        # Every candidate run so far is in the store; the same command replays the search
+        # from it and runs only what is missing.
+        print(
+            f"govsim: search interrupted: every finished run is in {e.store}; "
+            "run the same command again to continue",
+            file=sys.stderr,
+        )
+        return EXIT_INTERRUPTED
     print(res.to_text())
     written = res.write(_out(args, res.store, "search"))
     print("\nwritten: " + ", ".join(str(p) for p in written))

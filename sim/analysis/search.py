@@ -27,7 +27,7 @@ from __future__ import annotations
 import json
 import math
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -165,7 +165,7 @@ def search(
     workers: int | None = None,
     scheduler: str | None = None,
     timeout: float | None = None,
-    progress: bool = True,
+    progress: bool | Callable[[int], None] = True,
     cancel: threading.Event | None = None,
     runner: Runner | None = None,
     command: str | None = None,
@@ -175,7 +175,8 @@ def search(
     ``minimise`` / ``maximise`` name KPIs the experiment keeps (at least one objective);
     ``constraints`` are conditions like ``"service.unmet_share <= 0.05"``.  ``generations`` x
     ``population`` candidates at most (fewer distinct ones: repeats are not run again).
-    The other arguments are those of :func:`sim.sweep`.
+    ``progress`` is a bar (True), nothing (False) or a function told the number of runs made
+    so far.  The other arguments are those of :func:`sim.sweep`.
     """
     from pymoo.algorithms.moo.nsga2 import NSGA2
     from pymoo.core.evaluator import Evaluator
@@ -259,8 +260,6 @@ def search(
             for i, f in enumerate(levers):
                 if f.key in numeric_levers:
                     means[f.key] = [float(r[i]) for r in rows]
-            if cancel is not None and cancel.is_set():
-                raise AnalysisError(f"search cancelled; its runs are in {path}, run again to continue")
             cand = means.reindex([index[json.dumps(d, sort_keys=True, default=str)] for d in decoded])
             f = np.nan_to_num(_loss(cand, objectives), nan=INFEASIBLE)
             g = (
@@ -313,8 +312,12 @@ def _evaluate(
         progress=tick,
         command=command or "sim.search()",
     )
+    if res.interrupted:
+        # The runs finished so far are in the store: the same call replays the search from it.
+        raise AnalysisError(f"search cancelled; its runs are in {path}, run again to continue")
     runs = res.runs
-    ok = runs[runs["status"] == "ok"]
+    # A generation whose runs all failed has no KPI columns: its points are infeasible (NaN).
+    ok = runs[runs["status"] == "ok"].reindex(columns=["point", *exp.kpis])
     out = ok.groupby("point")[list(exp.kpis)].mean()
     out["n"] = ok.groupby("point").size()
     return out.reindex(range(len(rows)))
@@ -375,7 +378,17 @@ def _history(
     return pd.DataFrame(out)
 
 
-def _bar(progress: bool, total: int, name: str) -> Any:
+def _bar(progress: bool | Callable[[int], None], total: int, name: str) -> Any:
+    """A tqdm bar, nothing, or the caller's function told the number of runs made so far."""
+    if callable(progress):
+        made = {"n": 0}
+
+        def tell(n: int = 0, close: bool = False) -> None:
+            if n:
+                made["n"] += n
+                progress(made["n"])
+
+        return tell
     if not progress:
         return lambda n=0, close=False: None
     import sys

@@ -11,8 +11,9 @@ The public functions, each behind a ``govsim`` command::
     sim.export("results/staffing.sqlite", "results/staffing", format="parquet")
 
 ``sweep``, ``sensitivity`` and ``export`` are reached as ``sim.sweep`` and so on: here those names
-are the modules that define them.  The other names load on first use, so that ``govsim`` (which
-imports ``sim.experiments.cli`` at every start) does not pay for pandas, SciPy and SALib.
+are the modules (``sensitivity`` the package) that define them.  The other names load on first
+use, so that ``govsim`` (which imports ``sim.experiments.cli`` at every start) does not pay for
+pandas, SciPy and SALib.
 """
 
 from importlib import import_module
@@ -25,7 +26,7 @@ _EXPORTS = {
     "Point": "experiment",
     "experiment_from_mapping": "experiment",
     "load_experiment": "experiment",
-    "SensitivityResult": "sensitivity",
+    "SensitivityResult": "sensitivity.results",
     "StoreBusy": "store",
     "StoreError": "store",
     "SweepInterrupted": "sweep",
@@ -54,7 +55,7 @@ if TYPE_CHECKING:
         experiment_from_mapping,
         load_experiment,
     )
-    from sim.experiments.sensitivity import SensitivityResult
+    from sim.experiments.sensitivity.results import SensitivityResult
     from sim.experiments.store import StoreBusy, StoreError
     from sim.experiments.sweep import SweepInterrupted, SweepResult
 

@@ -27,7 +27,7 @@ def _seconds(text: str) -> float:
     return x
 
 
-def _scheduler(text: str) -> str:
+def scheduler_address(text: str) -> str:
     if "://" not in text:
         raise argparse.ArgumentTypeError(f"expected an address like tcp://HOST:8786, got {text!r}")
     return text
@@ -44,7 +44,9 @@ def _run_options(p: argparse.ArgumentParser, optional: bool = False) -> None:
         type=at_least(1, budgets.MAX_WORKERS),
         help="local worker processes (default: one per core)",
     )
-    p.add_argument("--scheduler", type=_scheduler, metavar="URL", help="run on this Dask cluster instead")
+    p.add_argument(
+        "--scheduler", type=scheduler_address, metavar="URL", help="run on this Dask cluster instead"
+    )
     p.add_argument("--timeout", type=_seconds, metavar="S", help="stop a run after S seconds (a failure)")
     p.add_argument(
         "--replications",
@@ -149,7 +151,7 @@ def _common(args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
-def _guard(fn: Any, *a: Any, **k: Any) -> Any:
+def guard_runs(fn: Any, *a: Any, **k: Any) -> Any:
     """Turn the library's errors about the user's input into one-line usage errors."""
     from sim.experiments.sensitivity import SensitivityError
     from sim.experiments.store import StoreError
@@ -175,7 +177,7 @@ def cmd_sweep(args: argparse.Namespace) -> int:
     if args.dry_run:
         return _dry_run(exp, args)
     try:
-        res = _guard(sweep, exp, **_common(args))
+        res = guard_runs(sweep, exp, **_common(args))
     except SweepInterrupted as e:
         print(f"govsim: {e}", file=sys.stderr)
         return EXIT_INTERRUPTED
@@ -199,13 +201,13 @@ def _dry_run(exp: Any, args: argparse.Namespace) -> int:
 
     if args.replications:
         exp = exp.with_options(replications=args.replications)
-    estimate = _guard(check_budget, exp, workers=args.workers, scheduler=args.scheduler, yes=True)
+    estimate = guard_runs(check_budget, exp, workers=args.workers, scheduler=args.scheduler, yes=True)
     store = Path(args.store) if args.store else default_store(exp)
-    _guard(check_store_file, store)
+    guard_runs(check_store_file, store)
     points = exp.points()
     planned = plan(exp, points)
     distinct = {pl.rid for pl in planned}
-    have = _guard(stored_run_ids, store) if store.exists() else set()
+    have = guard_runs(stored_run_ids, store) if store.exists() else set()
     print(f"{exp.name}: {exp.design.kind} design, {len(points)} points x {exp.replications} replications")
     print(f"factors: {', '.join(exp.factor_keys) or '(none)'}")
     print(f"estimate: {estimate}")
@@ -217,7 +219,7 @@ def _dry_run(exp: Any, args: argparse.Namespace) -> int:
 
 
 def cmd_sensitivity(args: argparse.Namespace) -> int:
-    from sim.experiments.sensitivity import sensitivity
+    from sim.experiments.sensitivity.sobol_morris import sensitivity
     from sim.experiments.sweep import SweepInterrupted
 
     if args.from_store:
@@ -226,7 +228,7 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
         raise _usage("sensitivity needs an EXPERIMENT file, or --from-store STORE")
 
     try:
-        res = _guard(
+        res = guard_runs(
             sensitivity,
             args.experiment,
             quick=args.quick,
@@ -248,19 +250,19 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     from sim.experiments.export import export
 
-    written = _guard(export, args.store, args.out, format=args.format)
+    written = guard_runs(export, args.store, args.out, format=args.format)
     for p in written:
         print(p)
     return 0
 
 
 def _sensitivity_from_store(args: argparse.Namespace) -> int:
-    from sim.experiments.sensitivity import from_store
+    from sim.experiments.sensitivity.store_methods import from_store
 
     if args.experiment:
         raise _usage("give either an EXPERIMENT file or --from-store STORE, not both")
     store = Path(args.from_store)
-    res = _guard(from_store, store, method=args.method, kpis=args.kpi, resamples=args.resamples)
+    res = guard_runs(from_store, store, method=args.method, kpis=args.kpi, resamples=args.resamples)
     figure = args.figure or str(store.with_name(f"{store.stem}-{args.method}.png"))
     written = res.write(csv=args.csv, json_path=args.json, figure=figure)
     print(res.to_text())

@@ -94,7 +94,7 @@ CONSTRAINT_KEYS = ("expr", "name")
 QUICK_KEYS = ("replications", "days", "design", "set")
 ANALYSIS_KEYS = ("reference",)
 SCENARIO_FACTOR = "scenario"
-# Messages of the scenario rules that involve several parameters (sim.scenario._check_consistency).
+# Messages of the scenario rules that involve several parameters (sim.scenario.consistency.check_consistency).
 _CROSS_RULES = ("must sum to 1", "needs departments.classification")
 #: Designs bigger than this are almost certainly a mistake (a typo in levels or samples).
 MAX_POINTS = budgets.MAX_POINTS

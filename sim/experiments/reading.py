@@ -176,7 +176,7 @@ def _kpis(src: str, value: Any) -> tuple[str, ...]:
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, list) or not value or not all(isinstance(k, str) for k in value):
-        raise _err(src, "kpis", "must be a non-empty list of KPI names (see sim/kpis.py)")
+        raise _err(src, "kpis", "must be a non-empty list of KPI names (govsim kpis lists them)")
     out: list[str] = []
     for pattern in value:
         matches = [k for k in KPIS if fnmatch.fnmatchcase(k, pattern)]

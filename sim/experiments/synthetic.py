@@ -28,7 +28,7 @@ import time
 import numpy as np
 import pandas as pd
 
-from sim.executors import Outcome, Task, _where
+from sim.executors.tasks import Outcome, Task, worker_name
 from sim.run import RunResult
 
 FAIL_STAFF = 13
@@ -91,9 +91,9 @@ def run(task: Task, work_seconds: float = 0.0, cpu: bool = False) -> Outcome:
                 }
             )
         result = RunResult(task.scenario.name, task.seed, days, kpis, daily, digest)
-        return Outcome(task, result, None, time.perf_counter() - start, _where())
+        return Outcome(task, result, None, time.perf_counter() - start, worker_name())
     except Exception as e:
-        return Outcome(task, None, f"{type(e).__name__}: {e}", time.perf_counter() - start, _where())
+        return Outcome(task, None, f"{type(e).__name__}: {e}", time.perf_counter() - start, worker_name())
 
 
 # -- known answers for the analyses (sim.analysis) -----------------------------------------------
@@ -117,7 +117,7 @@ def run_box(task: Task) -> Outcome:
         "staff.service_time_share": x1 + x2,
     }
     result = RunResult(task.scenario.name, task.seed, task.days or task.scenario.days, kpis, None, digest)
-    return Outcome(task, result, None, time.perf_counter() - start, _where())
+    return Outcome(task, result, None, time.perf_counter() - start, worker_name())
 
 
 #: Directed search: minimise cost = 4 x1 + 2 x2 subject to reach = x1 x2 >= SEARCH_GOAL.  With
@@ -145,4 +145,4 @@ def run_search(task: Task) -> Outcome:
         "access.resolved_share.commuter": x1 * x2,
     }
     result = RunResult(task.scenario.name, task.seed, task.days or task.scenario.days, kpis, None, digest)
-    return Outcome(task, result, None, time.perf_counter() - start, _where())
+    return Outcome(task, result, None, time.perf_counter() - start, worker_name())

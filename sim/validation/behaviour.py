@@ -168,7 +168,7 @@ def spread_figure(weekly: pd.DataFrame) -> Figure:
 def write_behaviour(out: str | Path, table: pd.DataFrame, weekly: pd.DataFrame) -> Path:
     """``behaviour.md``, ``behaviour.csv``, ``behaviour_spread.csv`` and ``behaviour_online.png``."""
     from sim.figures import figure_png
-    from sim.validation.claims import fmt_diff
+    from sim.validation.markdown import fmt_diff
 
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
