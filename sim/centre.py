@@ -13,8 +13,9 @@ What the centre does each day (ODD+D: the centre head's rules; the rules themsel
   patrol first (a fifth of their weekly patrol hours each working day; overtime if the back office
   has no hours left), then the day's due administrative work (with overtime up to a cap),
   elderly-care requests (a full care station's waiting list sends on those past their patience;
-  volunteers first), casework, administrative work ahead of its deadline, then outreach home
-  visits with what is left.  Idle hours are what remains, plus
+  volunteers first), casework, the oldest requests on a full care station's waiting list (with
+  one pool of staff time), administrative work ahead of its deadline, then outreach home visits
+  with what is left.  Idle hours are what remains, plus
   staffed counters that had nobody to serve.
 """
 
@@ -230,6 +231,10 @@ class ServiceCentre:
         hours -= case_h
         for item in done:
             m.residents.resolve(item.need, max(item.arrived, workday_end))
+        if p["staff.one_pool"]:  # hours to spare: staff visit those on a full station's list
+            care_h = m.policy.elderly_care.staff_visits(self, hours, workday_end)
+            hours -= care_h
+            case_h += care_h
         ahead = bo.do_admin(hours, workday_end)
         hours -= ahead
         admin += ahead

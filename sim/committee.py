@@ -34,7 +34,8 @@ from mesa.time.events import Priority
 from sim import rng as streams
 from sim.calendar import SLOT_H, SLOTS_PER_DAY
 from sim.parameters import GROUPS
-from sim.residents import SCORE_DISPUTE_ESCALATED, SCORE_DISPUTE_SETTLED, take_part
+from sim.participation import take_part
+from sim.residents import SCORE_DISPUTE_ESCALATED, SCORE_DISPUTE_SETTLED
 
 if TYPE_CHECKING:
     from sim.model import CommunityModel

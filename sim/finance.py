@@ -19,6 +19,15 @@ with more than the band plus a year of one more salary to spare, it undoes its c
 reverse order, then hires (up to ``finance.max_staff_per_10k`` per 10,000 residents).  Each change
 takes effect at once through the parameters in force (:meth:`sim.model.CommunityModel.adjust`), so
 money moves service: fewer staff, no overtime, no station.
+
+**Staff time in the review** (issue 9: a centre does not keep half-idle staff on the payroll): the
+staff's *spare* hours since the last review are their idle hours less their overtime.  A post is
+filled or a person hired only if the spare hours were below zero (more overtime than idle time:
+there is work for one more person); and with ``finance.freeze_idle_posts``, when they were at least
+one full post's contract hours over the same days (the work needs one person fewer), a post falling
+vacant is left vacant (down to ``finance.min_staff``) whatever the money.  Between the two nothing
+changes, so a post is not frozen and refilled month after month.  The money a frozen post saves
+stays in the balance: the policy's record says where it went.
 """
 
 from __future__ import annotations
@@ -68,6 +77,7 @@ class Books:
         self.cuts = 0
         self.additions = 0
         self.actions: list[tuple[int, str]] = []  # (day, what the budget policy did)
+        self._spare_at_review = 0.0  # the staff's idle less overtime hours at the last review
 
     def __repr__(self) -> str:
         return f"Books(income={self.income:,.0f}, spending={self.spending:,.0f}, balance={self.balance:,.0f})"
@@ -128,18 +138,36 @@ class Books:
         projected = self.balance + net_rate * left
         band = p["finance.reserve_share"] * self._year_income / done * DAYS_PER_YEAR
         one_more = salary_yuan_year(p, degree=False) * max(left, 30) / DAYS_PER_YEAR
+        spare_posts = self._spare_posts(p)
         if projected < -band:
             change = self._cut(p)
             if change:
                 self.cuts += 1
                 self.actions.append((day, f"cut: {change[1]}"))
                 m.adjust(change[0])
+        elif (
+            spare_posts >= 1.0
+            and p["finance.freeze_idle_posts"]
+            and p["staff.count"] > p["finance.min_staff"]
+        ):
+            self.cuts += 1
+            self.actions.append((day, "cut: a post left vacant (staff idle)"))
+            m.adjust({"staff.count": int(p["staff.count"]) - 1})
         elif projected > band + one_more:
-            change = self._add(p)
+            change = self._add(p, work_for_more=spare_posts < 0.0)
             if change:
                 self.additions += 1
                 self.actions.append((day, f"added: {change[1]}"))
                 m.adjust(change[0])
+
+    def _spare_posts(self, p: Mapping[str, Any]) -> float:
+        """The staff's idle hours less their overtime since the last review, in full posts' contract
+        hours over the same days: at 1 or more the work needs one person fewer, below 0 it needs
+        one more."""
+        t = self.model.tally
+        spare_h = (t.idle_h - t.overtime_h) - self._spare_at_review
+        self._spare_at_review = t.idle_h - t.overtime_h
+        return spare_h / (p["staff.weekly_hours"] * p["finance.review_days"] / 7.0)
 
     def _cut(self, p: Mapping[str, Any]) -> tuple[dict[str, Any], str] | None:
         if p["staff.overtime_cap_h_per_day"] > 0:
@@ -150,18 +178,19 @@ class Books:
             return {"elderly_care.station": False}, "care station closed"
         return None
 
-    def _add(self, p: Mapping[str, Any]) -> tuple[dict[str, Any], str] | None:
+    def _add(self, p: Mapping[str, Any], work_for_more: bool) -> tuple[dict[str, Any], str] | None:
+        """Undo the cuts in reverse order, then hire; people only if there is work for them."""
         m = self.model
         planned = m.planned_params()
         if planned["elderly_care.station"] and not p["elderly_care.station"]:
             return {"elderly_care.station": True}, "care station reopened"
-        if p["staff.count"] < planned["staff.count"]:
+        if p["staff.count"] < planned["staff.count"] and work_for_more:
             return {"staff.count": int(p["staff.count"]) + 1}, "a vacant post filled"
         if p["staff.overtime_cap_h_per_day"] < planned["staff.overtime_cap_h_per_day"]:
             return {
                 "staff.overtime_cap_h_per_day": planned["staff.overtime_cap_h_per_day"]
             }, "overtime paid again"
         cap = int(p["finance.max_staff_per_10k"] * len(m.residents) / 10_000)
-        if p["staff.count"] < cap:
+        if p["staff.count"] < cap and work_for_more:
             return {"staff.count": int(p["staff.count"]) + 1}, "one more staff member hired"
         return None

@@ -71,6 +71,8 @@ class ElderlyCare(Protocol):
 
     def evening(self, centre: ServiceCentre, before: float) -> None: ...
 
+    def staff_visits(self, centre: ServiceCentre, hours: float, before: float) -> float: ...
+
 
 @dataclass
 class Policy:

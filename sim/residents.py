@@ -7,20 +7,15 @@ once (who is free at 19:30 on a Tuesday, who saw the notice) without stepping ea
 
 How residents decide (ODD+D):
 
-* **When to visit.**  A need arises; after a preparation delay the resident sets out.  If the
-  centre is open and the resident is free, they go now; otherwise they go at a random moment in
-  the first hours of the first window that is both open and free for their group.  If there is
-  none within their patience, they take leave from work with a probability set by their group, or
-  use the online channel if there is one, or give up.
+* **When and how to visit.**  A need arises; after a preparation delay the resident sets out, in
+  the way that costs them least among those open to them (:mod:`sim.visit_choice`): their own free
+  time, a household member's, the online channel, a day's leave, or giving up.
 * **Which channel.**  A matter that can be done online, for a resident with digital access, goes
   online with a fixed preference probability (or always, when no visit is possible).
 * **In the hall.**  They queue; they leave a queue that is too long (reneging) or are turned away
   at closing, and then try again another day or give up; a counter may send them back for missing
   papers; a matter that needs several departments' counters takes them from one to the next.
-* **Whether to take part.**  A council, hearing or activity is announced on the notice board, by
-  committee members visiting households, and, with online channels, in the community's QQ/WeChat
-  groups.  A resident who got the notice and is free at that time takes part with a probability
-  equal to their civic propensity scaled by trust; councils and hearings can also be joined online.
+* **Whether to take part** in a council, hearing or activity: :mod:`sim.participation`.
 * **Satisfaction and trust** follow experience by exponential smoothing: each resolved or failed
   matter, each settled or escalated dispute, each home visit is scored 0-1.
 """
@@ -36,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from sim import rng as streams
-from sim.calendar import SLOT_H, SLOTS_PER_DAY, SlotFinder, horizon_mask, weekly_mask
+from sim.calendar import SLOT_H, SLOTS_PER_DAY, horizon_mask, weekly_mask
 from sim.hall import SERVED, TURNED_AWAY, Visitor
 from sim.memory import GAVE_UP, ONLINE, Memory
 from sim.needs import (
@@ -63,7 +58,9 @@ from sim.needs import (
 )
 from sim.neighbours import Neighbourhood
 from sim.parameters import GROUPS
-from sim.population import Population, make_population
+from sim.population import make_population
+from sim.visit_choice import HOUSEHOLD, Ways
+from sim.visit_choice import ONLINE as ONLINE_WAY
 
 if TYPE_CHECKING:
     from sim.model import CommunityModel
@@ -84,81 +81,6 @@ def score_counter_matter(wait_min: float, trips: int) -> float:
 def score_by_delay(days: float) -> float:
     """A matter resolved by casework, online or by a care station: a month's delay halves it."""
     return 1.0 - 0.5 * min(1.0, days / 30.0)
-
-
-def visit_time(
-    t_setout: float,
-    free: SlotFinder,
-    leave: SlotFinder,
-    u_slot: float,
-    u_leave: float,
-    take_leave_prob: float,
-    patience_h: float,
-    spread_h: float,
-    delay_h: float = 0.0,
-) -> float | None:
-    """When the resident walks in, or None if no visit is possible within their patience.
-
-    ``free`` finds windows when the queue is open and the resident's group is free; ``leave``
-    finds open windows regardless of free time (for a resident who takes leave from work).
-    Residents go within the first ``spread_h`` hours of a window, not anywhere in it: a hall
-    that stays open late does not move the morning crowd to the evening.  A resident who
-    remembers a long wait goes ``delay_h`` later into the window (no later than its end).
-    """
-    limit = t_setout + patience_h
-    for finder, allowed in ((free, True), (leave, u_leave < take_leave_prob)):
-        if not allowed:
-            continue
-        window = finder.window(t_setout)
-        if window is None:
-            continue
-        start, end = window[0] * SLOT_H, window[1] * SLOT_H
-        if start <= t_setout:  # open and free right now: go now
-            return t_setout
-        if start > limit:
-            continue
-        if delay_h:
-            shift = min(delay_h, end - start - SLOT_H)
-            return start + shift + u_slot * min(end - start - shift, spread_h)
-        return start + u_slot * min(end - start, spread_h)
-    return None
-
-
-def take_part(
-    pop: Population,
-    u: np.ndarray,
-    free_now: np.ndarray,
-    board_reach: np.ndarray,
-    visit_reach: np.ndarray,
-    online_notice: bool,
-    online_join: bool,
-    online_reach: float,
-    online_factor: float,
-    head_reach: np.ndarray | None = None,
-) -> np.ndarray:
-    """Who takes part in one event.  ``u`` is (n, 4) uniforms; the other arrays are by group.
-
-    Returns a boolean mask.  The notice reaches a resident by the board, by a committee member
-    knocking at the door (``visit_reach``: the share of households visited, for groups at home
-    when members call) or, with online channels and digital access, through the community's
-    groups, or, where ``head_reach`` is given, through an active building head; a reached resident
-    who is free at the event's time comes with probability civic
-    propensity x trust factor.  Where the event can be joined online (councils, hearings), a
-    reached digital resident may take part from anywhere, with a lower propensity.
-    """
-    group = pop.group
-    propensity = pop.civic * (2.0 * pop.trust)
-    wants = u[:, 2] < propensity
-    reached = (u[:, 0] < board_reach[group]) | (u[:, 3] < visit_reach[group])
-    if head_reach is not None:
-        reached |= head_reach  # the building head passes the notice on to the whole building
-    if online_notice:
-        reached_online = pop.digital & (u[:, 1] < online_reach)
-        reached = reached | reached_online
-    took_part = reached & free_now[group] & wants
-    if online_notice and online_join:
-        took_part |= reached_online & (u[:, 2] < propensity * online_factor)
-    return took_part
 
 
 @dataclass(slots=True)
@@ -245,7 +167,7 @@ class Residents:
             u = streams.stream(seed, "errands").random(len(self.needs))
             self._by_proxy = u < params["residents.errand_allowed_share"]
         self._errand_run: set[int] = set()
-        self._finders: list[list[SlotFinder | None]] | None = None
+        self.ways = Ways(self)
         self._visits_by_day: dict[int, list[tuple[float, int, Visitor]]] = {}
         self.resolved = 0
         self.unmet = 0
@@ -325,83 +247,38 @@ class Residents:
         return float(self._late_rng.random())
 
     # -- the trip ---------------------------------------------------------------------------
-    def _finder(self, group: int, queue: int) -> SlotFinder:
-        """Window finder for a group (or -1: anyone taking leave) at a queue, built on first use."""
-        centre = self.model.centre
-        if self._finders is None:
-            n_queues = centre.queue_open.shape[0]
-            self._finders = [[None] * n_queues for _ in range(len(GROUPS) + 1)]
-        f = self._finders[group + 1][queue]
-        if f is None:
-            both = centre.queue_open[queue]
-            if group >= 0:
-                both = both & self.free[GROUPS[group]]
-            f = self._finders[group + 1][queue] = SlotFinder(both)
-        return f
-
     def _set_out(self, i: int, t_from: float, u_slot: float | None = None) -> None:
-        """The resident sets out at ``t_from`` (or later) for the next queue of the matter."""
+        """The resident sets out at ``t_from`` (or later) for the next queue of the matter, in the
+        way they choose (:meth:`sim.visit_choice.Ways.choose`)."""
         trip = self._trips[i]
-        m = self.model
-        p = m.params
-        if trip.trips >= p["needs.max_visits"]:
+        if trip.trips >= self.model.params["needs.max_visits"]:
             self._give_up(i)
             return
-        g = trip.group
         if u_slot is None:
             u_slot = self._draw(i, trip.attempts, V_SLOT)
-        # The next department's desk, or the duty desk in the evening or at the weekend if that
-        # comes first (before one-stop service; with it, there is only the hall).
         delay_h = self.memory.timing_delay_h(trip.resident) if self.memory is not None else 0.0
-        t_visit, q = self._first_visit(trip, g, t_from, u_slot, delay_h)
-        if t_visit is None and self._by_proxy is not None and self._by_proxy[i]:
-            # Someone in the household with freer days goes instead.
-            other = int(self.neighbours.errand_group[trip.resident])
-            if other >= 0:
-                t_visit, q = self._first_visit(trip, other, t_from, u_slot, 0.0)
-                if t_visit is not None and i not in self._errand_run:
-                    self._errand_run.add(i)
-                    self.errands += 1
-        if t_visit is None:
-            # Online as a last resort, if this matter can be done online today.
-            if trip.can_online or (
-                self.needs.kind[i] == ADMIN
-                and self._digital[trip.resident]
-                and float(self.needs.u[i, U_ONLINE]) < p["informatisation.online_services_share"]
-                and self._knows_online(trip.resident)
-            ):
-                del self._trips[i]
-                self._go_online(i, t_from)
-            else:
-                self._give_up(i)
+        way, t_visit, q = self.ways.choose(i, trip, t_from, u_slot, delay_h)
+        if way == ONLINE_WAY:
+            del self._trips[i]
+            self._go_online(i, t_from)
             return
+        if t_visit is None:
+            self._give_up(i)
+            return
+        if way == HOUSEHOLD and i not in self._errand_run:
+            self._errand_run.add(i)
+            self.errands += 1
         trip.trips += 1
         self._join_queue(i, q, t_visit)
 
-    def _first_visit(
-        self, trip: Trip, g: int, t_from: float, u_slot: float, delay_h: float
-    ) -> tuple[float | None, int]:
-        """The first visit a member of group ``g`` can make for the trip's next step: at that
-        department's desk, or the duty desk in the evening or at the weekend if that comes first
-        (before one-stop service; with it, there is only the hall)."""
-        p = self.model.params
-        one_stop_queue = self.model.centre.one_stop_queue
-        t_visit, q = None, trip.stages[0]
-        for desk in (q,) if q == one_stop_queue else (q, one_stop_queue):
-            t = visit_time(
-                t_from,
-                self._finder(g, desk),
-                self._finder(-1, desk),
-                u_slot,
-                trip.u_leave,
-                p["needs.take_leave_prob"][GROUPS[g]],
-                p["needs.patience_days"] * 24.0,
-                p["needs.visit_spread_h"],
-                delay_h,
-            )
-            if t is not None and (t_visit is None or t < t_visit):
-                t_visit, q = t, desk
-        return t_visit, q
+    def can_go_online(self, i: int, trip: Trip) -> bool:
+        """Whether the matter can be done online today by this resident."""
+        return trip.can_online or (
+            self.needs.kind[i] == ADMIN
+            and self._digital[trip.resident]
+            and float(self.needs.u[i, U_ONLINE]) < self.model.params["informatisation.online_services_share"]
+            and self._knows_online(trip.resident)
+        )
 
     def _knows_online(self, r: int) -> bool:
         return self.neighbours is None or self.neighbours.knows(r)

@@ -7,13 +7,13 @@ import numpy as np
 import pytest
 from helpers import ROOT
 
-from sim.calendar import SlotFinder
+from sim.calendar import SLOT_H, SlotFinder
 from sim.memory import GAVE_UP, ONLINE, QUICK, SENT_BACK, WAITED_LONG, Memory
 from sim.neighbours import Neighbourhood, _errand_groups
 from sim.parameters import GROUPS, defaults
-from sim.residents import SLOT_H, visit_time
 from sim.run import simulate
 from sim.scenario import load_scenario
+from sim.visit_choice import visit_time
 
 G = {g: i for i, g in enumerate(GROUPS)}
 

@@ -25,6 +25,15 @@ SMALL = {"population.residents": 3000}  # half the default community: the mechan
 DAYS = 180
 
 
+def officers(staff: float = 0.0, committee: float = 0.0, paid: float = 0.0) -> dict[str, float]:
+    """Who patrols, every kind stated (the default officers are staff), as run()'s keyword changes."""
+    return {
+        "informatisation__patrol_staff_hours_per_week": staff,
+        "informatisation__patrol_committee_hours_per_week": committee,
+        "informatisation__patrol_paid_hours_per_week": paid,
+    }
+
+
 def run(path: str, seed: int = 1, days: int = DAYS, **changes: float) -> CommunityModel:
     sc = load_scenario(SCENARIOS / path)
     sc = sc.with_changes({**SMALL, **{k.replace("__", "."): v for k, v in changes.items()}})
@@ -104,7 +113,7 @@ def test_grid_reporting_without_officers_is_refused_in_one_line(tmp_path):
     bad = tmp_path / "no_officers.toml"
     bad.write_text(
         f'name = "no officers"\nextends = "{(SCENARIOS / "reforms/grid_reporting.toml").as_posix()}"\n'
-        "[informatisation]\npatrol_paid_hours_per_week = 0.0\n"
+        "[informatisation]\npatrol_paid_hours_per_week = 0.0\npatrol_staff_hours_per_week = 0.0\n"
     )
     r = govsim("show", str(bad))
     assert r.returncode == 2 and "Traceback" not in r.stderr
@@ -148,10 +157,11 @@ def test_the_platform_speeds_handling_but_not_the_queue():
 
 # -- care station in the model -------------------------------------------------------------------
 def test_a_full_station_keeps_a_waiting_list():
-    """5 places against about 15 requests a week (half-size community): the list is never empty for
-    long; with places for everyone there is never a list and the station answers every request."""
-    full = run("reforms/elderly_care.toml", elderly_care__station_places=5)
-    ample = run("reforms/elderly_care.toml", elderly_care__station_places=10000)
+    """5 places against about 15 requests a week (half-size community), staff kept to their own work
+    (no one pool): the list is never empty for long; with places for everyone there is never a list
+    and the station answers every request."""
+    full = run("reforms/elderly_care.toml", elderly_care__station_places=5, staff__one_pool=False)
+    ample = run("reforms/elderly_care.toml", elderly_care__station_places=10000, staff__one_pool=False)
     waiting = full.daily()["station_waiting"].to_numpy()
     assert (waiting[7:] > 0).mean() > 0.9
     k_full, k_ample = full.summary(), ample.summary()
@@ -163,6 +173,19 @@ def test_a_full_station_keeps_a_waiting_list():
     assert full.tally.casework_h > ample.tally.casework_h
 
 
+def test_staff_with_hours_to_spare_take_a_full_stations_waiting_list():
+    """One pool of staff time (the default): the 2014 package's staff visit the oldest requests on a
+    full station's list with the hours they have left, instead of leaving them to wait a week.  Same
+    seed, same requests: the list is shorter every way it is measured, and the station itself answers
+    no more requests than its places allow."""
+    kept = run("changsha_2014.toml", elderly_care__station_places=5, staff__one_pool=False)
+    pooled = run("changsha_2014.toml", elderly_care__station_places=5)
+    assert pooled.centre.station.staff_visits > 0 == kept.centre.station.staff_visits
+    assert pooled.daily()["station_waiting"].mean() < 0.5 * kept.daily()["station_waiting"].mean()
+    weeks = math.ceil(DAYS / 7) + 1
+    assert pooled.centre.station.served <= 5 * weeks
+
+
 def test_without_a_station_no_request_waits_for_one():
     k = run("baseline_2002.toml", days=60).summary()
     assert k["elderly_care.station_share"] == 0 and k["elderly_care.waiting_list_end"] == 0
@@ -170,21 +193,18 @@ def test_without_a_station_no_request_waits_for_one():
 
 # -- grid officers in the model ------------------------------------------------------------------
 def test_paid_officers_are_paid_from_the_books():
-    m = run("reforms/grid_reporting.toml", days=100, informatisation__patrol_paid_hours_per_week=20.0)
+    m = run("reforms/grid_reporting.toml", days=100, **officers(paid=20.0))
     # Half a full-time week (20 of 40 hours) at 36,000 yuan a year, for 100 days.
     assert m.books.spending_by["grid officers"] == pytest.approx(0.5 * 36000 * 100 / 365)
     assert m.tally.patrol_h == 0.0
 
 
 def test_staff_officers_walk_their_patrol_in_back_office_hours():
+    """Without the budget policy, so that both runs keep the same staff (paid officers' wages would
+    cut a post, and idle staff freeze one): the patrol's hours come out of idle time."""
     grid = "reforms/grid_reporting.toml"
-    paid = run(grid, days=70, informatisation__patrol_paid_hours_per_week=30.0)
-    staff = run(
-        grid,
-        days=70,
-        informatisation__patrol_staff_hours_per_week=30.0,
-        informatisation__patrol_paid_hours_per_week=0.0,
-    )
+    paid = run(grid, days=70, finance__budget_policy=False, **officers(paid=30.0))
+    staff = run(grid, days=70, finance__budget_policy=False, **officers(staff=30.0))
     assert staff.tally.patrol_h == pytest.approx(30.0 * 10)  # ten weeks of 30 hours, 6 a working day
     assert "grid officers" not in staff.books.spending_by
     assert staff.tally.idle_h < paid.tally.idle_h
@@ -196,12 +216,8 @@ def test_committee_officers_patrol_in_their_self_governance_hours():
     """Committee patrols take the hours mediation is given: with all of them gone on patrol, full-time
     members mediate nothing and fewer disputes are settled."""
     grid = "reforms/grid_reporting.toml"
-    paid = run(grid, informatisation__patrol_paid_hours_per_week=40.0)
-    committee = run(
-        grid,
-        informatisation__patrol_committee_hours_per_week=1000.0,
-        informatisation__patrol_paid_hours_per_week=0.0,
-    )
+    paid = run(grid, **officers(paid=40.0))
+    committee = run(grid, **officers(committee=1000.0))
     assert committee.committee._ft_mediation_h == 0.0
     assert (
         committee.summary()["governance.disputes_settled_share"]
@@ -212,8 +228,8 @@ def test_committee_officers_patrol_in_their_self_governance_hours():
 def test_more_officer_hours_find_problems_sooner():
     """10 against 200 officer-hours a week: a patrol every 6 days against every 7 hours in the half-size
     community; the mean response gains several days, far beyond the queue's paired noise."""
-    few = run("reforms/grid_reporting.toml", informatisation__patrol_paid_hours_per_week=10.0).summary()
-    many = run("reforms/grid_reporting.toml", informatisation__patrol_paid_hours_per_week=200.0).summary()
+    few = run("reforms/grid_reporting.toml", **officers(paid=10.0)).summary()
+    many = run("reforms/grid_reporting.toml", **officers(paid=200.0)).summary()
     assert many["grid.response_mean_h"] < few["grid.response_mean_h"] - 24
 
 

@@ -6,7 +6,10 @@ waiting for volunteers or staff (:class:`VolunteersThenStaff`); volunteers give 
 a week.  A station has places: it takes at most ``places x visits per place`` requests a week
 (:class:`StationPlaces`); the rest wait on its waiting list, first come first served, and are taken
 when the next week's places free up, or - past the elderly person's patience - go to volunteers
-and staff as without a station.
+and staff as without a station.  With one pool of staff time (``staff.one_pool``) the centre's
+staff do not leave the list waiting while they have hours to spare: each evening, after their
+casework, they visit the oldest waiting requests themselves (:meth:`CareStation.staff_visits`), as
+they would without a station.  The station's places bind its own carers, not the community's staff.
 """
 
 from __future__ import annotations
@@ -115,16 +118,20 @@ class StationPlaces:
 
     def __init__(self) -> None:
         self.left = 0.0  # requests the station can still take this week
+        self.capacity: float | None = None  # the weekly capacity in force (None: no station)
         self.waiting: deque[Waiting] = deque()
         self.requests = 0  # requests that reached the station
         self.served = 0  # requests the station answered (at once or from the list)
+        self.staff_visits = 0  # requests on the list the centre's staff took with time to spare
 
     def __repr__(self) -> str:
         return f"StationPlaces({self.left:g} left this week, {len(self.waiting)} waiting)"
 
-    def new_week(self, capacity: float) -> list[Waiting]:
-        """A new week's places; returns the waiting requests they take, oldest first."""
-        self.left = capacity
+    def new_week(self, capacity: float, week_share: float = 1.0) -> list[Waiting]:
+        """A new week's places (``week_share`` of a week's, for the rest of a week); returns the
+        waiting requests they take, oldest first."""
+        self.capacity = capacity
+        self.left = capacity * week_share
         taken = []
         while self.waiting and self.left >= 1:
             self.left -= 1
@@ -176,11 +183,17 @@ class VolunteersThenStaff:
         """No station: nothing to take from a waiting list."""
 
     def period_starts(self, centre: ServiceCentre, t: float, week_left: float) -> None:
-        """A timeline date without a station: nothing to set."""
+        """A timeline date without a station: no places."""
+        centre.station.capacity = None
+        centre.station.left = 0.0
 
     def evening(self, centre: ServiceCentre, before: float) -> None:
         """A station closed by a policy change leaves its waiting list to volunteers and staff."""
         centre.elderly_waiting.extend((need, t) for need, t, _u in centre.station.impatient(math.inf))
+
+    def staff_visits(self, centre: ServiceCentre, hours: float, before: float) -> float:
+        """No station, no list: staff have taken every request as casework already."""
+        return 0.0
 
 
 class CareStation:
@@ -200,9 +213,14 @@ class CareStation:
             resolve_at_station(centre, item, t)
 
     def period_starts(self, centre: ServiceCentre, t: float, week_left: float) -> None:
-        """A timeline date (a station opens, or its places change): the places for the rest of
-        this week, pro rata, go to the waiting list first."""
-        for item in centre.station.new_week(station_capacity(centre.model.params) * week_left):
+        """A new policy in force (a timeline date, or a budget decision): if the station opens or
+        its places change, the places for the rest of this week, pro rata, go to the waiting list
+        first; otherwise the week's places stay as they are (a post frozen on Wednesday does not
+        give the station a second week's places)."""
+        capacity = station_capacity(centre.model.params)
+        if capacity == centre.station.capacity:
+            return
+        for item in centre.station.new_week(capacity, week_left):
             resolve_at_station(centre, item, t)
 
     def evening(self, centre: ServiceCentre, before: float) -> None:
@@ -210,6 +228,18 @@ class CareStation:
         patience_h = centre.model.params["elderly_care.station_patience_days"] * 24.0
         late = centre.station.impatient(before - patience_h)
         centre.elderly_waiting.extend((need, t) for need, t, _u in late)
+
+    def staff_visits(self, centre: ServiceCentre, hours: float, before: float) -> float:
+        """Staff with ``hours`` to spare visit the oldest requests on the list made before
+        ``before`` (the end of their working day); returns the hours used."""
+        visit_h = centre.model.params["service.elderly_visit_hours"] * centre.team.casework_factor
+        waiting, used = centre.station.waiting, 0.0
+        while waiting and waiting[0][1] < before and visit_h <= hours - used + 1e-9:
+            need, _t, _u = waiting.popleft()
+            used += visit_h
+            centre.station.staff_visits += 1
+            centre.model.residents.resolve(need, before)
+        return used
 
 
 def install(policy: Policy, params: Mapping[str, Any]) -> None:

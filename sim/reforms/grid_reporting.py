@@ -8,7 +8,8 @@ resident to report them at the centre, and escalated ones reach departments over
 handling faster; it does not shorten the department's queue (:class:`sim.departments.CaseQueue`).
 
 Officers are people with hours and a cost.  Who they are is a setting: the centre's staff (their
-patrol hours come out of the back office's hours on working days), full-time committee members
+patrol hours come out of the back office's hours on working days; the default, as in Changsha-style
+grid management where the community's workers were the grid officers), full-time committee members
 (out of their self-governance hours) or paid officers (a wage in the community's books), or any
 mix.  How often an officer passes any spot follows from the hours: a round of the whole
 community takes ``households / households per hour`` hours, and the week's hours make that many
@@ -42,12 +43,15 @@ PARAMS = (
     ),
     Param(
         "informatisation.patrol_staff_hours_per_week",
-        0.0,
+        40.0,
         "float",
         "hours/week",
         "With grid reporting, centre staff hours a week on patrol as information officers (taken "
         "from the back office's hours, a fifth on each working day; overtime if it has none left).",
-        ASSUMED + "officers are paid, not staff, by default (see informatisation.patrol_paid_hours_per_week)",
+        ASSUMED + "the grid officers (网格员) of Changsha-style grid management were commonly the "
+        "community's own workers, each with a grid of about 300-500 households (the size later "
+        "written into GB/T 34300-2017) walked every working day: about 2,300 households at 300 an "
+        "hour is 7.7 h a day, 38 h a week, rounded to one post's 40 h",
         0,
         1000,
     ),
@@ -64,13 +68,13 @@ PARAMS = (
     ),
     Param(
         "informatisation.patrol_paid_hours_per_week",
-        40.0,
+        0.0,
         "float",
         "hours/week",
         "With grid reporting, paid information officers' hours a week on patrol (paid at "
         "informatisation.paid_officer_yuan_year per full-time week of staff.weekly_hours).",
-        ASSUMED + "one full-time paid information officer per community (grid officers hired "
-        "through government purchase of services)",
+        ASSUMED + "none by default: the community's own staff are its grid officers (paid officers "
+        "hired through government purchase of services came later, and cost about a post's pay)",
         0,
         1000,
     ),

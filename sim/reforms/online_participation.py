@@ -3,7 +3,7 @@ participation of young and middle-aged people, white-collar workers, commuters a
 
 In the model notices of councils, hearings and activities also reach residents with digital
 access through the online groups, and councils and hearings can be joined online
-(:meth:`sim.committee.Committee.hold_event`, :func:`sim.residents.take_part`).
+(:meth:`sim.committee.Committee.hold_event`, :func:`sim.participation.take_part`).
 """
 
 from __future__ import annotations

@@ -38,6 +38,8 @@ from sim.reforms import MODULES as REFORM_MODULES
 CODE_MODULES = (
     "sim.model",
     "sim.residents",
+    "sim.visit_choice",
+    "sim.participation",
     "sim.population",
     "sim.needs",
     "sim.memory",

@@ -17,9 +17,10 @@ from scipy import stats
 from sim.calendar import SLOTS_PER_DAY, SlotFinder
 from sim.needs import ADMIN, ASSIST, ELDERLY, V_SERVICE, draw_needs
 from sim.parameters import GROUPS, defaults
+from sim.participation import take_part
 from sim.population import Population
-from sim.residents import take_part, visit_time
 from sim.rng import stream
+from sim.visit_choice import visit_time
 
 ALPHA = 0.001  # chance that a correct implementation fails one statistical check with a given seed
 
