@@ -74,16 +74,7 @@ def from_store(
                 f"KPI {key} has too few defined, varying values ({int(keep.sum())} points)"
             )
         noise.append({"kpi": key, "noise_share": noise_share(ok, key, y[keep]), "replications": reps})
-        try:
-            si = _store_indices(method, problem, x[keep], y[keep], resamples, seed)
-        except (ArithmeticError, ValueError, IndexError) as e:
-            # SALib's estimators divide by bin counts and slice sizes: too few design points
-            # for the method is the user's sweep, not a bug to show as a traceback.
-            raise SensitivityError(
-                f"{data.path}: {method} cannot estimate {key} from {int(keep.sum())} design points "
-                f"({type(e).__name__}: {e}); it needs more points of a random or space-filling "
-                "design (lhs, sobol)"
-            ) from None
+        si = _indices_or_error(method, problem, x[keep], y[keep], resamples, seed, f"{data.path}: {key}")
         for i, f in enumerate(numeric):
             row: dict[str, Any] = {"kpi": key, "factor": f}
             for name, (v, lo, hi) in si.items():
@@ -92,6 +83,21 @@ def from_store(
     return StoreSensitivityResult(
         data.path, method, numeric, skipped, len(means), reps, pd.DataFrame(rows), pd.DataFrame(noise)
     )
+
+
+def _indices_or_error(
+    method: str, problem: dict[str, Any], x: np.ndarray, y: np.ndarray, resamples: int, seed: int, what: str
+) -> dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """:func:`_store_indices`, with SALib's arithmetic failures said in one line: its estimators
+    divide by bin counts and slice sizes, so too few or too regular design points for the method
+    is the user's sweep, not a bug to show as a traceback."""
+    try:
+        return _store_indices(method, problem, x, y, resamples, seed)
+    except (ArithmeticError, ValueError, IndexError) as e:
+        raise SensitivityError(
+            f"{what}: {method} cannot estimate it from {len(y)} design points ({type(e).__name__}: {e}); "
+            "it needs more points of a random or space-filling design (lhs, sobol)"
+        ) from None
 
 
 def _store_indices(
