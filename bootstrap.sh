@@ -2,9 +2,18 @@
 # Set up govsim in ./.venv with a Python 3.12 or newer (Mesa 3.5 needs it).
 #   ./bootstrap.sh        the package and its command `govsim`
 #   ./bootstrap.sh test   the same plus what the test suite needs (pytest, dask, playwright, ruff)
+#   ./bootstrap.sh analysis   the same plus discover/robustness/search (EMA Workbench, scikit-learn, pymoo)
+#   ./bootstrap.sh dask   the same plus Dask, for --scheduler
 # Set PYTHON=/path/to/python3.12 to choose the interpreter.
 set -euo pipefail
 cd "$(dirname "$0")"
+
+extras=""
+case "${1:-}" in
+  "") ;;
+  test | analysis | dask) extras="[$1]" ;;
+  *) echo "bootstrap: unknown extra '$1' (allowed: test, analysis, dask)" >&2; exit 2 ;;
+esac
 
 ok() { "$@" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' >/dev/null 2>&1; }
 
@@ -36,8 +45,6 @@ if [ ! -x .venv/bin/python ] || ! ok .venv/bin/python; then
   .venv/bin/python -m pip install --quiet --upgrade pip
 fi
 
-extras=""
-[ "${1:-}" = "test" ] && extras="[test]"
 echo "bootstrap: installing govsim${extras} into .venv"
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".${extras}" 2>&1 \
   | grep -v -e "^WARNING: Location" -e "is ignored: it is neither" || true

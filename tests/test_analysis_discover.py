@@ -108,3 +108,21 @@ def test_api_errors(box_store):
         discover(box_store, "service.resolved_share < 5")
     with pytest.raises(AnalysisError, match="method"):
         discover(box_store, "service.resolved_share < 0.65", method="forest")
+
+
+def test_without_the_analysis_extra_the_command_says_how_to_get_it(box_store, monkeypatch, capsys):
+    """A fresh `./bootstrap.sh` has no scikit-learn, EMA Workbench or pymoo: the command says in
+    one line what to install (exit 2) instead of a ModuleNotFoundError traceback."""
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_extra(name, *args, **kwargs):
+        if name.split(".")[0] in ("sklearn", "ema_workbench", "pymoo"):
+            raise ModuleNotFoundError(f"No module named {name!r}", name=name)
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_extra)
+    assert main(["discover", str(box_store), "--where", "service.resolved_share < 0.65"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "./bootstrap.sh analysis" in err and "Traceback" not in err

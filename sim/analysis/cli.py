@@ -135,6 +135,10 @@ def add_commands(sub: Any) -> None:
     p.set_defaults(func=cmd_plot)
 
 
+#: What the `analysis` extra brings (pyproject.toml): EMA Workbench, scikit-learn, pymoo.
+ANALYSIS_MODULES = frozenset({"ema_workbench", "sklearn", "pymoo"})
+
+
 def _guarded(fn: Any, *a: Any, **k: Any) -> Any:
     from sim.analysis.store_data import AnalysisError
     from sim.cli import UsageError
@@ -144,6 +148,13 @@ def _guarded(fn: Any, *a: Any, **k: Any) -> Any:
         return fn(*a, **k)
     except (AnalysisError, StoreError) as e:
         raise UsageError(str(e)) from None
+    except ModuleNotFoundError as e:
+        if e.name is None or e.name.split(".")[0] not in ANALYSIS_MODULES:
+            raise
+        raise UsageError(
+            f"this command needs the analysis extra ({e.name} is not installed): "
+            "./bootstrap.sh analysis, or pip install -e '.[analysis]'"
+        ) from None
 
 
 def _out(args: argparse.Namespace, store: Path, suffix: str) -> Path:
