@@ -64,6 +64,9 @@ def mmc_scenario(servers: int, arrivals_per_h: float, service_min: float, reside
             # Enough staff that c counters are staffed at every hour of the week.
             "staff": {"count": 5 * servers, "degree_share": 0.0, "extended_hours_crew": servers},
             "departments": {"tasks_per_function_year": 0.0},
+            # c counters staffed all the time: no budget review may leave a post vacant (an idle
+            # M/M/1 hall would otherwise lose the staff who keep its counter open).
+            "finance": {"budget_policy": False, "freeze_idle_posts": False},
             "burden": {
                 "inspections_per_year": 0,
                 "meetings_per_week": 0.0,
