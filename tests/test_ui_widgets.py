@@ -22,6 +22,7 @@ from sim.calendar import weekly_mask
 from sim.compare import Comparison, compare, comparison_table
 from sim.kpis import KPIS
 from sim.scenario import load_scenario
+from sim.ui import tasks
 from sim.ui.components.differences import differences_html
 from sim.ui.components.kpi_table import KpiTable, kpi_table_html
 from sim.ui.components.opening_hours import OpeningHoursEditor, compact_days, expand_days
@@ -199,7 +200,7 @@ def test_typing_survives_a_page_update_before_it_is_committed(app):
     _open_reform(rc, "Staffing")
     field = rc.find(v.TextField, label="Hired staff").widget
     field.v_model = "12"  # typed, not yet committed
-    app.progress.set((3, 20))
+    tasks.progress.set((3, 20))
     app.settings.set(dataclasses.replace(app.settings.value, seed=2))
     assert field.v_model == "12"
     assert app.drafts.value[1].value("staff.count") == 11
@@ -432,12 +433,12 @@ def test_run_shows_progress_then_the_table_and_figures(app):
     _box, rc = solara.render(solara.Column(children=[RunPanel(), ResultsView()]), handle_error=False)
     _button(rc, "Run").click()
     deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and not app.run_task.finished:
+    while time.monotonic() < deadline and not tasks.run_task.finished:
         time.sleep(0.1)
-    assert app.run_task.finished, app.run_task.exception
-    results = app.run_task.latest
+    assert tasks.run_task.finished, tasks.run_task.exception
+    results = tasks.run_task.latest
     assert results.figures_done and len(results.figures) == 6
-    assert app.progress.value == (4, 4)
+    assert tasks.progress.value == (4, 4)
     expected = compare(
         [d.scenario() for d in app.drafts.value], replications=2, days=20, seed=1, workers=1
     ).table

@@ -7,7 +7,7 @@ import dataclasses
 import solara
 
 from sim.i18n import _
-from sim.ui import state
+from sim.ui import state, tasks
 from sim.ui.components.fields import NumberField
 from sim.ui.runner import POOL, RunSettings
 
@@ -39,8 +39,8 @@ def RunPanel():
     """Settings, the Run and Stop buttons, and the progress of the current run."""
     s = state.settings.value
     blocked = state.blocking_problems(state.drafts.value) + settings_problems(s)
-    pending = state.run_task.pending
-    done, total = state.progress.value
+    pending = tasks.run_task.pending
+    done, total = tasks.progress.value
     length_label = next((k for k, v in LENGTHS.items() if v == s.days), f"{s.days} days")
     lengths = list(LENGTHS) if length_label in LENGTHS else [*LENGTHS, length_label]
 
@@ -76,7 +76,7 @@ def RunPanel():
                 _("Run"),
                 icon_name="mdi-play",
                 color="primary",
-                on_click=state.start_run,
+                on_click=tasks.start_run,
                 disabled=bool(blocked) or pending,
                 classes=["govsim-run-button"],
             )
@@ -85,7 +85,7 @@ def RunPanel():
                     _("Stop"),
                     icon_name="mdi-stop",
                     color="error",
-                    on_click=state.stop_run,
+                    on_click=tasks.stop_run,
                     classes=["govsim-stop"],
                 )
         solara.Text(
@@ -98,7 +98,7 @@ def RunPanel():
             style={"font-size": "0.85em", "color": "#666"},
         )
         if pending:
-            latest = state.run_task.latest
+            latest = tasks.run_task.latest
             drawing = latest is not None and total and done >= total
             # Moving stripes until the first run is back, so that a start does not look stuck.
             solara.ProgressLinear(100 * done / total if done else True)
@@ -108,15 +108,15 @@ def RunPanel():
                 else _("{done} of {total} runs done").format(done=done, total=total),
                 classes=["govsim-progress"],
             )
-        elif state.run_task.cancelled:
+        elif tasks.run_task.cancelled:
             solara.Warning(
                 _("Stopped. The results below are from the last finished run.")
-                if state.run_task.latest is not None
+                if tasks.run_task.latest is not None
                 else _("Stopped before any run finished: there are no results yet."),
                 dense=True,
                 classes=["govsim-stopped"],
             )
-        elif state.run_task.error:
-            solara.Error(f"The run failed: {state.run_task.exception}", classes=["govsim-run-error"])
+        elif tasks.run_task.error:
+            solara.Error(f"The run failed: {tasks.run_task.exception}", classes=["govsim-run-error"])
         for problem in blocked:
             solara.Error(problem, dense=True, classes=["govsim-blocked"])

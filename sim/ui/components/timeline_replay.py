@@ -6,7 +6,7 @@ from __future__ import annotations
 import solara
 
 from sim.i18n import _
-from sim.ui import state
+from sim.ui import tasks
 from sim.ui.components.fields import NumberField
 from sim.ui.components.figures_panel import FigureCard
 from sim.ui.components.kpi_table import KpiTable
@@ -18,7 +18,7 @@ from sim.ui.runner import POOL
 @solara.component
 def TimelineReplay():
     """Choose the timeline, its years and runs; run it; see the replay and its KPI table."""
-    entries = state.timeline_entries()
+    entries = tasks.timeline_entries()
     chosen, set_chosen = solara.use_state(entries[0].shown if entries else "")
     if not entries:
         solara.Info("No scenario with a [[timeline]] in the scenarios folder.")
@@ -26,12 +26,12 @@ def TimelineReplay():
     entry = next((e for e in entries if e.shown == chosen), entries[0])
     timeline = entry.scenario
     assert timeline is not None
-    max_years = state.replay_years_available(timeline)
-    years = min(state.replay_years.value, max_years)
-    reps = state.replay_replications.value
-    pending = state.replay_task.pending
-    done, total = state.replay_progress.value
-    seconds = state.estimate_replay_seconds(years, reps, POOL.workers)
+    max_years = tasks.replay_years_available(timeline)
+    years = min(tasks.replay_years.value, max_years)
+    reps = tasks.replay_replications.value
+    pending = tasks.replay_task.pending
+    done, total = tasks.replay_progress.value
+    seconds = tasks.estimate_replay_seconds(years, reps, POOL.workers)
     problems = [] if 2 <= reps <= 50 else [f"Runs: from 2 to 50; got {reps}."]
 
     with solara.Card("Timeline replay", classes=["govsim-replay"]):
@@ -49,12 +49,12 @@ def TimelineReplay():
                 value=years,
                 min=1,
                 max=max_years,
-                on_value=state.replay_years.set,
+                on_value=tasks.replay_years.set,
             )
             NumberField(
                 "Paired runs",
                 reps,
-                on_value=lambda v: state.replay_replications.set(int(v)),
+                on_value=lambda v: tasks.replay_replications.set(int(v)),
                 integer=True,
                 style="max-width: 140px",
                 classes=["govsim-replay-runs"],
@@ -64,11 +64,11 @@ def TimelineReplay():
                 icon_name="mdi-play",
                 color="primary",
                 disabled=pending or bool(problems),
-                on_click=lambda: state.replay_task(timeline, years, reps, state.replay_series.value),
+                on_click=lambda: tasks.replay_task(timeline, years, reps, tasks.replay_series.value),
                 classes=["govsim-replay-button"],
             )
             if pending:
-                solara.Button("Stop", icon_name="mdi-stop", color="error", on_click=state.replay_task.cancel)
+                solara.Button("Stop", icon_name="mdi-stop", color="error", on_click=tasks.replay_task.cancel)
         solara.Text(
             f"Each run simulates {years} year{'s' if years != 1 else ''}; with {reps} paired runs of the "
             f"timeline and of the same community without the reforms, that is {2 * reps} runs, roughly "
@@ -80,8 +80,8 @@ def TimelineReplay():
         solara.v.Select(
             label="Series to replay",
             items=[{"text": _(text), "value": key} for key, text in DAILY_FIGURES.items()],
-            v_model=list(state.replay_series.value),
-            on_v_model=lambda v: state.replay_series.set(tuple(v) or ("wait_mean_min",)),
+            v_model=list(tasks.replay_series.value),
+            on_v_model=lambda v: tasks.replay_series.set(tuple(v) or ("wait_mean_min",)),
             multiple=True,
             chips=True,
             small_chips=True,
@@ -92,12 +92,12 @@ def TimelineReplay():
         if pending:
             solara.ProgressLinear(100 * done / total if done else True)
             solara.Text(f"{done} of {total} runs done", classes=["govsim-replay-progress"])
-        elif state.replay_task.error:
-            solara.Error(f"The replay failed: {state.replay_task.exception}")
-        elif state.replay_task.cancelled:
+        elif tasks.replay_task.error:
+            solara.Error(f"The replay failed: {tasks.replay_task.exception}")
+        elif tasks.replay_task.cancelled:
             solara.Warning("Stopped.", dense=True)
 
-    results: state.ReplayResults | None = state.replay_task.latest
+    results: tasks.ReplayResults | None = tasks.replay_task.latest
     if results is None:
         return
     if results.figure is not None:
