@@ -506,6 +506,46 @@ def test_kpi_table_component_renders_the_table(small_comparison):
     assert "Changsha 2014<br><small>− baseline" in table
 
 
+def test_cost_beside_every_gain_in_the_comparison_view():
+    """Issue 11 item 6 (issue 9 item 6): the page shows what ``govsim compare`` prints, from the
+    same code (sim.value): each package's extra spending over the run with its 95 % interval, and
+    beside each gain that is sure and big enough to matter, what one unit of it costs - in the
+    table of its own and under the difference in the KPI table."""
+    import re
+
+    from sim import i18n
+    from sim.ui.components.value_view import value_html
+    from sim.value import value_for_money
+
+    gains = {"service.resolved_share": 0.2, "service.queue_wait_mean_min": -3.0}
+    c = synthetic_comparison({**gains, "finance.spending_yuan": 50.0, "residents.trust_mean": 0.001})
+    expected = value_for_money(c)
+    priced = expected[expected["kpi"] != ""]
+    assert set(priced["kpi"]) == set(gains)  # a negligible change is not priced as a gain
+    html = value_html(c)
+    row = re.search(
+        r'<tr data-scenario="Package B" data-extra="([^"]+)" data-low="([^"]+)" data-high="([^"]+)"', html
+    )
+    assert row is not None, html
+    spend = c.kpi("finance.spending_yuan").loc["Package B"]
+    assert [float(x) for x in row.groups()] == [spend["diff"], spend["diff_low"], spend["diff_high"]]
+    table = kpi_table_html(c)
+    for g in priced.itertuples():
+        assert f'data-kpi="{g.kpi}" data-yuan-per-unit="{g.yuan_per_unit!r}"' in html
+        assert f'data-yuan-per-unit="{g.yuan_per_unit!r}"' in _cell(table, g.kpi, "diff")  # beside the gain
+    share = priced[priced["kpi"] == "service.resolved_share"].iloc[0]
+    assert share["yuan_per_unit"] == spend["diff"] / (
+        100 * c.kpi("service.resolved_share").loc["Package B"]["diff"]
+    )
+    assert f"{share['yuan_per_unit']:,.0f} yuan spent per percentage point better" in html
+    assert "yuan per" not in _cell(table, "residents.trust_mean", "diff")
+    with i18n.language("zh"):
+        assert f"每改善1个百分点花费{share['yuan_per_unit']:,.0f}元" in value_html(c)
+    # The component shows it below the KPI table.
+    _box, rc = solara.render(KpiTable(c), handle_error=False)
+    assert _html(rc, "govsim-value-table") == [html]
+
+
 def _html(rc, marker: str) -> list[str]:
     """The inner HTML of every ``solara.HTML`` widget that contains ``marker``."""
     from solara.widgets import HTML

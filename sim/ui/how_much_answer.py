@@ -64,6 +64,7 @@ def answer_figure(a: Answer) -> Figure:
 
     import sim.figures  # noqa: F401  (registers the CJK font for Chinese labels)
     from sim.kpis import KPIS, better, kpi_label
+    from sim.ui.labels import kpi_unit
 
     lever = LEVERS[a.lever]
     xs = np.array(a.values, dtype=float)
@@ -96,7 +97,7 @@ def answer_figure(a: Answer) -> Figure:
             limit = (base[0] + sign * a.margins[goal.kpi]) * k
             ax.axhline(limit, color="#1565c0", linewidth=1.2, linestyle=":", label=_("goal"))
         ax.set_title(goal.text(), fontsize=9, loc="left")
-        ax.set_ylabel("%" if share else (KPIS[goal.kpi].unit if goal.kpi in KPIS else ""))
+        ax.set_ylabel("%" if share else kpi_unit(goal.kpi))
         ax.legend(fontsize=7, loc="best")
     ax = axes[-1]
     c = np.array(a.cost, dtype=float)
@@ -125,14 +126,16 @@ def _spacing(xs: Sequence[float]) -> float:
 def answer_rows(a: Answer) -> list[dict[str, str]]:
     """The answer as table rows, one per lever value (for the page and the CSV)."""
     from sim.kpis import format_value
+    from sim.ui.labels import localised_value
 
     lever = LEVERS[a.lever]
     rows = []
     for i, v in enumerate(a.values):
         row = {_(lever.label): value_text(lever, v)}
         for g in (g for g in a.per_goal if g.value == v):
+            mean = localised_value(format_value(g.goal.kpi, g.mean))
             row[g.goal.text()] = (
-                f"{format_value(g.goal.kpi, g.mean)} [{format_value(g.goal.kpi, g.low, unit=False)}, "
+                f"{mean} [{format_value(g.goal.kpi, g.low, unit=False)}, "
                 f"{format_value(g.goal.kpi, g.high, unit=False)}] {_(STATUS_WORDS[g.status])}"
             )
         m, lo, hi = a.cost[i]

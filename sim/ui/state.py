@@ -155,7 +155,7 @@ def start_new_from(draft_id: int) -> None:
     source = next((d for d in drafts.value if d.id == draft_id), None)
     if source is None or source.problems():
         return
-    name = unique_name(f"{source.display_name} - variant", drafts.value)
+    name = unique_name(_("{name} - variant").format(name=source.display_name), drafts.value)
     new = source.copy_as(name)
     current = list(drafts.value)
     current.insert(current.index(source) + 1, new)
@@ -174,9 +174,8 @@ def name_problem(draft: Draft, current: Sequence[Draft]) -> str | None:
         return None
     clash = _file_named(draft)
     if clash is not None:
-        return (
-            f"the scenario file {clash.shown} is already called '{draft.display_name}'; "
-            "give this one its own name"
+        return _("the scenario file {file} is already called '{name}'; give this one its own name").format(
+            file=clash.shown, name=draft.display_name
         )
     return None
 
@@ -197,9 +196,9 @@ def save_problem(draft: Draft, current: Sequence[Draft]) -> str | None:
         return _("Fix the values marked in red to save.")
     name = name_problem(draft, current)
     if name:
-        return f"Name: {name}."
+        return _("Name: {problem}.").format(problem=name)
     if not draft.edits and draft.name is None and draft.description is None:
-        return f"Nothing changed from {draft.origin}: nothing to save."
+        return _("Nothing changed from {origin}: nothing to save.").format(origin=draft.origin)
     return None
 
 
@@ -216,7 +215,7 @@ def save(draft_id: int) -> Path | None:
             raise ScenarioError("", None, problem)
         path, stamp = library.save_scenario(draft.scenario(), config.value.save_dir, mine)
     except (ScenarioError, OSError, RuntimeError, ValueError) as e:  # ValueError: sim.paths.InputError
-        save_errors.set({**save_errors.value, draft_id: f"not saved: {e}"})
+        save_errors.set({**save_errors.value, draft_id: _("not saved: {reason}").format(reason=_why(e))})
         saved.set({k: v for k, v in saved.value.items() if k != draft_id})
         return None
     known_files.set({**known_files.value, draft_id: {**mine, path.resolve(): stamp}})
@@ -224,6 +223,13 @@ def save(draft_id: int) -> Path | None:
     saved.set({**saved.value, draft_id: str(path)})
     library_version.set(library_version.value + 1)
     return path
+
+
+def _why(e: BaseException) -> str:
+    """Why a save failed, in the planner's language where the app wrote the reason itself."""
+    if isinstance(e, library.SaveConflict):
+        return _(e.TEXT).format(file=e.path, name=e.name)
+    return str(e)
 
 
 # -- what stops a run ----------------------------------------------------------------------------
@@ -254,8 +260,8 @@ def blocking_problems(current: Sequence[Draft]) -> list[str]:
 
     for d in current:
         for key, message in d.problems().items():
-            what = "name" if key == "name" else param_label(key) if key else "scenario"
-            out.append(f"{d.display_name or '(no name)'}: {what}: {message}")
+            what = _("name") if key == "name" else param_label(key) if key else _("scenario")
+            out.append(f"{d.display_name or _('(no name)')}: {what}: {message}")
         if d.id in duplicates:
             out.append(f"{d.display_name}: {duplicates[d.id]}")
     return out

@@ -196,7 +196,8 @@ def replay_years_available(timeline: Scenario) -> int:
 
 def without_reforms(timeline: Scenario) -> Scenario:
     """The timeline's starting situation kept all along: its counterfactual, paired run by run."""
-    return dataclasses.replace(timeline, name=f"No reforms after {timeline.start_date.year - 1}", timeline=())
+    name = _("No reforms after {year}").format(year=timeline.start_date.year - 1)
+    return dataclasses.replace(timeline, name=name, timeline=())
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from sim.ui.components.figures_panel import FigureCard
 from sim.ui.components.text import Prose, esc
 from sim.ui.how_much import Question
 from sim.ui.how_much_answer import answer_rows, sentence
+from sim.ui.labels import kpi_unit
 from sim.ui.levers import (
     GOAL_KPIS,
     LEVERS,
@@ -68,7 +69,7 @@ def GoalRow(index: int, goal: Goal):
         if goal.relation != NOT_WORSE:
             share = _is_share(goal.kpi)
             NumberField(
-                _("Value") + (" (%)" if share else f" ({KPIS[goal.kpi].unit})" if goal.kpi in KPIS else ""),
+                _("Value") + (" (%)" if share else f" ({kpi_unit(goal.kpi)})" if kpi_unit(goal.kpi) else ""),
                 round(100 * goal.value, 6) if share else goal.value,
                 on_value=lambda v: replace(value=float(v) / 100 if share else float(v)),
                 style="max-width: 140px",

@@ -67,7 +67,9 @@ def ResultsView():
         )
         if results.failures:
             solara.Warning(
-                f"{len(results.failures)} run(s) failed and are left out: " + "; ".join(results.failures[:3])
+                _("{n} run(s) failed and are left out: {runs}").format(
+                    n=len(results.failures), runs="; ".join(results.failures[:3])
+                )
             )
         KpiTable(c)
         ResultDownloads(c)
