@@ -17,6 +17,7 @@ translated: it is the scenario's identity in results, saved files and on the com
 
 from __future__ import annotations
 
+import functools
 import sys
 import tomllib
 from collections.abc import Iterator, Sequence
@@ -30,6 +31,7 @@ SCENARIOS_DIR = Path(__file__).resolve().parent.parent / "scenarios"
 UNSHOWN_UNITS = frozenset({"", "share", "probability", "weekly", "date"})
 
 
+@functools.cache  # the page asks for every parameter's name at each render
 def doc_label(doc: str) -> str:
     """A parameter's name from its documentation: the first clause (up to the first ';' or the end
     of the first sentence outside brackets), without the full stop."""

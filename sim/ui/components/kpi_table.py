@@ -54,6 +54,7 @@ def _sections(present: set[str]) -> list[tuple[str, list[str]]]:
     return out
 
 
+# Long by design: one table, its head and each kind of cell written where the row is built.
 def kpi_table_html(comparison: Any) -> str:
     """The table as HTML (pure: tested without a browser)."""
     table = comparison.table

@@ -36,6 +36,7 @@ def settings_problems(s: RunSettings) -> list[str]:
     return out
 
 
+# Long by design: the panel's widgets in the order the planner reads them, one after another.
 @solara.component
 def RunPanel():
     """Settings, the Run and Stop buttons, and the progress of the current run."""

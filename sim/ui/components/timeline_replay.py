@@ -15,6 +15,7 @@ from sim.ui.labels import DAILY_FIGURES
 from sim.ui.runner import POOL
 
 
+# Long by design: the tab's controls in the order the planner reads them, one widget after another.
 @solara.component
 def TimelineReplay():
     """Choose the timeline, its years and runs; run it; see the replay and its KPI table."""
