@@ -148,6 +148,7 @@ def _compare(args: argparse.Namespace, keys: list[str] | None, matters: dict) ->
     from tqdm import tqdm
 
     from sim.compare import compare
+    from sim.i18n import _
 
     scenarios = [load_scenario(p) for p in args.scenarios]
     if len(scenarios) < 2:
@@ -197,10 +198,12 @@ def _compare(args: argparse.Namespace, keys: list[str] | None, matters: dict) ->
         print(json.dumps(doc, indent=2))
     else:
         print(
-            f"{len(result.seeds)} paired replications of {result.days} days (seed {args.seed}); "
-            f"mean [95 % CI]; differences against {result.names[0]}, paired, with relative change and "
-            "Cohen's d; better/WORSE: sure and at least the size that matters (`govsim kpis`), "
-            "negligible: sure but smaller.\n"
+            _(
+                "{runs} paired replications of {days} days (seed {seed}); mean [95 % CI]; differences "
+                "against {baseline}, paired, with relative change and Cohen's d; better/WORSE: sure and "
+                "at least the size that matters (`govsim kpis`), negligible: sure but smaller."
+            ).format(runs=len(result.seeds), days=result.days, seed=args.seed, baseline=result.names[0])
+            + "\n"
         )
         print(result.to_text(keys))
         from sim.value import render_value
@@ -209,9 +212,9 @@ def _compare(args: argparse.Namespace, keys: list[str] | None, matters: dict) ->
         if value:
             print("\n" + value)
         if result.failures:
-            print(f"\n{len(result.failures)} runs failed:", *result.failures, sep="\n  ")
+            print("\n" + _("{n} runs failed:").format(n=len(result.failures)), *result.failures, sep="\n  ")
         if args.report:
-            print(f"\nreport written to {args.report}/report.html")
+            print("\n" + _("report written to {path}").format(path=f"{args.report}/report.html"))
     return 1 if result.failures else 0
 
 

@@ -2,10 +2,13 @@
 
 Every text a planner reads is written in English in the code, marked with :func:`_` (translated
 where it is used) or :func:`N_` (a constant translated later, where it is shown), and translated
-from ``sim/locale/<lang>/LC_MESSAGES/govsim.po``.  The ``.po`` file is read directly with Babel's
+from ``sim/locale/<lang>/LC_MESSAGES/govsim.po``.  The words of the model's data (what each
+parameter is, its unit and source, the KPIs' explanations, the shipped scenarios' descriptions)
+are written in English where they are defined and translated from a second domain,
+``data.po`` (:mod:`sim.data_words` gathers them).  The ``.po`` files are read directly with Babel's
 reader the first time a language is used (no compiled ``.mo`` to build: a fresh ``pip install -e .``
 works as it is).  ``tests/test_i18n.py`` extracts every marked string from the code, as
-``pybabel extract`` does, and fails if one has no Chinese entry.
+``pybabel extract`` does, and every data text, and fails if one has no Chinese entry.
 
 Which language: the command line's ``--lang``, else the locale's (``LC_ALL``, ``LC_MESSAGES``,
 ``LANG``); in the web app the page's switch, else the browser's ``Accept-Language``.  The app sets
@@ -24,6 +27,8 @@ from pathlib import Path
 LANGUAGES = {"en": "English", "zh": "中文"}
 SOURCE = "en"
 DOMAIN = "govsim"
+#: The catalogue's domains: the code's words, then the model data's (sim.data_words).
+DOMAINS = (DOMAIN, "data")
 LOCALE_DIR = Path(__file__).with_name("locale")
 
 _language: ContextVar[str | None] = ContextVar("govsim_language", default=None)
@@ -114,15 +119,18 @@ def from_accept_language(header: str | None) -> str:
     return min(ranked)[2] if ranked else SOURCE
 
 
-def catalogue_path(lang: str) -> Path:
-    return LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+def catalogue_path(lang: str, domain: str = DOMAIN) -> Path:
+    return LOCALE_DIR / lang / "LC_MESSAGES" / f"{domain}.po"
 
 
 @functools.cache
 def catalogue(lang: str) -> dict[str, str]:
-    """msgid -> translation for ``lang``, read from its ``.po`` file (empty entries left out)."""
+    """msgid -> translation for ``lang``, read from its ``.po`` files (empty entries left out)."""
     from babel.messages.pofile import read_po
 
-    with catalogue_path(check(lang)).open("rb") as f:
-        cat = read_po(f, locale=lang, domain=DOMAIN)
-    return {m.id: m.string for m in cat if m.id and isinstance(m.id, str) and m.string}
+    out: dict[str, str] = {}
+    for domain in reversed(DOMAINS):  # the code's own entry wins over the data's
+        with catalogue_path(check(lang), domain).open("rb") as f:
+            cat = read_po(f, locale=lang, domain=domain)
+        out.update({m.id: m.string for m in cat if m.id and isinstance(m.id, str) and m.string})
+    return out

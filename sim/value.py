@@ -66,6 +66,18 @@ def value_for_money(c: Comparison) -> pd.DataFrame:
 UNIT_WORDS = {"share": N_("percentage point"), "min": N_("minute"), "days": N_("day"), "hours": N_("hour")}
 
 
+def price_text(kpi: str, yuan_per_unit: float) -> str:
+    """What one unit of a gain costs, in the reader's language: "1,234 yuan spent per percentage
+    point better" (or saved, for a package that gains and costs less)."""
+    unit = _(UNIT_WORDS.get(KPIS[kpi].unit, KPIS[kpi].unit))
+    text = (
+        _("{amount} yuan saved per {unit} better")
+        if yuan_per_unit < 0
+        else _("{amount} yuan spent per {unit} better")
+    )
+    return text.format(amount=f"{abs(yuan_per_unit):,.0f}", unit=unit)
+
+
 def render_value(c: Comparison) -> str:
     """The terminal's value-for-money lines (empty when the comparison has no spending)."""
     t = value_for_money(c)
@@ -80,15 +92,6 @@ def render_value(c: Comparison) -> str:
             f"  {name}: {r['extra_spending']:+,.0f} [{r['low']:+,.0f}, {r['high']:+,.0f}] " + _("yuan")
         )
         for g in sub.itertuples():
-            if not g.kpi:
-                continue
-            unit = _(UNIT_WORDS.get(KPIS[g.kpi].unit, KPIS[g.kpi].unit))
-            text = (
-                _("{amount} yuan saved per {unit} better")
-                if g.yuan_per_unit < 0
-                else _("{amount} yuan spent per {unit} better")
-            )
-            lines.append(
-                f"      {kpi_label(g.kpi)}: " + text.format(amount=f"{abs(g.yuan_per_unit):,.0f}", unit=unit)
-            )
+            if g.kpi and not math.isnan(g.yuan_per_unit):
+                lines.append(f"      {kpi_label(g.kpi)}: {price_text(g.kpi, g.yuan_per_unit)}")
     return "\n".join(lines)

@@ -3,6 +3,9 @@ terminal table and the report follow the chosen language."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
+
 import pytest
 import solara
 from helpers import ROOT
@@ -156,3 +159,240 @@ def test_downloads_are_headed_in_the_readers_language(tmp_path):
     assert "服务大厅平均排队时间" in set(table["指标"])
     assert "更好" in set(table["结论"].dropna())
     assert "服务大厅平均排队时间 (min)" in runs.columns
+
+
+# -- no English left in the Chinese page -----------------------------------------------------------
+
+#: Latin letters a Chinese page may show: the app's name, the language switch's "English", file
+#: formats, the QQ product, the queueing notation M/M/c and the Beta distribution, and the names of
+#: the project's own documents that a parameter's source cites.
+LATIN_ALLOWED = frozenset(
+    {"govsim", "English", "TOML", "CSV", "PNG", "QQ", "M/M/c", "Beta", "MODEL-SKETCH", "DOMAIN"}
+)
+_LATIN = re.compile(r"[A-Za-z][A-Za-z'’/\-]*")
+#: File paths, and a command to type ("govsim validate FILE").
+_PATHS = re.compile(r"[\w.~-]*/[\w./~-]+|\b[\w-]+\.(?:toml|csv|png|py|sqlite)\b|\bgovsim [a-z-]+")
+
+
+def latin_words(text: str, names: Iterable[str] = ()) -> set[str]:
+    """The runs of Latin letters in ``text`` other than scenario names, file paths and the words
+    a Chinese page may show (:data:`LATIN_ALLOWED`)."""
+    for name in sorted(names, key=len, reverse=True):
+        text = text.replace(name, " ")
+    text = _PATHS.sub(" ", text)
+    allowed = {w.casefold() for w in LATIN_ALLOWED}  # a browser reads buttons in capitals
+    return {w for w in _LATIN.findall(text) if w.casefold() not in allowed}
+
+
+def _widget_texts(widget, out: list[str], seen: set[int]) -> None:
+    """Every text a widget shows: children, labels, hints, suffixes, messages, menu items, ARIA
+    labels and tooltips, and the text (and tooltips) of raw HTML."""
+    import html as html_module
+
+    import ipyvuetify as vw
+
+    if id(widget) in seen or isinstance(widget, vw.Icon):  # an icon's "children" is its mdi name
+        return
+    seen.add(id(widget))
+    for attr in ("label", "hint", "suffix", "prefix", "placeholder"):
+        value = getattr(widget, attr, None)
+        if isinstance(value, str):
+            out.append(value)
+    out.extend(str(m) for m in getattr(widget, "error_messages", None) or [] if isinstance(m, str))
+    for item in getattr(widget, "items", None) or []:
+        if isinstance(item, dict):
+            out.extend(str(item[k]) for k in ("text", "header") if k in item)
+        elif isinstance(item, str):
+            out.append(item)
+    attributes = getattr(widget, "attributes", None)
+    if isinstance(attributes, dict):
+        out.extend(str(attributes[k]) for k in ("aria-label", "title") if k in attributes)
+    inner = getattr(widget, "unsafe_innerHTML", None)
+    if isinstance(inner, str):
+        out.extend(html_module.unescape(t) for t in re.findall(r'title="([^"]*)"', inner))
+        out.append(html_module.unescape(re.sub(r"<[^>]+>", " ", inner)))
+    for child in getattr(widget, "children", None) or []:
+        if isinstance(child, str):
+            out.append(child)
+        else:
+            _widget_texts(child, out, seen)
+
+
+def _english_in(element, names: Iterable[str]) -> dict[str, str]:
+    """Render ``element`` and return each English word with a line it was seen in."""
+    box, _rc = solara.render(solara.Column(children=[element]), handle_error=False)
+    texts: list[str] = []
+    _widget_texts(box, texts, set())
+    return {w: t[:120] for t in texts for w in latin_words(t, names)}
+
+
+def test_latin_words_finds_english_but_not_names_paths_or_formats():
+    assert latin_words("保存为TOML到/tmp/x/custom/：Baseline 2002", ["Baseline 2002"]) == set()
+    assert latin_words("服务大厅 6.9 min；见 docs/validation（sim/memory.py）") == {"min"}
+    assert latin_words("must be an integer") == {"must", "be", "an", "integer"}
+
+
+def _compare_page_english(names: set[str]) -> dict[str, dict[str, str]]:
+    """The Compare tab in Chinese: the cards, the one being edited with every reform card opened,
+    impossible values with their messages, and every other parameter."""
+    import ipyvuetify as vw
+
+    from sim.ui import state
+    from sim.ui.app import ComparePage
+
+    found: dict[str, dict[str, str]] = {}
+    box, rc = solara.render(solara.Column(children=[ComparePage()]), handle_error=False)
+    changsha = state.drafts.value[1]
+    state.editing.set(changsha.id)
+    for _ in range(30):
+        closed = [w for w in rc.find(vw.Btn).widgets if i18n.translate("Change", "zh") in w.children]
+        if not closed:
+            break
+        closed[0].click()
+
+    def look(step: str) -> None:
+        texts: list[str] = []
+        _widget_texts(box, texts, set())
+        found[step] = {w: t[:120] for t in texts for w in latin_words(t, names)}
+
+    look("cards and reforms")
+    impossible = (
+        {"staff.count": 0, "departments.classification": False, "departments.access_strictness": 0.5},
+        {"service.opening": {"weekdays": ["08:00-07:00"]}, "population.group_shares": {"commuter": 0.9}},
+        {"service.opening": {}, "informatisation.patrol_paid_hours_per_week": 0.0},
+    )
+    for i, values in enumerate(impossible):
+        for key, value in values.items():
+            state.set_value(changsha.id, key, value)
+        look(f"impossible values {i + 1}")
+        state.update(state.drafts.value[1].reset())
+    show_all = i18n.translate("Show all other parameters", "zh")
+    next(w for w in rc.find(vw.Switch).widgets if w.label == show_all).v_model = True
+    look("every other parameter")
+    state.start_new_from(changsha.id)  # "New from this": a copy that describes itself, saved
+    copy = state.drafts.value[2]
+    state.set_value(copy.id, "staff.count", 9)
+    assert state.save(copy.id) is not None
+    look("a new card, saved")
+    return found
+
+
+def _result_views_english(names: set[str], tmp_path) -> dict[str, dict[str, str]]:
+    """A result (with its value for money and downloads), the live view, How much is enough? with
+    an answer, and the timeline with its results, in Chinese."""
+    from test_ui_enough import BASELINE_LABEL, _runs
+    from test_ui_live import _frame
+    from test_ui_widgets import synthetic_comparison
+
+    from sim.scenario import load_scenario
+    from sim.ui import tasks
+    from sim.ui.components.enough import EnoughAnswer, HowMuchIsEnough
+    from sim.ui.components.kpi_table import KpiTable
+    from sim.ui.components.live_view import LiveView
+    from sim.ui.components.results_view import ResultDownloads
+    from sim.ui.components.timeline_replay import ReplayResultsView, TimelineReplay
+    from sim.ui.how_much import Question, judge, point_label
+    from sim.ui.levers import DEFAULT_GOALS, LEVERS
+
+    gains = {"service.resolved_share": 0.2, "service.queue_wait_mean_min": -3.0}
+    c = synthetic_comparison({**gains, "finance.spending_yuan": 20.0})
+    tasks.live_frame.set(_frame())
+    before = load_scenario(ROOT / "scenarios/baseline_2002.toml")
+    after = load_scenario(ROOT / "scenarios/changsha_2014.toml")
+    q = Question(before, after, "staff.count", (6, 8, 10), DEFAULT_GOALS, replications=10, days=365)
+    met = {point_label(LEVERS["staff.count"], x): (5, 0.9, 3e5) for x in (6, 8, 10)}
+    judged = judge(q, _runs({BASELINE_LABEL: (5, 0.7, 3e5), **met}))
+    answer = tasks.EnoughResults(q, judged, tmp_path, 3, 0, False)
+    replayed = tasks.ReplayResults(c, tasks.timeline_entries()[0].scenario, 365, 3.2)
+    views = {
+        "results": solara.Column(children=[KpiTable(c), ResultDownloads(c)]),
+        "live view": LiveView(),
+        "how much is enough": HowMuchIsEnough(),
+        "the answer": EnoughAnswer(answer),
+        "timeline": TimelineReplay(),
+        "timeline's results": ReplayResultsView(replayed),
+    }
+    return {step: _english_in(view, names) for step, view in views.items()}
+
+
+def test_the_chinese_page_shows_no_unmarked_english(tmp_path):
+    """Issue 11: every text of the Chinese page comes from the catalogue, not only the strings
+    marked with _() (which the test above checks).  The page is rendered in Chinese in each of its
+    states and no run of Latin letters may be left but names, paths and a few formats."""
+    from sim.ui import state
+    from sim.ui.config import UiConfig
+
+    state.reset(UiConfig(ROOT / "scenarios", tmp_path / "custom", tmp_path / "data"))
+    state.chosen_language.set("zh")
+    try:
+        names = {n for e in state.library_entries() for n in (e.name, e.shown)} | {"Package B"}
+        found = {**_compare_page_english(names), **_result_views_english(names, tmp_path)}
+    finally:
+        state.reset(UiConfig(ROOT / "scenarios", tmp_path / "custom", tmp_path / "data"))
+    assert len(found) == 12  # every state was looked at
+    left = {step: words for step, words in found.items() if words}
+    assert left == {}, "English in the Chinese page (word: where):\n" + "\n".join(
+        f"{step}: {w!r}: {line}" for step, words in left.items() for w, line in words.items()
+    )
+
+
+def test_every_data_text_has_a_chinese_entry():
+    """The model data's words, which the code does not mark (sim.data_words): each parameter's
+    name, documentation, unit and source, each KPI's explanation, and the shipped scenario files'
+    descriptions and timeline steps."""
+    from sim.data_words import data_words
+
+    words = data_words()
+    assert len(words) > 300  # the parameters, the KPIs and the scenario files are all found
+    zh = i18n.catalogue("zh")
+    missing = sorted(f"{where[0]}: {text!r}" for text, where in words.items() if not zh.get(text))
+    assert missing == [], (
+        "no Chinese entry in sim/locale/zh/LC_MESSAGES/data.po (python -m sim.data_words) for:\n"
+        + "\n".join(missing)
+    )
+
+
+@pytest.mark.parametrize(
+    ("changes", "key", "chinese"),
+    [
+        ({"staff.count": 0}, "staff.count", "应为 1 到 1000 之间的整数，输入的是 0"),
+        ({"burden.meetings_per_week": 31.0}, "burden.meetings_per_week", "0 到 30 之间的数"),
+        ({"population.digital_access": {"commuter": 1.5}}, "population.digital_access", "0 到 1 之间的数"),
+        ({"population.group_shares": {"commuter": 0.9}}, "population.group_shares", "各比例之和应为 1"),
+        ({"service.opening": {"weekdays": ["08:00-07:00"]}}, "service.opening", "星期一、星期二、星期三"),
+        ({"service.opening": {}}, "service.opening", "服务大厅从不开放"),
+        (
+            {"departments.classification": False, "departments.access_strictness": 0.5},
+            "departments.access_strictness",
+            "准入制按 2003 年的职能分类退回任务",
+        ),
+        (
+            {"informatisation.patrol_paid_hours_per_week": 0.0},
+            "informatisation.patrol_paid_hours_per_week",
+            "网格化上报需要信息员",
+        ),
+    ],
+)
+def test_validation_messages_read_in_chinese(changes, key, chinese):
+    """The scenario validation's messages, as the page shows them next to a control: translated
+    where shown (sim.ui.messages), with parameters named as the controls name them."""
+    from sim.scenario import load_scenario
+    from sim.ui.drafts import Draft
+
+    draft = Draft.from_scenario(load_scenario(ROOT / "scenarios/changsha_2014.toml"), "changsha_2014.toml")
+    for k, v in changes.items():
+        draft = draft.with_value(k, v)
+    english = draft.problems()[key]
+    with i18n.language("zh"):
+        message = draft.problems()[key]
+    assert chinese in message, message
+    assert latin_words(message) == set(), (english, message)
+
+
+def test_every_reform_rule_has_its_message_translated():
+    """The reforms' rules across parameters are translated whole (sim.ui.messages.RULE_MESSAGES);
+    the cases above break each of them.  A new rule needs its message there and a case above."""
+    from sim.reforms import REFORMS
+    from sim.ui.messages import RULE_MESSAGES
+
+    assert sum(len(r.rules) for r in REFORMS) == len(RULE_MESSAGES) == 3

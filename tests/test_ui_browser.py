@@ -236,7 +236,8 @@ def test_pick_two_scenarios_change_a_reform_run_and_read_the_results(page, serve
     changed = load_scenario(ROOT / "scenarios" / "changsha_2014.toml").with_changes(
         {"staff.count": 8}, name="Changsha 2014 (edited)"
     )
-    expected = compare([baseline, changed], replications=10, seed=1, days=365, workers=2).table
+    direct = compare([baseline, changed], replications=10, seed=1, days=365, workers=2)
+    expected = direct.table
     shown = expected[~expected["kpi"].str.startswith("verify.")]
     want = sorted(
         [r.kpi, r.scenario, _exact(r.mean), _exact(r.ci_low), _exact(r.ci_high)] for r in shown.itertuples()
@@ -248,6 +249,21 @@ def test_pick_two_scenarios_change_a_reform_run_and_read_the_results(page, serve
         for r in others.itertuples()
     )
     assert sorted(_diff_cells(page)) == want_diff
+    # Cost beside every gain: the extra spending and the price of each sure gain are sim.value's
+    # for the same comparison (issue 11 item 6).
+    from sim.value import value_for_money
+
+    value = value_for_money(direct)
+    spending = page.eval_on_selector_all(
+        ".govsim-value-table tr[data-scenario]", "els => els.map(e => [e.dataset.scenario, e.dataset.extra])"
+    )
+    assert spending == [["Changsha 2014 (edited)", _exact(value["extra_spending"].iloc[0])]]
+    priced = page.eval_on_selector_all(
+        ".govsim-value-table li[data-kpi]", "els => els.map(e => [e.dataset.kpi, e.dataset.yuanPerUnit])"
+    )
+    assert sorted(priced) == sorted([g.kpi, _exact(g.yuan_per_unit)] for g in value.itertuples() if g.kpi)
+    assert page.locator("table.govsim-kpis .price").count() == len(priced)
+
     # And the text a planner reads, for one row: the mean wait in minutes.
     from sim.ui.labels import kpi_value
 
@@ -419,9 +435,20 @@ def test_a_chinese_walk_through(server: Server, tmp_path: Path) -> None:
         assert "指标" in header and "长沙 一站式服务 2014" in header
         assert "服务大厅平均排队时间" in page.locator("table.govsim-kpis").inner_text()
         assert "可忽略：确定，但幅度太小" in page.locator(".govsim-legend").inner_text()
+        assert "改善与代价并列" in page.locator(".govsim-value").inner_text()
         page.locator(".govsim-figures-progress").wait_for(state="detached", timeout=120_000)
         assert page.locator(".govsim-figure img").count() == 6
         _shot(page, "07-chinese")
+        # No English on the page but names, paths and a few formats (the words the app writes
+        # itself, the validation's messages, units, the scenario files' descriptions: all Chinese).
+        from test_i18n import latin_words
+
+        from sim.ui import library
+
+        names = {e.name for e in library.scan(ROOT / "scenarios", server.save_dir)} | {
+            "Changsha 2014 (edited)"
+        }
+        assert latin_words(page.inner_text("body"), names) == set()
         with page.expect_download() as dl:
             page.get_by_role("button", name="指标表（CSV）").click()
         table = pd.read_csv(dl.value.path())

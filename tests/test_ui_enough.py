@@ -20,29 +20,30 @@ from helpers import ROOT
 from sim import experiment_from_mapping, sweep
 from sim.calendar import day_intervals, weekly_mask
 from sim.scenario import load_scenario
-from sim.ui import state
+from sim.ui import state, tasks
 from sim.ui.components.enough import HowMuchIsEnough
 from sim.ui.config import UiConfig
 from sim.ui.how_much import (
-    AT_LEAST,
     BASELINE_LABEL,
     COST_KPI,
-    DEFAULT_GOALS,
-    LEVERS,
     MET,
     NOT_MET,
     UNSURE,
-    Goal,
     Question,
-    answer_figure,
-    evening_schedule,
     experiment_doc,
     judge,
-    lever_values,
     point_label,
-    range_problems,
-    sentence,
     store_path,
+)
+from sim.ui.how_much_answer import answer_figure, sentence
+from sim.ui.levers import (
+    AT_LEAST,
+    DEFAULT_GOALS,
+    LEVERS,
+    Goal,
+    evening_schedule,
+    lever_values,
+    range_problems,
 )
 
 SCENARIOS = ROOT / "scenarios"
@@ -269,8 +270,8 @@ def test_find_out_sweeps_judges_and_resumes_from_its_store(app, tmp_path) -> Non
     _type(rc, "Values to try (2 to 21)", "2")
     _type(rc, "Paired runs per value", "2")
     _button(rc, "Find out").click()
-    _wait(app.enough_task)
-    res = app.enough_task.latest
+    _wait(tasks.enough_task)
+    res = tasks.enough_task.latest
     assert res.ran == 6 and res.skipped == 0 and not res.interrupted
     assert res.store.parent == tmp_path / "data" / "how-much" and res.store.exists()
     assert res.question.values == (6, 12) and res.question.seed == 3 and res.question.days == 20
@@ -286,11 +287,11 @@ def test_find_out_sweeps_judges_and_resumes_from_its_store(app, tmp_path) -> Non
     )
     assert judge(res.question, direct.runs) == res.answer
     # Asked again: everything is in the store already.
-    _wait(app.enough_task)
+    _wait(tasks.enough_task)
     _button(rc, "Find out").click()
     time.sleep(0.2)
-    _wait(app.enough_task)
-    again = app.enough_task.latest
+    _wait(tasks.enough_task)
+    again = tasks.enough_task.latest
     assert again.ran == 0 and again.skipped == 6
     assert again.answer == res.answer
 
@@ -301,14 +302,14 @@ def test_stop_keeps_the_finished_runs(app) -> None:
     _type(rc, "Paired runs per value", "10")  # 10 values x 10 runs: far longer than we wait
     _button(rc, "Find out").click()
     deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and app.enough_progress.value[0] < 2:
+    while time.monotonic() < deadline and tasks.enough_progress.value[0] < 2:
         time.sleep(0.05)
     _button(rc, "Stop").click()
     deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and app.enough_task.pending:
+    while time.monotonic() < deadline and tasks.enough_task.pending:
         time.sleep(0.05)
-    assert app.enough_task.cancelled or (app.enough_task.latest and app.enough_task.latest.interrupted)
-    assert "Find out again runs only the rest" in _alerts(rc) or app.enough_task.latest.interrupted
+    assert tasks.enough_task.cancelled or (tasks.enough_task.latest and tasks.enough_task.latest.interrupted)
+    assert "Find out again runs only the rest" in _alerts(rc) or tasks.enough_task.latest.interrupted
     (store,) = (app.config.value.data_dir / "how-much").glob("*.sqlite")
     import sqlite3
 

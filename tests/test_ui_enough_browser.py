@@ -83,7 +83,9 @@ def test_how_much_is_enough_from_the_page(server, tmp_path: Path) -> None:
         # The same question swept directly gives the same sentence, into a store of the same name.
         from sim import experiment_from_mapping, sweep
         from sim.scenario import load_scenario
-        from sim.ui.how_much import DEFAULT_GOALS, Question, experiment_doc, judge, sentence, store_path
+        from sim.ui.how_much import Question, experiment_doc, judge, store_path
+        from sim.ui.how_much_answer import sentence
+        from sim.ui.levers import DEFAULT_GOALS
 
         q = Question(
             load_scenario(ROOT / "scenarios" / "baseline_2002.toml"),

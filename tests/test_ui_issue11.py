@@ -9,6 +9,7 @@ import solara
 from helpers import ROOT
 from test_ui_widgets import _alerts, _button, _open_reform, _texts, _type
 
+from sim.ui import tasks
 from sim.ui.config import UiConfig
 
 SCENARIOS = ROOT / "scenarios"
@@ -173,13 +174,13 @@ def test_stop_before_any_run_finished_says_there_are_no_results(app):
     _box, rc = solara.render(RunPanel(), handle_error=False)
     app.settings.set(app.settings.value.__class__(replications=50, days=365, seed=1))
     _button(rc, "Run").click()
-    app.stop_run()
+    tasks.stop_run()
     import time
 
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and not _alerts(rc):
         time.sleep(0.05)
-    assert app.run_task.cancelled
+    assert tasks.run_task.cancelled
     alerts = _alerts(rc)
     assert "Stopped before any run finished: there are no results yet." in alerts
     assert "last finished run" not in alerts

@@ -17,7 +17,7 @@ from helpers import ROOT
 
 from sim.model import CommunityModel
 from sim.scenario import load_scenario
-from sim.ui import state
+from sim.ui import state, tasks
 from sim.ui.components.live_view import LiveView, hall_html
 from sim.ui.config import UiConfig
 from sim.ui.live import LiveFrame, LiveStopped, QueueDay, Watcher, curve_svg, watch_in_process, watch_run
@@ -164,7 +164,7 @@ def _frame() -> LiveFrame:
 
 def test_the_live_view_shows_the_day_the_curves_and_the_hall(tmp_path) -> None:
     state.reset(UiConfig(SCENARIOS, tmp_path / "custom"))
-    state.live_frame.set(_frame())
+    tasks.live_frame.set(_frame())
     _box, rc = solara.render(LiveView(), handle_error=False)
     html = " ".join(_html(rc, "govsim-live-hall"))
     assert "one-stop counter" in html and "30 / 4 / 1" in html and "commuting workers 4" in html
@@ -191,14 +191,14 @@ def test_run_watches_run_one_of_the_compared_scenario(tmp_path, _pool) -> None:
     state.reset(UiConfig(SCENARIOS, tmp_path / "custom"))
     state.settings.set(dataclasses.replace(state.settings.value, replications=2, days=20))
     _box, _rc = solara.render(solara.Column(children=[RunPanel(), LiveView()]), handle_error=False)
-    state.start_run()
+    tasks.start_run()
     deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and not (state.run_task.finished and state.live_task.finished):
+    while time.monotonic() < deadline and not (tasks.run_task.finished and tasks.live_task.finished):
         time.sleep(0.1)
-    assert state.run_task.finished and state.live_task.finished, state.live_task.exception
-    frame = state.live_frame.value
+    assert tasks.run_task.finished and tasks.live_task.finished, tasks.live_task.exception
+    frame = tasks.live_frame.value
     assert frame.finished and frame.day == 19
-    c = state.run_task.latest.comparison
+    c = tasks.run_task.latest.comparison
     second = state.drafts.value[1].display_name
     first_run = c.daily[(c.daily["scenario"] == second) & (c.daily["replication"] == 0)]
     np.testing.assert_array_equal(np.array(frame.wait_min), first_run["wait_mean_min"].to_numpy())

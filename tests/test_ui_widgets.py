@@ -22,6 +22,7 @@ from sim.calendar import weekly_mask
 from sim.compare import Comparison, compare, comparison_table
 from sim.kpis import KPIS
 from sim.scenario import load_scenario
+from sim.ui import tasks
 from sim.ui.components.differences import differences_html
 from sim.ui.components.kpi_table import KpiTable, kpi_table_html
 from sim.ui.components.opening_hours import OpeningHoursEditor, compact_days, expand_days
@@ -199,7 +200,7 @@ def test_typing_survives_a_page_update_before_it_is_committed(app):
     _open_reform(rc, "Staffing")
     field = rc.find(v.TextField, label="Hired staff").widget
     field.v_model = "12"  # typed, not yet committed
-    app.progress.set((3, 20))
+    tasks.progress.set((3, 20))
     app.settings.set(dataclasses.replace(app.settings.value, seed=2))
     assert field.v_model == "12"
     assert app.drafts.value[1].value("staff.count") == 11
@@ -432,12 +433,12 @@ def test_run_shows_progress_then_the_table_and_figures(app):
     _box, rc = solara.render(solara.Column(children=[RunPanel(), ResultsView()]), handle_error=False)
     _button(rc, "Run").click()
     deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and not app.run_task.finished:
+    while time.monotonic() < deadline and not tasks.run_task.finished:
         time.sleep(0.1)
-    assert app.run_task.finished, app.run_task.exception
-    results = app.run_task.latest
+    assert tasks.run_task.finished, tasks.run_task.exception
+    results = tasks.run_task.latest
     assert results.figures_done and len(results.figures) == 6
-    assert app.progress.value == (4, 4)
+    assert tasks.progress.value == (4, 4)
     expected = compare(
         [d.scenario() for d in app.drafts.value], replications=2, days=20, seed=1, workers=1
     ).table
@@ -503,6 +504,46 @@ def test_kpi_table_component_renders_the_table(small_comparison):
     assert table == kpi_table_html(small_comparison)
     assert 'data-replications="2"' in table
     assert "Changsha 2014<br><small>− baseline" in table
+
+
+def test_cost_beside_every_gain_in_the_comparison_view():
+    """Issue 11 item 6 (issue 9 item 6): the page shows what ``govsim compare`` prints, from the
+    same code (sim.value): each package's extra spending over the run with its 95 % interval, and
+    beside each gain that is sure and big enough to matter, what one unit of it costs - in the
+    table of its own and under the difference in the KPI table."""
+    import re
+
+    from sim import i18n
+    from sim.ui.components.value_view import value_html
+    from sim.value import value_for_money
+
+    gains = {"service.resolved_share": 0.2, "service.queue_wait_mean_min": -3.0}
+    c = synthetic_comparison({**gains, "finance.spending_yuan": 50.0, "residents.trust_mean": 0.001})
+    expected = value_for_money(c)
+    priced = expected[expected["kpi"] != ""]
+    assert set(priced["kpi"]) == set(gains)  # a negligible change is not priced as a gain
+    html = value_html(c)
+    row = re.search(
+        r'<tr data-scenario="Package B" data-extra="([^"]+)" data-low="([^"]+)" data-high="([^"]+)"', html
+    )
+    assert row is not None, html
+    spend = c.kpi("finance.spending_yuan").loc["Package B"]
+    assert [float(x) for x in row.groups()] == [spend["diff"], spend["diff_low"], spend["diff_high"]]
+    table = kpi_table_html(c)
+    for g in priced.itertuples():
+        assert f'data-kpi="{g.kpi}" data-yuan-per-unit="{g.yuan_per_unit!r}"' in html
+        assert f'data-yuan-per-unit="{g.yuan_per_unit!r}"' in _cell(table, g.kpi, "diff")  # beside the gain
+    share = priced[priced["kpi"] == "service.resolved_share"].iloc[0]
+    assert share["yuan_per_unit"] == spend["diff"] / (
+        100 * c.kpi("service.resolved_share").loc["Package B"]["diff"]
+    )
+    assert f"{share['yuan_per_unit']:,.0f} yuan spent per percentage point better" in html
+    assert "yuan per" not in _cell(table, "residents.trust_mean", "diff")
+    with i18n.language("zh"):
+        assert f"每改善1个百分点花费{share['yuan_per_unit']:,.0f}元" in value_html(c)
+    # The component shows it below the KPI table.
+    _box, rc = solara.render(KpiTable(c), handle_error=False)
+    assert _html(rc, "govsim-value-table") == [html]
 
 
 def _html(rc, marker: str) -> list[str]:

@@ -43,6 +43,9 @@ CSS = """
 .govsim-kpis th small { font-weight: normal; }
 .govsim-kpis .ci, .govsim-kpis .rel, .govsim-kpis .unit, .govsim-kpis small { color: #666; font-size: 0.9em; }
 .govsim-kpis .tag { font-weight: 600; margin-left: 4px; }
+.govsim-kpis .price { display: block; color: #14532d; font-size: 0.85em; }
+.govsim-value ul { margin: 0; padding-left: 16px; }
+.govsim-value td.spending { white-space: nowrap; font-variant-numeric: tabular-nums; }
 .verdict-better { background: #dff3e4; color: #14532d; }
 .verdict-worse { background: #fbe1e4; color: #7f1d1d; }
 .verdict-unsure { background: #f2f2f2; color: #555; }

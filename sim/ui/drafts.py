@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sim.calendar import ScheduleError, weekly_mask
+from sim.i18n import _
 from sim.parameters import PARAMS
 from sim.scenario import Scenario, ScenarioError
 
@@ -88,7 +89,7 @@ class Draft:
         never taken for the file's own."""
         if self.name is not None:
             return self.name.strip()
-        return f"{self.base.name} (edited)" if self.edits else self.base.name
+        return _("{name} (edited)").format(name=self.base.name) if self.edits else self.base.name
 
     @property
     def shown_description(self) -> str:
@@ -104,8 +105,10 @@ class Draft:
         from sim.ui.labels import param_label, value_text
 
         shown = [f"{param_label(k)} {value_text(k, self.value(k))}" for k in changed[:8]]
-        more = f" and {len(changed) - 8} more" if len(changed) > 8 else ""
-        return f"Started from {root.name}; changed: {'; '.join(shown)}{more}."
+        more = _(" and {n} more").format(n=len(changed) - 8) if len(changed) > 8 else ""
+        return _("Started from {name}; changed: {changes}{more}.").format(
+            name=root.name, changes=_("; ").join(shown), more=more
+        )
 
     def value(self, key: str) -> Any:
         """The value the planner sees for ``key``: their edit, else the scenario's."""
@@ -138,9 +141,9 @@ class Draft:
         out: dict[str | None, str] = {}
         name = self.display_name
         if not name:
-            out[NAME_KEY] = "give the scenario a name"
+            out[NAME_KEY] = _("give the scenario a name")
         elif len(name) > MAX_NAME:
-            out[NAME_KEY] = f"a name of at most {MAX_NAME} characters, please"
+            out[NAME_KEY] = _("a name of at most {n} characters, please").format(n=MAX_NAME)
         # Validate all edits together, as a file would be; when an edit is refused, record why
         # and try again without it, so that every impossible value gets its own message.
         remaining = dict(self.edits)
@@ -152,7 +155,7 @@ class Draft:
                 key = control_key(e.key)
                 message = _message(e)
                 if key in PARAMS and PARAMS[key].kind == "schedule":
-                    message = _with_days(message, self.value(key))
+                    message = _with_days(message, e.message, self.value(key))
                 out.setdefault(key, message)
                 if key not in remaining:
                     break  # a rule across parameters that no single edit explains
@@ -174,7 +177,7 @@ class Draft:
         return Draft(
             id=new_id(),
             base=dataclasses.replace(sc, name=name, own=dict(sc.changes_from_defaults())),
-            origin=f"new, started from {self.display_name}",
+            origin=_("new, started from {name}").format(name=self.display_name),
             name=name,
             description=self.description,
             root=self.root or self.base,
@@ -192,28 +195,35 @@ _KEY = re.compile(r"\b([a-z_]+\.[a-z_]+(?:\.[a-z_]+)?)\b")
 
 
 def _message(e: ScenarioError) -> str:
-    """The validation message in the planner's words: parameter names as the controls call them,
-    and without the TOML example that a file's author needs but the hours editor does not."""
+    """The validation message in the planner's words and language: parameter names as the
+    controls call them, and without the TOML example that a file's author needs but the hours
+    editor does not."""
     from sim.ui.labels import param_label
+    from sim.ui.messages import problem_text
 
-    text = e.message.split("; expected a weekly schedule table")[0]
+    text = problem_text(e.message.split("; expected a weekly schedule table")[0])
 
     def switch(m: re.Match[str]) -> str:
         if m.group(1) not in PARAMS:
             return m.group(0)
-        return f"'{param_label(m.group(1))}' {'on' if m.group(2) == 'true' else 'off'}"
+        on = _("'{name}' on") if m.group(2) == "true" else _("'{name}' off")
+        return on.format(name=param_label(m.group(1)))
 
     text = _KEY_EQUALS.sub(switch, text)
-    return _KEY.sub(lambda m: f"'{param_label(m.group(1))}'" if m.group(1) in PARAMS else m.group(0), text)
+    return _KEY.sub(
+        lambda m: _("'{name}'").format(name=param_label(m.group(1))) if m.group(1) in PARAMS else m.group(0),
+        text,
+    )
 
 
 _INTERVAL_IN_MESSAGE = re.compile(r"interval '([^']*)'")
 
 
-def _with_days(message: str, spec: Any) -> str:
+def _with_days(message: str, english: str, spec: Any) -> str:
     """A schedule message that names the days of the period it is about ("Monday, Tuesday:
-    interval '08:00-07:00' must run forwards..."): the planner edits the hours day by day."""
-    m = _INTERVAL_IN_MESSAGE.search(message)
+    interval '08:00-07:00' must run forwards..."): the planner edits the hours day by day.  The
+    period is found in the validation's own (English) message ``english``."""
+    m = _INTERVAL_IN_MESSAGE.search(english)
     if not m or not isinstance(spec, Mapping):
         return message
     from sim.ui.components.opening_hours import DAY_LABELS, expand_days
@@ -222,11 +232,15 @@ def _with_days(message: str, spec: Any) -> str:
         per_day = expand_days(spec)
     except (TypeError, ValueError):
         return message
-    days = [DAY_LABELS[d] for d, periods in per_day.items() if m.group(1) in periods]
+    days = [_(DAY_LABELS[d]) for d, periods in per_day.items() if m.group(1) in periods]
     if not days:
         return message
-    shown = days[0] if len(days) == 1 else f"{', '.join(days[:-1])} and {days[-1]}"
-    return f"{shown}: {message}"
+    shown = (
+        days[0]
+        if len(days) == 1
+        else _("{days} and {last}").format(days=_(", ").join(days[:-1]), last=days[-1])
+    )
+    return _("{days}: {message}").format(days=shown, message=message)
 
 
 def name_problems(drafts: Sequence[Draft]) -> dict[int, str]:
@@ -236,7 +250,9 @@ def name_problems(drafts: Sequence[Draft]) -> dict[int, str]:
     for d in drafts:
         key = d.display_name.casefold()
         if key in seen:
-            out[d.id] = f"another scenario is already called '{d.display_name}'; rename one of them"
+            out[d.id] = _("another scenario is already called '{name}'; rename one of them").format(
+                name=d.display_name
+            )
         else:
             seen[key] = d.id
     return out

@@ -3,7 +3,9 @@
 Nothing here computes a result.  The reforms are grouped the way the Changsha article tells them
 (``../shared/DOMAIN.md``), each with the parameters a planner changes for it; every other
 parameter keeps its documentation from :mod:`sim.parameters` and is reachable under "all other
-parameters".
+parameters".  Every text here is in the reader's language: the app's own words through ``_()``,
+the model data's (a parameter's name, documentation, unit and source) through the catalogue's
+``data`` domain (:mod:`sim.data_words`).
 """
 
 from __future__ import annotations
@@ -13,10 +15,11 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sim.calendar import DAY_NAMES, ScheduleError, day_intervals, weekly_mask
+from sim.data_words import doc_label
 from sim.i18n import N_, _
 from sim.kpis import GROUP_WORDS, KPI_LABELS, KPIS
 from sim.kpis import kpi_label as full_kpi_label
-from sim.parameters import CLASSES, GROUP_LABELS, GROUPS, PARAMS
+from sim.parameters import CLASSES, GROUPS, PARAMS
 from sim.reforms import REFORMS as ALL_REFORMS
 from sim.reforms import Control, Reform
 
@@ -41,14 +44,33 @@ def param_label(key: str) -> str:
     p = PARAMS.get(key)
     if p is None:
         return key
-    return p.doc.split(";")[0].rstrip(".")
+    return _(doc_label(p.doc))
+
+
+def param_doc(key: str) -> str:
+    """A parameter's documentation and source, as "all other parameters" shows them."""
+    p = PARAMS[key]
+    label = doc_label(p.doc)
+    doc = _("{sentence}.").format(sentence=_(label)) if p.doc == f"{label}." else _(p.doc)
+    return _("{doc} ({source})").format(doc=doc, source=_(p.source))
+
+
+#: The four classes of the 2003 notice, in the article's words (部门承担、社区承担、部门指导、社区协助).
+CLASS_WORDS = {
+    "department_borne": N_("borne by departments"),
+    "community_borne": N_("borne by the community"),
+    "department_guided": N_("guided by departments"),
+    "community_assisted": N_("assisted by the community"),
+}
 
 
 def group_word(group: str) -> str:
     """A resident group (or task class) as the planner reads it, in the current language."""
     if group in GROUP_WORDS:
         return _(GROUP_WORDS[group])
-    return GROUP_LABELS.get(group, group.replace("_", " "))
+    if group in CLASS_WORDS:
+        return _(CLASS_WORDS[group])
+    return group.replace("_", " ")
 
 
 def widget_for(key: str) -> str:
@@ -75,7 +97,15 @@ def widget_for(key: str) -> str:
 
 # -- showing values ------------------------------------------------------------------------------
 
-_DAY_SHORT = {d: d.capitalize() for d in DAY_NAMES}
+_DAY_SHORT = {
+    "mon": N_("Mon"),
+    "tue": N_("Tue"),
+    "wed": N_("Wed"),
+    "thu": N_("Thu"),
+    "fri": N_("Fri"),
+    "sat": N_("Sat"),
+    "sun": N_("Sun"),
+}
 
 
 def schedule_text(spec: Mapping[str, Sequence[str]]) -> str:
@@ -86,7 +116,9 @@ def schedule_text(spec: Mapping[str, Sequence[str]]) -> str:
     try:
         per_day = {d: iv for d, iv in day_intervals(weekly_mask(spec)).items() if iv}
     except ScheduleError as e:
-        return f"(not valid: {e})"
+        from sim.ui.messages import problem_text
+
+        return _("(not valid: {error})").format(error=problem_text(str(e)))
     if not per_day:
         return _("closed all week")
     parts: list[str] = []
@@ -99,7 +131,8 @@ def schedule_text(spec: Mapping[str, Sequence[str]]) -> str:
         j = i
         while j + 1 < len(DAY_NAMES) and per_day.get(DAY_NAMES[j + 1]) == per_day[day]:
             j += 1
-        days = _DAY_SHORT[day] if j == i else f"{_DAY_SHORT[day]}-{_DAY_SHORT[DAY_NAMES[j]]}"
+        first, last = _(_DAY_SHORT[day]), _(_DAY_SHORT[DAY_NAMES[j]])
+        days = first if j == i else _("{first}-{last}").format(first=first, last=last)
         parts.append(f"{days} {', '.join(per_day[day])}")
         i = j + 1
     return "; ".join(parts)
@@ -115,7 +148,7 @@ def value_text(key: str, value: Any) -> str:
     if p.kind == "bool":
         return _("yes") if value else _("no")
     if p.kind in ("groups", "classes"):
-        return ", ".join(f"{k.replace('_', ' ')} {_number_text(key, v)}" for k, v in value.items())
+        return ", ".join(f"{group_word(k)} {_number_text(key, v)}" for k, v in value.items())
     if p.kind == "date":
         return str(value)
     return _number_text(key, value)
@@ -129,13 +162,22 @@ def _number_text(key: str, value: Any) -> str:
     if widget == "percent" or (p is not None and p.unit == "share"):
         return f"{100 * value:.4g} %"
     unit = p.unit if p is not None else ""
-    if unit == "m2":
-        unit = "m²"
     text = f"{value:,.0f}" if abs(value) >= 1000 or float(value).is_integer() else f"{value:g}"
-    return f"{text} {unit_for(value, unit)}".strip()
+    return f"{text} {unit_text(value, unit)}".strip()
 
 
-def unit_for(value: float, unit: str) -> str:
+def unit_text(value: float | None, unit: str) -> str:
+    """A parameter's unit as read after ``value``, in the reader's language: "1 meeting/week",
+    "3 meetings/week", "3 次会议/周" ("m2" reads m²)."""
+    if not unit:
+        return ""
+    translated = _(unit)
+    if translated != unit:
+        return translated
+    return unit_for(value, unit).replace("m2", "m²") if value is not None else unit.replace("m2", "m²")
+
+
+def unit_for(value: float | None, unit: str) -> str:
     """The unit as read after ``value``: singular after exactly one ("1 meeting/week",
     "1 staff-hour/week"); per-unit parts (after "/") are singular already."""
     if value != 1 or not unit:
@@ -242,16 +284,47 @@ def kpi_difference(key: str, value: float | None) -> str:
     return _kpi_number(key, value, signed=True)
 
 
+#: How a KPI's unit reads after its value (the unit's own word where it has none here).
+KPI_UNIT_WORDS = {
+    "0-1": "",
+    "h/staff/week": N_("h"),
+    "h/staff": N_("h"),
+    "min": N_("min"),
+    "days": N_("days"),
+    "yuan": N_("yuan"),
+    "tasks": N_("tasks"),
+    "visits": N_("visits"),
+    "cases": N_("cases"),
+    "changes": N_("changes"),
+    "residents": N_("residents"),
+    "hours": N_("hours"),
+    "requests": N_("requests"),
+    "staff": N_("staff"),
+}
+
+
 def kpi_unit(key: str, difference: bool = False) -> str:
+    """A KPI's unit in the reader's language: shares in % and their differences in percentage
+    points (pp)."""
     unit = KPIS[key].unit if key in KPIS else ""
     if unit == "share":
-        return "pp" if difference else "%"
-    return {"0-1": "", "h/staff/week": "h", "h/staff": "h"}.get(unit, unit)
+        return _("pp") if difference else "%"
+    word = KPI_UNIT_WORDS.get(unit, unit)
+    return _(word) if word else ""
+
+
+def localised_value(text: str) -> str:
+    """A value written by :func:`sim.kpis.format_value` ("5.20 min") with its unit in the reader's
+    language ("5.20 分钟")."""
+    number, sep, unit = text.partition(" ")
+    if text == "n/a":
+        return _("n/a")
+    return f"{number}{sep}{_(KPI_UNIT_WORDS.get(unit, unit))}" if sep else number
 
 
 def _kpi_number(key: str, value: float | None, signed: bool) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "n/a"
+        return _("n/a")
     unit = KPIS[key].unit if key in KPIS else ""
     x = 100 * value if unit == "share" else value
     sign = "+" if signed else ""

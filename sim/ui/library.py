@@ -14,12 +14,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sim import paths as safe_paths
+from sim.i18n import N_
 from sim.paths import InputError
 from sim.scenario import Scenario, ScenarioError, load_scenario
 
-PACKAGES = "Packages of reforms"
-SINGLE = "One reform each"
-SAVED = "Saved by planners"
+#: The picker's groups (N_: translated where the picker shows them).
+PACKAGES = N_("Packages of reforms")
+SINGLE = N_("One reform each")
+SAVED = N_("Saved by planners")
 
 
 @dataclass(frozen=True)
@@ -123,6 +125,17 @@ class SaveConflict(RuntimeError):
     """The file to be written changed on disk since this page read or wrote it (another tab or
     person saved over it): writing would silently lose their version."""
 
+    #: The message (N_: the page shows it in the planner's language).
+    TEXT = N_(
+        "{file} already holds a scenario called '{name}' that was saved elsewhere (another tab or "
+        "person) or changed since this page saved it; give this one another name, or add that file "
+        "to compare with it"
+    )
+
+    def __init__(self, path: Path, name: str) -> None:
+        self.path, self.name = path, name
+        super().__init__(self.TEXT.format(file=path, name=name))
+
 
 def file_stamp(path: Path) -> FileStamp | None:
     try:
@@ -162,11 +175,7 @@ def save_scenario(
                 break
             if _holds(path, scenario.name):
                 if known.get(path) != file_stamp(path):
-                    raise SaveConflict(
-                        f"{path} already holds a scenario called '{scenario.name}' that was saved "
-                        "elsewhere (another tab or person) or changed since this page saved it; "
-                        "give this one another name, or add that file to compare with it"
-                    )
+                    raise SaveConflict(path, scenario.name)
                 break
             n += 1
         path = safe_paths.output_file(path, "scenario file")

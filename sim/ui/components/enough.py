@@ -9,22 +9,22 @@ import solara
 
 from sim.i18n import _
 from sim.kpis import KPIS, kpi_label
-from sim.ui import state
+from sim.ui import state, tasks
 from sim.ui.components.fields import NumberField
 from sim.ui.components.figures_panel import FigureCard
 from sim.ui.components.text import Prose, esc
-from sim.ui.how_much import (
+from sim.ui.how_much import Question
+from sim.ui.how_much_answer import answer_rows, sentence
+from sim.ui.labels import kpi_unit
+from sim.ui.levers import (
     GOAL_KPIS,
     LEVERS,
     MAX_VALUES,
     NOT_WORSE,
     RELATIONS,
     Goal,
-    Question,
-    answer_rows,
     lever_values,
     range_problems,
-    sentence,
     value_text,
 )
 
@@ -38,14 +38,14 @@ def _is_share(kpi: str) -> bool:
 @solara.component
 def GoalRow(index: int, goal: Goal):
     """One goal: the measure, at least / at most / no worse than the baseline, and the number."""
-    goals = list(state.enough_goal_list())
+    goals = list(tasks.enough_goal_list())
 
     def replace(**changes) -> None:
         goals[index] = dataclasses.replace(goal, **changes)
-        state.enough_goals.set(tuple(goals))
+        tasks.enough_goals.set(tuple(goals))
 
     def remove() -> None:
-        state.enough_goals.set(tuple(g for i, g in enumerate(goals) if i != index) or ())
+        tasks.enough_goals.set(tuple(g for i, g in enumerate(goals) if i != index) or ())
 
     labels = {kpi_label(k): k for k in GOAL_KPIS}
     relations = {_(text): key for key, text in RELATIONS.items()}
@@ -69,7 +69,7 @@ def GoalRow(index: int, goal: Goal):
         if goal.relation != NOT_WORSE:
             share = _is_share(goal.kpi)
             NumberField(
-                _("Value") + (" (%)" if share else f" ({KPIS[goal.kpi].unit})" if goal.kpi in KPIS else ""),
+                _("Value") + (" (%)" if share else f" ({kpi_unit(goal.kpi)})" if kpi_unit(goal.kpi) else ""),
                 round(100 * goal.value, 6) if share else goal.value,
                 on_value=lambda v: replace(value=float(v) / 100 if share else float(v)),
                 style="max-width: 140px",
@@ -86,13 +86,13 @@ def HowMuchIsEnough():
         solara.Info(_("Pick a baseline and at least one other scenario on the Compare tab first."))
         return
     baseline, choices = current[0], current[1:]
-    chosen = next((d for d in choices if d.id == state.enough_scenario.value), choices[0])
-    lever = LEVERS[state.enough_lever.value]
-    lo, hi, count = state.enough_lever_range()
-    goals = state.enough_goal_list()
-    reps = state.enough_replications.value
+    chosen = next((d for d in choices if d.id == tasks.enough_scenario.value), choices[0])
+    lever = LEVERS[tasks.enough_lever.value]
+    lo, hi, count = tasks.enough_lever_range()
+    goals = tasks.enough_goal_list()
+    reps = tasks.enough_replications.value
     run = state.settings.value
-    pending = state.enough_task.pending
+    pending = tasks.enough_task.pending
     scale = 100.0 if lever.percent else 1.0
     problems = range_problems(lever, lo, hi, count)
     if not 2 <= reps <= MAX_RUNS:
@@ -105,8 +105,8 @@ def HowMuchIsEnough():
     def set_range(
         new_lo: float | None = None, new_hi: float | None = None, new_count: int | None = None
     ) -> None:
-        a, b, n = state.enough_lever_range()
-        state.enough_range.set(
+        a, b, n = tasks.enough_lever_range()
+        tasks.enough_range.set(
             (
                 a if new_lo is None else new_lo / scale,
                 b if new_hi is None else new_hi / scale,
@@ -116,8 +116,8 @@ def HowMuchIsEnough():
 
     def choose_lever(label: str) -> None:
         key = next(k for k, lev in LEVERS.items() if _(lev.label) == label)
-        state.enough_lever.set(key)
-        state.enough_range.set(None)
+        tasks.enough_lever.set(key)
+        tasks.enough_range.set(None)
 
     def find_out() -> None:
         question = Question(
@@ -130,7 +130,7 @@ def HowMuchIsEnough():
             days=run.days,
             seed=run.seed,
         )
-        state.enough_task(question, state.config.value.data_dir / "how-much")
+        tasks.enough_task(question, state.config.value.data_dir / "how-much")
 
     with solara.Card(_("How much is enough?"), classes=["govsim-enough"]):
         Prose(
@@ -147,7 +147,7 @@ def HowMuchIsEnough():
                 _("Scenario to vary"),
                 values=[d.display_name for d in choices],
                 value=chosen.display_name,
-                on_value=lambda name: state.enough_scenario.set(
+                on_value=lambda name: tasks.enough_scenario.set(
                     next(d.id for d in choices if d.display_name == name)
                 ),
                 style={"min-width": "220px"},
@@ -186,7 +186,7 @@ def HowMuchIsEnough():
             NumberField(
                 _("Paired runs per value"),
                 reps,
-                on_value=lambda v: state.enough_replications.set(int(v)),
+                on_value=lambda v: tasks.enough_replications.set(int(v)),
                 integer=True,
                 style="max-width: 160px",
                 classes=["govsim-enough-runs"],
@@ -210,7 +210,7 @@ def HowMuchIsEnough():
             solara.Button(
                 _("Add a goal"),
                 text=True,
-                on_click=lambda: state.enough_goals.set(
+                on_click=lambda: tasks.enough_goals.set(
                     (*goals, Goal("service.unmet_share", "at_most", 0.1))
                 ),
             )
@@ -227,36 +227,36 @@ def HowMuchIsEnough():
                     _("Stop"),
                     icon_name="mdi-stop",
                     color="error",
-                    on_click=state.enough_task.cancel,
+                    on_click=tasks.enough_task.cancel,
                     classes=["govsim-enough-stop"],
                 )
         for p in problems:
             solara.Error(p, dense=True, classes=["govsim-enough-blocked"])
         if pending:
-            done, total = state.enough_progress.value
+            done, total = tasks.enough_progress.value
             solara.ProgressLinear(100 * done / total if done and total else True)
             solara.Text(
                 _("{done} of {total} runs done").format(done=done, total=total),
                 classes=["govsim-enough-progress"],
             )
-        elif state.enough_task.cancelled:
+        elif tasks.enough_task.cancelled:
             solara.Warning(
                 _("Stopped. The finished runs are kept: Find out again runs only the rest."),
                 dense=True,
                 classes=["govsim-enough-stopped"],
             )
-        elif state.enough_task.error:
+        elif tasks.enough_task.error:
             solara.Error(
-                _("It failed: {error}").format(error=state.enough_task.exception),
+                _("It failed: {error}").format(error=tasks.enough_task.exception),
                 classes=["govsim-enough-error"],
             )
-    results: state.EnoughResults | None = state.enough_task.latest
+    results: tasks.EnoughResults | None = tasks.enough_task.latest
     if results is not None:
         EnoughAnswer(results)
 
 
 @solara.component
-def EnoughAnswer(results: state.EnoughResults):
+def EnoughAnswer(results: tasks.EnoughResults):
     a = results.answer
     with solara.Card(classes=["govsim-enough-result"]):
         if results.interrupted:

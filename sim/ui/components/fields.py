@@ -17,6 +17,7 @@ from typing import Any
 import ipyvue
 import solara
 
+from sim.i18n import _
 from sim.ui import state
 
 COMMIT_EVENTS = ("focusout", "keyup.enter")
@@ -35,7 +36,7 @@ def parse_number(text: str, integer: bool) -> int | float:
     """The number in ``text`` (thousands separators allowed); ``ValueError`` says what is wrong."""
     cleaned = text.strip().replace(",", "").replace(" ", "")
     if not cleaned:
-        raise ValueError("enter a number")
+        raise ValueError(_("enter a number"))
     if integer:
         try:
             return int(cleaned)
@@ -43,16 +44,16 @@ def parse_number(text: str, integer: bool) -> int | float:
             try:
                 f = float(cleaned)
             except ValueError:
-                raise ValueError("a whole number, please") from None
+                raise ValueError(_("a whole number, please")) from None
             if f.is_integer():
                 return int(f)
-            raise ValueError("a whole number, please") from None
+            raise ValueError(_("a whole number, please")) from None
     try:
         f = float(cleaned)
     except ValueError:
-        raise ValueError("a number, please") from None
+        raise ValueError(_("a number, please")) from None
     if not math.isfinite(f):
-        raise ValueError("a finite number, please")
+        raise ValueError(_("a finite number, please"))
     return f
 
 

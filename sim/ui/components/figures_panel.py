@@ -23,7 +23,7 @@ def FigureCard(image: FigureImage):
                 image.png, filename=image.filename, label=_("Download PNG"), mime_type="image/png"
             )
         else:
-            solara.Warning(image.error or "no figure", dense=True)
+            solara.Warning(image.error or _("no figure"), dense=True)
 
 
 @solara.component

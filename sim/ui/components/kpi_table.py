@@ -16,6 +16,7 @@ import solara
 
 from sim.i18n import N_, _
 from sim.kpis import KPIS
+from sim.ui.components.value_view import gain_prices, price_html, value_html
 from sim.ui.labels import (
     KPI_SECTIONS,
     VERDICT_WORDS,
@@ -53,12 +54,14 @@ def _sections(present: set[str]) -> list[tuple[str, list[str]]]:
     return out
 
 
+# Long by design: one table, its head and each kind of cell written where the row is built.
 def kpi_table_html(comparison: Any) -> str:
     """The table as HTML (pure: tested without a browser)."""
     table = comparison.table
     names: list[str] = list(comparison.names)
     ref = names[0]
     rows = {(r.kpi, r.scenario): r for r in table.itertuples(index=False)}
+    prices = gain_prices(comparison)  # cost beside every gain (sim.value)
     present = set(table["kpi"])
     head = [f'<th class="kpi">{_("Measure")}</th>']
     for i, n in enumerate(names):
@@ -83,7 +86,7 @@ def kpi_table_html(comparison: Any) -> str:
             unit = kpi_unit(key)
             direction = _(_DIRECTION.get(kpi.better, ""))
             label = (
-                f'<td class="kpi" title="{html.escape(kpi.doc)}">{html.escape(kpi_label(key))}'
+                f'<td class="kpi" title="{html.escape(_(kpi.doc))}">{html.escape(kpi_label(key))}'
                 f"{f' <span class=unit>({html.escape(unit)})</span>' if unit else ''}"
                 f"{f'<br><small>{direction}</small>' if direction else ''}</td>"
             )
@@ -91,7 +94,7 @@ def kpi_table_html(comparison: Any) -> str:
             for n in names:
                 r = rows.get((key, n))
                 if r is None:
-                    cells.append('<td class="value">n/a</td>')
+                    cells.append(f'<td class="value">{_("n/a")}</td>')
                     continue
                 cells.append(
                     f'<td class="value" data-scenario="{html.escape(n)}" data-mean="{_num(r.mean)}" '
@@ -102,7 +105,7 @@ def kpi_table_html(comparison: Any) -> str:
             for n in names[1:]:
                 r = rows.get((key, n))
                 if r is None:
-                    cells.append('<td class="diff">n/a</td>')
+                    cells.append(f'<td class="diff">{_("n/a")}</td>')
                     continue
                 verdict = r.verdict if isinstance(r.verdict, str) else ""
                 rel = r.relative_change
@@ -118,6 +121,8 @@ def kpi_table_html(comparison: Any) -> str:
                 )
                 word = _(VERDICT_WORDS.get(verdict, ""))
                 tag = f' <span class="tag">{word}</span>' if word else ""
+                if (n, key) in prices:
+                    tag += " " + price_html(key, prices[(n, key)])
                 threshold = getattr(r, "matters", math.nan)
                 matters = (
                     f' title="{_("matters from")} {kpi_difference(key, threshold).lstrip("+")} '
@@ -185,7 +190,8 @@ def how_to_read_html() -> str:
 
 @solara.component
 def KpiTable(comparison: Any):
-    """The table with its legend; shares are in %, their differences in percentage points (pp)."""
+    """The table with its legend, and below it the cost beside every gain; shares are in %, their
+    differences in percentage points (pp)."""
     reps = len(comparison.seeds)
     solara.HTML(
         tag="p",
@@ -199,3 +205,6 @@ def KpiTable(comparison: Any):
     solara.HTML(tag="div", unsafe_innerHTML=legend_html())
     solara.HTML(tag="div", unsafe_innerHTML=how_to_read_html())
     solara.HTML(tag="div", unsafe_innerHTML=kpi_table_html(comparison), classes=["govsim-kpi-table"])
+    value = value_html(comparison)
+    if value:
+        solara.HTML(tag="div", unsafe_innerHTML=value, classes=["govsim-value-box"])

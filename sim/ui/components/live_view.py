@@ -5,7 +5,7 @@ from __future__ import annotations
 import solara
 
 from sim.i18n import _
-from sim.ui import state
+from sim.ui import tasks
 from sim.ui.components.text import Prose, esc
 from sim.ui.labels import group_word
 from sim.ui.live import OUTCOME_WORDS, LiveFrame, curve_svg, queue_word
@@ -51,12 +51,12 @@ def hall_html(frame: LiveFrame) -> str:
 @solara.component
 def LiveView():
     """The watched run's curves and its hall, while the comparison runs (and after it)."""
-    frame: LiveFrame | None = state.live_frame.value
+    frame: LiveFrame | None = tasks.live_frame.value
     with solara.Div(classes=["govsim-live-switch"]):
         solara.Checkbox(
             label=_("Watch one run as it goes (the waiting time, participation and the hall)"),
-            value=state.live_enabled.value,
-            on_value=state.live_enabled.set,
+            value=tasks.live_enabled.value,
+            on_value=tasks.live_enabled.set,
         )
     if frame is None:
         return

@@ -14,15 +14,16 @@ from collections.abc import Callable, Mapping, Sequence
 import solara
 
 from sim.calendar import DAY_GROUPS, DAY_NAMES
+from sim.i18n import N_, _
 
 DAY_LABELS = {
-    "mon": "Monday",
-    "tue": "Tuesday",
-    "wed": "Wednesday",
-    "thu": "Thursday",
-    "fri": "Friday",
-    "sat": "Saturday",
-    "sun": "Sunday",
+    "mon": N_("Monday"),
+    "tue": N_("Tuesday"),
+    "wed": N_("Wednesday"),
+    "thu": N_("Thursday"),
+    "fri": N_("Friday"),
+    "sat": N_("Saturday"),
+    "sun": N_("Sunday"),
 }
 TIMES = [f"{h:02d}:{m:02d}" for h in range(24) for m in (0, 30)] + ["24:00"]
 DEFAULT_PERIOD = "08:00-12:00"
@@ -77,7 +78,7 @@ def PeriodInput(period: str, on_period: Callable[[str], None], on_remove: Callab
     bad = not period_ok(period)
     with solara.Row(style={"align-items": "center", "gap": "4px"}, classes=["govsim-period"]):
         solara.v.Select(
-            label="from",
+            label=_("from"),
             items=TIMES,
             v_model=start if start in TIMES else None,
             on_v_model=lambda v: on_period(f"{v}-{end}"),
@@ -86,10 +87,10 @@ def PeriodInput(period: str, on_period: Callable[[str], None], on_remove: Callab
             style_="max-width: 100px",
             class_="govsim-from",
             error=bad,
-            attributes={"aria-label": f"{label} from"},
+            attributes={"aria-label": _("{period} from").format(period=label)},
         )
         solara.v.Select(
-            label="until",
+            label=_("until"),
             items=TIMES,
             v_model=end if end in TIMES else None,
             on_v_model=lambda v: on_period(f"{start}-{v}"),
@@ -98,14 +99,14 @@ def PeriodInput(period: str, on_period: Callable[[str], None], on_remove: Callab
             style_="max-width: 100px",
             class_="govsim-until",
             error=bad,
-            attributes={"aria-label": f"{label} until"},
+            attributes={"aria-label": _("{period} until").format(period=label)},
         )
         solara.Button(
             icon_name="mdi-close",
             icon=True,
             on_click=on_remove,
             small=True,
-            attributes={"aria-label": f"remove {label}"},
+            attributes={"aria-label": _("remove {period}").format(period=label)},
         )
 
 
@@ -135,23 +136,23 @@ def DayRow(day: str, periods: list[str], on_periods: Callable[[list[str]], None]
     ):
         # A fixed-width checkbox keeps the periods on the same line as their day.
         solara.Checkbox(
-            label=DAY_LABELS[day],
+            label=_(DAY_LABELS[day]),
             value=bool(periods),
             on_value=set_open,
             style="flex: 0 0 130px; margin-top: 0; padding-top: 0",
         )
         if not periods:
-            solara.Text("closed", style={"color": "#777"})
+            solara.Text(_("closed"), style={"color": "#777"})
         for i, period in enumerate(periods):
             PeriodInput(
                 period,
                 on_period=lambda p, i=i: set_period(i, p),
                 on_remove=lambda i=i: remove(i),
-                label=f"{DAY_LABELS[day]} period {i + 1}",
+                label=_("{day} period {n}").format(day=_(DAY_LABELS[day]), n=i + 1),
             )
         if periods:
             solara.Button(
-                "add period",
+                _("add period"),
                 icon_name="mdi-plus",
                 text=True,
                 small=True,
@@ -165,7 +166,7 @@ def OpeningHoursEditor(
     value: Schedule,
     on_value: Callable[[dict[str, list[str]]], None],
     error: str | None = None,
-    label: str = "Opening hours",
+    label: str = "",
 ):
     """The week, day by day, with a shortcut to give Tuesday-Friday Monday's hours."""
     per_day = expand_days(value)
@@ -177,11 +178,11 @@ def OpeningHoursEditor(
         on_value(compact_days({**per_day, **{d: list(per_day["mon"]) for d in DAY_GROUPS["weekdays"]}}))
 
     with solara.Column(gap="2px", classes=["govsim-hours"]):
-        solara.Text(label, style={"font-weight": "500"})
+        solara.Text(label or _("Opening hours"), style={"font-weight": "500"})
         for day in DAY_NAMES:
             DayRow(day, per_day[day], on_periods=lambda p, day=day: set_day(day, p))
         solara.Button(
-            "Same hours Monday to Friday",
+            _("Same hours Monday to Friday"),
             text=True,
             small=True,
             on_click=copy_monday,

@@ -12,8 +12,8 @@ from typing import Any
 
 import solara
 
-from sim.i18n import _
-from sim.parameters import CLASSES, GROUP_LABELS, GROUPS, PARAMS, SECTIONS
+from sim.i18n import N_, _
+from sim.parameters import CLASSES, GROUPS, PARAMS, SECTIONS
 from sim.reforms import FAMILIES
 from sim.ui import state
 from sim.ui.components.fields import NumberField, TextField
@@ -21,27 +21,41 @@ from sim.ui.components.opening_hours import OpeningHoursEditor
 from sim.ui.components.save_panel import SaveScenario
 from sim.ui.components.text import Prose, esc
 from sim.ui.drafts import NAME_KEY, Draft
-from sim.ui.labels import CONTROLS, NOT_EDITABLE, REFORMS, Reform, param_label, value_text, widget_for
+from sim.ui.labels import (
+    CONTROLS,
+    NOT_EDITABLE,
+    REFORMS,
+    Reform,
+    group_word,
+    param_doc,
+    param_label,
+    unit_text,
+    value_text,
+    widget_for,
+)
 
 _SECTION_TITLES = {
-    "population": "Population",
-    "needs": "Residents' needs and behaviour",
-    "service": "Service hall and casework",
-    "office": "Office",
-    "staff": "Staff",
-    "committee": "Residents' committee",
-    "departments": "Departments and their tasks",
-    "burden": "Inspections, meetings, forms, ledgers",
-    "informatisation": "Information platform",
-    "participation": "Participation",
-    "elderly_care": "Elderly care",
-    "finance": "Money",
+    "run": N_("The run"),
+    "population": N_("Population"),
+    "residents": N_("Residents' memory and neighbours"),
+    "needs": N_("Residents' needs and behaviour"),
+    "service": N_("Service hall and casework"),
+    "office": N_("Office"),
+    "staff": N_("Staff"),
+    "committee": N_("Residents' committee"),
+    "departments": N_("Departments and their tasks"),
+    "burden": N_("Inspections, meetings, forms, ledgers"),
+    "informatisation": N_("Information platform"),
+    "participation": N_("Participation"),
+    "elderly_care": N_("Elderly care"),
+    "finance": N_("Money"),
 }
 
 
 def _unit(key: str) -> str:
+    """The unit after a number field (none for shares: their fields are sliders in %)."""
     unit = PARAMS[key].unit
-    return {"m2": "m²", "share": "", "probability": ""}.get(unit, unit)
+    return "" if unit in ("share", "probability") else unit_text(None, unit)
 
 
 def _percent_of(value: Any) -> float:
@@ -95,7 +109,7 @@ def ParamControl(key: str, value: Any, on_value: Callable[[Any], None], error: s
                 label,
                 value,
                 on_value=on_value,
-                suffix="yuan/year" if widget == "money" and "year" in p.unit else _unit(key),
+                suffix=unit_text(None, "yuan/year") if widget == "money" and "year" in p.unit else _unit(key),
             )
         if help_text:
             solara.Text(help_text, style={"display": "block", "font-size": "0.8em", "color": "#666"})
@@ -110,7 +124,7 @@ def GroupTable(key: str, value: Mapping[str, float], on_value: Callable[[dict[st
     with solara.Row(style={"flex-wrap": "wrap"}):
         for name in names:
             NumberField(
-                GROUP_LABELS.get(name, name.replace("_", " ")),
+                group_word(name),
                 value.get(name, 0.0),
                 on_value=lambda v, name=name: on_value({**value, name: float(v)}),
                 style="max-width: 220px",
@@ -192,7 +206,7 @@ def ReformControls(draft: Draft):
             on_expanded=set_expanded,
         ).key(reform.title)
 
-    with solara.Card(f"Edit: {draft.display_name}", classes=["govsim-editor"]):
+    with solara.Card(_("Edit: {name}").format(name=draft.display_name), classes=["govsim-editor"]):
         with solara.Row(style={"flex-wrap": "wrap", "align-items": "flex-start"}):
             TextField(
                 _("Name"),
@@ -240,7 +254,7 @@ def ReformControls(draft: Draft):
         other = [k for k in problems if k not in CONTROLS and k != NAME_KEY and (not show_all or k is None)]
         for key in other:
             solara.Error(
-                f"{param_label(key) if key else 'Scenario'}: {problems[key]}", classes=["govsim-error"]
+                f"{param_label(key) if key else _('Scenario')}: {problems[key]}", classes=["govsim-error"]
             )
         SaveScenario(draft)
 
@@ -254,7 +268,8 @@ def OtherParameters(draft: Draft, problems: dict):
             keys = [k for k in keys if k not in NOT_EDITABLE]
             if not keys:
                 continue
-            with solara.Card(_SECTION_TITLES.get(section, section), classes=["govsim-section"]):
+            title = _SECTION_TITLES.get(section)
+            with solara.Card(_(title) if title else section, classes=["govsim-section"]):
                 for key in keys:
                     ParamControl(
                         key,
@@ -263,6 +278,6 @@ def OtherParameters(draft: Draft, problems: dict):
                         error=problems.get(key),
                     )
                     solara.Text(
-                        f"{PARAMS[key].doc} ({PARAMS[key].source})",
+                        param_doc(key),
                         style={"font-size": "0.75em", "color": "#777", "margin-bottom": "8px"},
                     )

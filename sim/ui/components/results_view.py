@@ -7,7 +7,7 @@ from typing import Any
 import solara
 
 from sim.i18n import _
-from sim.ui import state
+from sim.ui import state, tasks
 from sim.ui.components.figures_panel import FiguresPanel, SeriesChooser
 from sim.ui.components.kpi_table import KpiTable
 from sim.ui.runner import daily_csv, runs_csv, table_csv
@@ -44,15 +44,15 @@ def ResultDownloads(comparison: Any):
 @solara.component
 def ResultsView():
     """What the last run found; says so when the scenarios changed since."""
-    results: state.Results | None = state.run_task.latest
+    results: tasks.Results | None = tasks.run_task.latest
     SeriesChooser(state.figure_series.value, on_value=state.figure_series.set)
     if results is None:
-        if not state.run_task.pending:
+        if not tasks.run_task.pending:
             solara.Info(_("Press Run to compare the scenarios."))
         return
     c = results.comparison
     with solara.Column(classes=["govsim-results"]):
-        if not state.results_are_current(results):
+        if not tasks.results_are_current(results):
             solara.Warning(
                 _(
                     "These results are for the scenarios and settings as they were when you pressed Run; "
@@ -67,7 +67,9 @@ def ResultsView():
         )
         if results.failures:
             solara.Warning(
-                f"{len(results.failures)} run(s) failed and are left out: " + "; ".join(results.failures[:3])
+                _("{n} run(s) failed and are left out: {runs}").format(
+                    n=len(results.failures), runs="; ".join(results.failures[:3])
+                )
             )
         KpiTable(c)
         ResultDownloads(c)

@@ -27,7 +27,7 @@ def ScenarioPicker():
     for e in usable:
         if e.group != group:
             group = e.group
-            items.append({"header": group})
+            items.append({"header": _(group)})
         items.append({"text": f"{e.name}  ({e.shown})", "value": e.shown})
     by_shown = {e.shown: e for e in usable}
 
@@ -57,7 +57,7 @@ def ScenarioPicker():
         )
     broken = [e for e in entries if e.scenario is None]
     for e in broken:
-        solara.Warning(f"{e.shown} could not be read: {e.error}", dense=True)
+        solara.Warning(_("{file} could not be read: {error}").format(file=e.shown, error=e.error), dense=True)
 
 
 def changes_html(changed: list[tuple[str, list]], shown: int = 6) -> str:
@@ -93,7 +93,9 @@ def ScenarioCard(draft: Draft, index: int, reference: Draft | None, editing: boo
     with solara.Card(draft.display_name, subtitle=role, classes=classes, style={"min-width": "0"}):
         Prose(f'<div class="govsim-origin">{_("From")} {esc(draft.origin)}</div>')
         if draft.shown_description:
-            Prose(f'<div class="govsim-description">{esc(draft.shown_description)}</div>')
+            # A shipped file's description reads in the planner's language (the catalogue's data
+            # domain); a planner's own stays as written.
+            Prose(f'<div class="govsim-description">{esc(_(draft.shown_description))}</div>')
         if not is_reference:
             Prose(changes_html(changed), classes=["govsim-changes"])
         if draft.edits:
