@@ -259,7 +259,7 @@ def _compare_page_english(names: set[str]) -> dict[str, dict[str, str]]:
     impossible = (
         {"staff.count": 0, "departments.classification": False, "departments.access_strictness": 0.5},
         {"service.opening": {"weekdays": ["08:00-07:00"]}, "population.group_shares": {"commuter": 0.9}},
-        {"service.opening": {}, "informatisation.patrol_paid_hours_per_week": 0.0},
+        {"service.opening": {}, **NO_OFFICERS},
     )
     for i, values in enumerate(impossible):
         for key, value in values.items():
@@ -352,6 +352,10 @@ def test_every_data_text_has_a_chinese_entry():
     )
 
 
+#: Grid reporting with nobody on patrol (staff, committee members and paid officers all at 0).
+NO_OFFICERS = {f"informatisation.patrol_{who}_hours_per_week": 0.0 for who in ("staff", "committee", "paid")}
+
+
 @pytest.mark.parametrize(
     ("changes", "key", "chinese"),
     [
@@ -367,7 +371,7 @@ def test_every_data_text_has_a_chinese_entry():
             "准入制按 2003 年的职能分类退回任务",
         ),
         (
-            {"informatisation.patrol_paid_hours_per_week": 0.0},
+            NO_OFFICERS,
             "informatisation.patrol_paid_hours_per_week",
             "网格化上报需要信息员",
         ),

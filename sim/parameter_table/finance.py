@@ -69,16 +69,17 @@ PARAMS: list[Param] = [
         "hires (sim/finance.py).",
         ASSUMED + "a community cannot spend money it does not have, nor leave it unspent for long",
     ),
-    # -- issue 9 (h9): the budget policy reads the staff's idle time --------------------------
+    # The budget policy reads the staff's idle time as well as the money.
     Param(
         "finance.freeze_idle_posts",
         True,
         "bool",
         "",
-        "At a review, if the staff's idle hours less their overtime since the last one reach one "
-        "full post's contract hours, a post falling vacant is left vacant (down to "
-        "finance.min_staff), whatever the money.  Posts are filled and people hired only when the "
-        "staff worked more overtime than they were idle (whatever this switch).",
+        "Leave posts vacant that the work does not need; at a review, if the staff's idle hours "
+        "less their overtime since the last one reach one full post's contract hours, a post "
+        "falling vacant is left vacant (down to finance.min_staff), whatever the money.  Posts are "
+        "filled and people hired only when the staff worked more overtime than they were idle "
+        "(whatever this switch).",
         ASSUMED + "a centre does not keep half-idle staff on the payroll, nor hire into idleness "
         "(the stated general knowledge behind the 2014 idle-time pattern)",
     ),

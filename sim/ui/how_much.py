@@ -214,6 +214,8 @@ def _goal_status(
     return MET if dlow >= -margin else NOT_MET if dhigh < -margin else UNSURE
 
 
+# Long by design: one pass over the lever's values, each value's goals judged on their paired
+# intervals and its yearly cost beside them, in the order the answer's table shows them.
 def judge(q: Question, runs: pd.DataFrame) -> Answer:
     """The answer from the sweep's runs (``SweepResult.runs``: a ``scenario`` column with the
     point labels, a ``replication`` column and the KPIs)."""

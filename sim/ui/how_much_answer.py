@@ -139,7 +139,12 @@ def answer_rows(a: Answer) -> list[dict[str, str]]:
                 f"{format_value(g.goal.kpi, g.high, unit=False)}] {_(STATUS_WORDS[g.status])}"
             )
         m, lo, hi = a.cost[i]
-        row[_("Spending a year (yuan)")] = f"{m:,.0f} [{lo:,.0f}, {hi:,.0f}]" if m == m else "-"
+        row[_("Spending a year (yuan)")] = f"{m:,.0f} [{_yuan(lo)}, {_yuan(hi)}]" if m == m else "-"
         row[_("Verdict")] = _(STATUS_WORDS[a.status_at(v)])
         rows.append(row)
     return rows
+
+
+def _yuan(v: float) -> str:
+    """A bound of the yearly cost; none from a single run (no interval), as the goals say it."""
+    return f"{v:,.0f}" if v == v else "n/a"

@@ -19,7 +19,7 @@ from typing import Any
 import solara
 import solara.lab
 
-from sim.i18n import _
+from sim.i18n import N_, _
 from sim.scenario import Scenario
 from sim.ui import library
 from sim.ui.runner import (
@@ -299,6 +299,12 @@ def enough_lever_range() -> tuple[float, float, int]:
     return enough_range.value or (lever.lo, lever.hi, lever.count)
 
 
+#: The caption of the answer's figure (translated where it is shown).
+ENOUGH_CAPTION = N_(
+    "The lever on the x axis; each goal with its 95 % intervals (green met, red not met, grey not sure)."
+)
+
+
 @dataclass(frozen=True)
 class EnoughResults:
     question: Any  # sim.ui.how_much.Question
@@ -334,10 +340,7 @@ def enough_task(question: Any, folder: Path) -> Iterator[EnoughResults]:
         figure=_image(
             "how-much",
             _("How much is enough?"),
-            _(
-                "The lever on the x axis; each goal with its 95 % intervals "
-                "(green met, red not met, grey not sure)."
-            ),
+            _(ENOUGH_CAPTION),
             lambda: answer_figure(answer),
         ),
     )

@@ -78,6 +78,9 @@ def GoalRow(index: int, goal: Goal):
         solara.Button(_("Remove"), text=True, on_click=remove, disabled=len(goals) <= 1)
 
 
+# Long by design: the question card reads its state once per render (scenario, lever, range,
+# goals, runs) and the plan line, the goals and Find out all use the same values; the range fields
+# and the status below are components of their own.
 @solara.component
 def HowMuchIsEnough():
     """The question (scenario, lever, range, goals, runs), Find out and Stop, and the answer."""
@@ -101,18 +104,6 @@ def HowMuchIsEnough():
         if d.problems():
             problems.append(_("{name}: fix the values marked in red first.").format(name=d.display_name))
     values = lever_values(lever, lo, hi, count) if not problems else ()
-
-    def set_range(
-        new_lo: float | None = None, new_hi: float | None = None, new_count: int | None = None
-    ) -> None:
-        a, b, n = tasks.enough_lever_range()
-        tasks.enough_range.set(
-            (
-                a if new_lo is None else new_lo / scale,
-                b if new_hi is None else new_hi / scale,
-                n if new_count is None else new_count,
-            )
-        )
 
     def choose_lever(label: str) -> None:
         key = next(k for k, lev in LEVERS.items() if _(lev.label) == label)
@@ -160,37 +151,7 @@ def HowMuchIsEnough():
                 style={"min-width": "300px"},
                 classes=["govsim-enough-lever"],
             )
-        with solara.Row(style={"align-items": "center", "flex-wrap": "wrap", "gap": "12px"}):
-            NumberField(
-                _("From"),
-                round(lo * scale, 6),
-                on_value=lambda v: set_range(new_lo=float(v)),
-                style="max-width: 140px",
-                classes=["govsim-enough-from"],
-            )
-            NumberField(
-                _("To"),
-                round(hi * scale, 6),
-                on_value=lambda v: set_range(new_hi=float(v)),
-                style="max-width: 140px",
-                classes=["govsim-enough-to"],
-            )
-            NumberField(
-                _("Values to try (2 to {n})").format(n=MAX_VALUES),
-                count,
-                on_value=lambda v: set_range(new_count=int(v)),
-                integer=True,
-                style="max-width: 160px",
-                classes=["govsim-enough-count"],
-            )
-            NumberField(
-                _("Paired runs per value"),
-                reps,
-                on_value=lambda v: tasks.enough_replications.set(int(v)),
-                integer=True,
-                style="max-width: 160px",
-                classes=["govsim-enough-runs"],
-            )
+        LeverFields(lo, hi, count, reps, scale)
         if values:
             solara.Text(
                 _("Values: {values}. {points} scenarios x {runs} runs = {total} runs of {days} days.").format(
@@ -230,29 +191,84 @@ def HowMuchIsEnough():
                     on_click=tasks.enough_task.cancel,
                     classes=["govsim-enough-stop"],
                 )
-        for p in problems:
-            solara.Error(p, dense=True, classes=["govsim-enough-blocked"])
-        if pending:
-            done, total = tasks.enough_progress.value
-            solara.ProgressLinear(100 * done / total if done and total else True)
-            solara.Text(
-                _("{done} of {total} runs done").format(done=done, total=total),
-                classes=["govsim-enough-progress"],
-            )
-        elif tasks.enough_task.cancelled:
-            solara.Warning(
-                _("Stopped. The finished runs are kept: Find out again runs only the rest."),
-                dense=True,
-                classes=["govsim-enough-stopped"],
-            )
-        elif tasks.enough_task.error:
-            solara.Error(
-                _("It failed: {error}").format(error=tasks.enough_task.exception),
-                classes=["govsim-enough-error"],
-            )
+        EnoughStatus(problems, pending)
     results: tasks.EnoughResults | None = tasks.enough_task.latest
     if results is not None:
         EnoughAnswer(results)
+
+
+@solara.component
+def LeverFields(lo: float, hi: float, count: int, reps: int, scale: float):
+    """The lever's range (from, to, how many values) and the paired runs per value."""
+
+    def set_range(
+        new_lo: float | None = None, new_hi: float | None = None, new_count: int | None = None
+    ) -> None:
+        a, b, n = tasks.enough_lever_range()
+        tasks.enough_range.set(
+            (
+                a if new_lo is None else new_lo / scale,
+                b if new_hi is None else new_hi / scale,
+                n if new_count is None else new_count,
+            )
+        )
+
+    with solara.Row(style={"align-items": "center", "flex-wrap": "wrap", "gap": "12px"}):
+        NumberField(
+            _("From"),
+            round(lo * scale, 6),
+            on_value=lambda v: set_range(new_lo=float(v)),
+            style="max-width: 140px",
+            classes=["govsim-enough-from"],
+        )
+        NumberField(
+            _("To"),
+            round(hi * scale, 6),
+            on_value=lambda v: set_range(new_hi=float(v)),
+            style="max-width: 140px",
+            classes=["govsim-enough-to"],
+        )
+        NumberField(
+            _("Values to try (2 to {n})").format(n=MAX_VALUES),
+            count,
+            on_value=lambda v: set_range(new_count=int(v)),
+            integer=True,
+            style="max-width: 160px",
+            classes=["govsim-enough-count"],
+        )
+        NumberField(
+            _("Paired runs per value"),
+            reps,
+            on_value=lambda v: tasks.enough_replications.set(int(v)),
+            integer=True,
+            style="max-width: 160px",
+            classes=["govsim-enough-runs"],
+        )
+
+
+@solara.component
+def EnoughStatus(problems: list[str], pending: bool):
+    """What blocks Find out, the progress of a running question, or how the last one ended."""
+    for p in problems:
+        solara.Error(p, dense=True, classes=["govsim-enough-blocked"])
+    if pending:
+        done, total = tasks.enough_progress.value
+        solara.ProgressLinear(100 * done / total if done and total else True)
+        solara.Text(
+            _("{done} of {total} runs done").format(done=done, total=total),
+            classes=["govsim-enough-progress"],
+        )
+    elif tasks.enough_task.cancelled:
+        solara.Warning(
+            _("Stopped. The finished runs are kept: Find out again runs only the rest."),
+            dense=True,
+            classes=["govsim-enough-stopped"],
+        )
+    elif tasks.enough_task.error:
+        solara.Error(
+            _("It failed: {error}").format(error=tasks.enough_task.exception),
+            classes=["govsim-enough-error"],
+        )
 
 
 @solara.component
@@ -278,4 +294,9 @@ def EnoughAnswer(results: tasks.EnoughResults):
                 classes=["govsim-enough-table-box"],
             )
         if results.figure is not None:
-            FigureCard(results.figure)
+            # Titled in the page's language now, not the one the figure was drawn in.
+            FigureCard(
+                dataclasses.replace(
+                    results.figure, title=_("How much is enough?"), caption=_(tasks.ENOUGH_CAPTION)
+                )
+            )

@@ -182,6 +182,8 @@ def ReformCard(
                 )
 
 
+# Long by design: the reform cards share the draft's problems and which card is open; each
+# card's controls are built by the reform's own module (sim.reforms), not here.
 @solara.component
 def ReformControls(draft: Draft):
     """Name, description, each reform's controls, and (on request) every other parameter."""
