@@ -126,14 +126,13 @@ def _spacing(xs: Sequence[float]) -> float:
 def answer_rows(a: Answer) -> list[dict[str, str]]:
     """The answer as table rows, one per lever value (for the page and the CSV)."""
     from sim.kpis import format_value
-    from sim.ui.labels import localised_value
 
     lever = LEVERS[a.lever]
     rows = []
     for i, v in enumerate(a.values):
         row = {_(lever.label): value_text(lever, v)}
         for g in (g for g in a.per_goal if g.value == v):
-            mean = localised_value(format_value(g.goal.kpi, g.mean))
+            mean = format_value(g.goal.kpi, g.mean)
             row[g.goal.text()] = (
                 f"{mean} [{format_value(g.goal.kpi, g.low, unit=False)}, "
                 f"{format_value(g.goal.kpi, g.high, unit=False)}] {_(STATUS_WORDS[g.status])}"

@@ -313,15 +313,6 @@ def kpi_unit(key: str, difference: bool = False) -> str:
     return _(word) if word else ""
 
 
-def localised_value(text: str) -> str:
-    """A value written by :func:`sim.kpis.format_value` ("5.20 min") with its unit in the reader's
-    language ("5.20 分钟")."""
-    number, sep, unit = text.partition(" ")
-    if text == "n/a":
-        return _("n/a")
-    return f"{number}{sep}{_(KPI_UNIT_WORDS.get(unit, unit))}" if sep else number
-
-
 def _kpi_number(key: str, value: float | None, signed: bool) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return _("n/a")

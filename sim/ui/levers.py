@@ -120,11 +120,10 @@ class Goal:
     def text(self) -> str:
         """The goal in words: "Needs resolved: commuters at least 80 %"."""
         from sim.kpis import format_value, kpi_label
-        from sim.ui.labels import localised_value
 
         if self.relation == NOT_WORSE:
             return f"{kpi_label(self.kpi)}: {_(RELATIONS[NOT_WORSE])}"
-        value = localised_value(format_value(self.kpi, self.value))
+        value = format_value(self.kpi, self.value)
         return f"{kpi_label(self.kpi)}: {_(RELATIONS[self.relation])} {value}"
 
 
