@@ -10,7 +10,7 @@ from sim.analysis.search import search
 from sim.analysis.store_data import AnalysisError, load
 from sim.cli import main
 from sim.experiments import synthetic
-from tests.helpers import SCENARIOS
+from tests.helpers import SCENARIOS, ctrl_c_coordinator
 
 BASE = (SCENARIOS / "baseline_2002.toml").as_posix()
 COST, REACH = "staff.service_time_share", "access.resolved_share.commuter"
@@ -151,34 +151,9 @@ def test_an_interrupted_search_resumes_to_the_same_answer(result, tmp_path):
     )
 
 
-# `govsim search` as a user runs it, with the synthetic problem's runs: the first four runs go
-# through, the rest block until the file GATE exists (never, here).  So
-# when 4 runs are in the store the others are known to be pending, however loaded the machine.
-CTRL_C_SEARCH = """
-import os, signal, sys, time
-signal.signal(signal.SIGINT, signal.default_int_handler)  # Ctrl-C as in a terminal
-import sim.experiments.sweep.running as sweep_module
-from sim.cli import main
-from sim.experiments import synthetic
-
-GATE = sys.argv[1]
-
-
-made = 0
-
-
-def gated(task):
-    global made
-    made += 1  # one worker process (--workers 1) makes every run, one at a time
-    if made > 4:
-        while not os.path.exists(GATE):
-            time.sleep(0.01)
-    return synthetic.run_search(task)
-
-
-sweep_module.run_task = gated
-sys.exit(main(sys.argv[2:]))
-"""
+# `govsim search` with its first four runs let through and the rest held (one worker process,
+# --workers 1, makes every run in turn; tests/helpers.py).
+CTRL_C_SEARCH = ctrl_c_coordinator(gate="made > 4", run="run_search")
 
 
 def test_ctrl_c_stops_govsim_search_with_status_130_and_the_rerun_continues(tmp_path):

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from helpers import ROOT, SCENARIOS, govsim
+from helpers import ROOT, SCENARIOS, ctrl_c_coordinator, govsim
 
 import sim
 from sim.cli import main
@@ -174,33 +174,9 @@ def _running(pid: int) -> bool:
         return False
 
 
-# The coordinator of the Ctrl-C test: ``govsim sweep`` as a user runs it, with a stand-in run that
-# lets the first replication (4 runs) through and then blocks until the file GATE exists (never,
-# here).  So when 4 runs are in the store, the others are known to be pending: the interrupt lands
-# at that state however loaded the machine is (a sleep or a run length could not promise that).
-CTRL_C_COORDINATOR = """
-import faulthandler, os, signal, sys, time
-# Ctrl-C as in a terminal, whatever this process inherited; SIGUSR1 dumps every thread's stack
-# (the test asks for it if the coordinator does not stop, so that a hang says where it is).
-signal.signal(signal.SIGINT, signal.default_int_handler)
-faulthandler.register(signal.SIGUSR1, all_threads=True)
-import sim.experiments.sweep.running as sweep_module
-from sim.cli import main
-from sim.experiments import synthetic
-
-GATE = sys.argv[1]
-
-
-def gated(task):
-    if task.meta["replication"] >= 1:
-        while not os.path.exists(GATE):
-            time.sleep(0.01)
-    return synthetic.run(task)
-
-
-sweep_module.run_task = gated
-sys.exit(main(sys.argv[2:]))
-"""
+# The coordinator of the Ctrl-C test: ``govsim sweep`` with the first replication's 4 runs let
+# through and the rest held (tests/helpers.py).
+CTRL_C_COORDINATOR = ctrl_c_coordinator(gate='task.meta["replication"] >= 1', run="run")
 
 
 def test_ctrl_c_stops_cleanly_with_status_130_and_the_rerun_finishes(tmp_path):

@@ -8,9 +8,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from sim import budgets
 from sim.cli import at_least
-from sim.experiments.cli import scheduler_address
+from sim.experiments.cli import add_where_to_run
 
 
 def _fraction(text: str) -> float:
@@ -109,14 +108,7 @@ def add_commands(sub: Any) -> None:
     p.add_argument(
         "--store", metavar="PATH", help="SQLite store (default: results/<experiment>-search.sqlite)"
     )
-    p.add_argument(
-        "--workers",
-        type=at_least(1, budgets.MAX_WORKERS),
-        help="local worker processes (default: one per core)",
-    )
-    p.add_argument(
-        "--scheduler", type=scheduler_address, metavar="URL", help="run on this Dask cluster instead"
-    )
+    add_where_to_run(p)
     p.add_argument("--replications", type=at_least(1), metavar="R", help="override the experiment's")
     p.add_argument("--quick", action="store_true", help="use the experiment's [quick] sizes")
     p.add_argument("--no-progress", action="store_true")

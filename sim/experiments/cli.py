@@ -28,6 +28,18 @@ def _seconds(text: str) -> float:
     return x
 
 
+def add_where_to_run(p: argparse.ArgumentParser) -> None:
+    """``--workers N`` (local processes) or ``--scheduler URL`` (a Dask cluster)."""
+    p.add_argument(
+        "--workers",
+        type=at_least(1, budgets.MAX_WORKERS),
+        help="local worker processes (default: one per core)",
+    )
+    p.add_argument(
+        "--scheduler", type=scheduler_address, metavar="URL", help="run on this Dask cluster instead"
+    )
+
+
 def scheduler_address(text: str) -> str:
     if "://" not in text:
         raise argparse.ArgumentTypeError(f"expected an address like tcp://HOST:8786, got {text!r}")
@@ -40,14 +52,7 @@ def _run_options(p: argparse.ArgumentParser, optional: bool = False) -> None:
     else:
         p.add_argument("experiment", help="experiment TOML file (see docs/experiments.md)")
     p.add_argument("--store", metavar="PATH", help="SQLite store (default: results/<experiment>.sqlite)")
-    p.add_argument(
-        "--workers",
-        type=at_least(1, budgets.MAX_WORKERS),
-        help="local worker processes (default: one per core)",
-    )
-    p.add_argument(
-        "--scheduler", type=scheduler_address, metavar="URL", help="run on this Dask cluster instead"
-    )
+    add_where_to_run(p)
     p.add_argument("--timeout", type=_seconds, metavar="S", help="stop a run after S seconds (a failure)")
     p.add_argument(
         "--replications",
