@@ -187,6 +187,11 @@ class Departments:
         self.turned_back = 0
         self.accepted = 0
         self.unfunded_cost = 0.0
+        # In a district (sim.district): each department's cases a week for this community, set
+        # at every coupling point from the district's shared capacity; None: the parameter's.
+        self.district_rates: np.ndarray | None = None
+        self.escalated_to = np.zeros(len(self.members), dtype=np.int64)  # cases sent, by department
+        self.turned_back_to = np.zeros(len(self.members), dtype=np.int64)  # tasks sent back, by department
 
     def __repr__(self) -> str:
         return f"Departments({len(self.members)}, {len(self.catalogue)} functions)"
@@ -197,8 +202,13 @@ class Departments:
     def take_up(self, arrived: float, u_department: float) -> float:
         """An escalated problem reaches the department it belongs to (its own draw): when that
         department takes it up."""
-        dept = self.members[min(int(u_department * len(self.members)), len(self.members) - 1)]
-        return dept.cases.take_up(arrived, self.model.params["departments.escalation_cases_per_week"])
+        i = min(int(u_department * len(self.members)), len(self.members) - 1)
+        self.escalated_to[i] += 1
+        if self.district_rates is not None:
+            return self.members[i].cases.take_up(arrived, float(self.district_rates[i]))
+        return self.members[i].cases.take_up(
+            arrived, self.model.params["departments.escalation_cases_per_week"]
+        )
 
     def backlog(self, t: float) -> int:
         """Escalated cases waiting in the departments' queues at time t."""
@@ -253,6 +263,7 @@ class Departments:
             self.pushed_down += 1
             if departmental and any(door.turns_back(tasks.u_access[k]) for door in doors):
                 self.turned_back += 1
+                self.turned_back_to[self.catalogue.department[f]] += 1
                 continue
             self.accepted += 1
             t = float(tasks.t[k])

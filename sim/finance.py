@@ -78,6 +78,9 @@ class Books:
         self.additions = 0
         self.actions: list[tuple[int, str]] = []  # (day, what the budget policy did)
         self._spare_at_review = 0.0  # the staff's idle less overtime hours at the last review
+        # In a district (sim.district) the district's allocation replaces the scenario's fiscal
+        # money, from the coupling point that set it.
+        self.fiscal_yuan_year: float | None = None
 
     def __repr__(self) -> str:
         return f"Books(income={self.income:,.0f}, spending={self.spending:,.0f}, balance={self.balance:,.0f})"
@@ -104,7 +107,8 @@ class Books:
         if day % DAYS_PER_YEAR == 0:
             self._year_income = self._year_spending = 0.0
         per_day = 1.0 / DAYS_PER_YEAR
-        self.receive("fiscal", p["finance.fiscal_yuan_year"] * per_day)
+        fiscal = p["finance.fiscal_yuan_year"] if self.fiscal_yuan_year is None else self.fiscal_yuan_year
+        self.receive("fiscal", fiscal * per_day)
         self.receive("co-building", p["finance.co_building_yuan_year"] * per_day)
         self.receive(
             "paired units", m.committee.part_time * p["committee.paired_unit_yuan_per_part_time"] * per_day
@@ -117,9 +121,7 @@ class Books:
             self.spend("platform", p["finance.platform_cost_yuan_year"] * per_day)
         # Short of money: more than the reserve band in the red (a balance that merely hovers
         # around zero, as a balanced budget's does, is not a shortfall).
-        if self.balance < -p["finance.reserve_share"] * (
-            p["finance.fiscal_yuan_year"] + p["finance.co_building_yuan_year"]
-        ):
+        if self.balance < -p["finance.reserve_share"] * (fiscal + p["finance.co_building_yuan_year"]):
             self.shortfall_days += 1
         if p["finance.budget_policy"] and (day + 1) % int(p["finance.review_days"]) == 0:
             self._review(day)

@@ -44,6 +44,7 @@ from sim.policy import Policy, build_policy
 from sim.public_space import PublicSpace
 from sim.residents import Residents
 from sim.scenario import Scenario
+from sim.scenario.resolved import merge
 from sim.tally import Tally
 
 DAYTIME = (8.0, 17.5)  # weekday hours whose waits make up service.daytime_wait_mean_min
@@ -134,6 +135,21 @@ class CommunityModel(mesa.Model):
         """The budget policy changes parameters in force from today (staff, overtime, station)."""
         self.adjustments.update(changes)
         self._put_in_force(self.day + 1)
+
+    def change_plan(self, changes: Mapping[str, Any]) -> None:
+        """A reform reaches this community from the next day on, for the rest of the run (a
+        district's roll-out, :mod:`sim.district`); the budget policy's own changes to the same
+        parameters give way to it."""
+        day = self.day + 1
+
+        def laid_over(params: Mapping[str, Any]) -> dict[str, Any]:
+            return {**params, **{k: merge(params[k], v) for k, v in changes.items()}}
+
+        self.periods = [(s, laid_over(p) if s >= day else p) for s, p in self.periods]
+        self._planned = laid_over(self._planned)
+        for key in [k for k in self.adjustments if k in changes]:
+            del self.adjustments[key]
+        self._put_in_force(day)
 
     def _put_in_force(self, day: int) -> None:
         self.params = {**self._planned, **self.adjustments} if self.adjustments else self._planned

@@ -1,0 +1,458 @@
+"""District files: many communities, from a few community types or listed one by one.
+
+A district file is a scenario file with a ``[district]`` table::
+
+    name = "A district of 500 communities"
+    [district]
+    base = "changsha_2014.toml"      # the community scenario every community starts from
+    communities = 500                # generated from the types below
+    seed = 7                         # draws each community's type, size and sub-district
+    allocation = "by_score"          # and the other settings of sim.district.settings
+    [district.types.old_neighbourhood]
+    share = 0.3
+    residents = [3000, 7000]         # drawn uniformly (or one number)
+    label = "Old neighbourhood"
+    [district.types.old_neighbourhood.set]
+    population.group_shares = {retiree = 0.35, ...}
+
+or with ``[[district.community]]`` entries (``scenario``, ``name``, ``subdistrict``, ``set``) in
+place of types.  Parameter sections at the top of the file (``[staff]``) apply to every
+community, after its type.  ``extends = "district_changsha.toml"`` starts from another district
+file: its settings and types, with this file's laid over them (a type's table merges key by key),
+so a 50-community variant is two lines.
+
+The result is a :class:`DistrictScenario`: the district's settings and one resolved community
+:class:`~sim.scenario.Scenario` per community (built when first asked for).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from sim import paths
+from sim.district.settings import SETTINGS, check_setting, flat_settings
+from sim.scenario import STRUCTURAL_KEYS, STRUCTURAL_PREFIXES, Scenario, ScenarioError, load_scenario
+from sim.scenario.resolved import _canon
+from sim.scenario.validation import check_value, flatten
+
+#: The keys of a district file besides parameter sections.
+DISTRICT_META = ("name", "description", "extends", "district")
+TYPE_KEYS = ("share", "residents", "label", "set")
+COMMUNITY_KEYS = ("scenario", "name", "subdistrict", "set")
+
+
+@dataclass(frozen=True)
+class CommunityType:
+    """A kind of community (old neighbourhood, new estate, ...): its share of the district, its size
+    range and the parameters it changes."""
+
+    name: str
+    share: float
+    residents: tuple[int, int]
+    label: str = ""
+    changes: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Listed:
+    """A community named in the file: its own scenario file and changes."""
+
+    scenario: Scenario
+    name: str
+    subdistrict: int
+    changes: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Member:
+    """One community of the district, as the model runs it."""
+
+    index: int
+    name: str
+    type: str
+    subdistrict: int
+    scenario: Scenario
+
+    @property
+    def residents(self) -> int:
+        return int(self.scenario.params["population.residents"])
+
+
+@dataclass(frozen=True)
+class DistrictScenario:
+    """A validated district: settings, community types or listed communities, and the changes laid
+    over every community.  ``members`` are the communities; ``with_changes`` takes district
+    settings (``district.allocation``) and community parameters (``staff.count``) alike."""
+
+    name: str
+    base: Scenario
+    settings: Mapping[str, Any]
+    types: tuple[CommunityType, ...] = ()
+    listed: tuple[Listed, ...] = ()
+    common: Mapping[str, Any] = field(default_factory=dict)  # every community's changes
+    rollout_changes: Mapping[str, Any] = field(default_factory=dict)
+    description: str = ""
+    source: str = "<memory>"
+
+    def __repr__(self) -> str:
+        kinds = f"{len(self.types)} types" if self.types else "listed"
+        return (
+            f"DistrictScenario({self.name!r}, {self.count} communities, {kinds}, "
+            f"allocation={self.settings['allocation']!r})"
+        )
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state.pop("members", None)  # rebuilt where it is needed, not sent to every worker
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+
+    # -- what the rest of the code asks of a scenario --------------------------------------------
+    @property
+    def is_district(self) -> bool:
+        return True
+
+    @property
+    def count(self) -> int:
+        return len(self.listed) if self.listed else int(self.settings["communities"])
+
+    @property
+    def days(self) -> int:
+        return int(self.base.params["run.days"])
+
+    @property
+    def start_date(self) -> dt.date:
+        return self.base.start_date
+
+    @property
+    def timeline(self) -> tuple:
+        return self.base.timeline
+
+    @property
+    def params(self) -> dict[str, Any]:
+        """The base community's parameters with the district's settings (``district.*``)."""
+        return {**self.base.params, **self.common, **{f"district.{k}": v for k, v in self.settings.items()}}
+
+    @property
+    def year(self) -> int | None:
+        return self.base.year
+
+    @property
+    def own(self) -> dict[str, Any]:
+        return dict(self.common)
+
+    def setting(self, key: str) -> Any:
+        return self.settings[key]
+
+    def with_changes(self, changes: Mapping[str, Any], name: str | None = None) -> DistrictScenario:
+        """A new district with settings (``district.x``) or every community's parameters changed."""
+        settings = dict(self.settings)
+        common = dict(self.common)
+        for key, value in changes.items():
+            if key.startswith("district."):
+                settings[key.removeprefix("district.")] = check_setting(self.source, key[9:], value)
+            else:
+                common[key] = check_value(self.source, key, value)
+        out = replace(self, name=name or self.name, settings=settings, common=common)
+        out.check()
+        return out
+
+    def content_hash(self) -> str:
+        """SHA-256 of everything the run depends on: same hash, same input."""
+        payload = {
+            "base": self.base.content_hash(),
+            "settings": {k: _canon(v) for k, v in sorted(self.settings.items())},
+            "common": {k: _canon(v) for k, v in sorted(self.common.items())},
+            "types": [
+                [t.name, t.share, list(t.residents), {k: _canon(v) for k, v in sorted(t.changes.items())}]
+                for t in self.types
+            ],
+            "listed": [[c.scenario.content_hash(), c.name, c.subdistrict] for c in self.listed],
+            "rollout": {k: _canon(v) for k, v in sorted(self.rollout_changes.items())},
+        }
+        return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+
+    def changes_from_defaults(self) -> dict[str, Any]:
+        return self.base.changes_from_defaults()
+
+    def diff(self, other: Any) -> dict[str, tuple[Any, Any]]:
+        mine, theirs = self.params, getattr(other, "params", {})
+        return {k: (theirs.get(k), v) for k, v in mine.items() if _canon(v) != _canon(theirs.get(k))}
+
+    # -- the communities -------------------------------------------------------------------------
+    @cached_property
+    def members(self) -> tuple[Member, ...]:
+        """Every community, resolved (types and sizes drawn from ``district.seed``)."""
+        if self.listed:
+            return tuple(
+                Member(
+                    i,
+                    c.name,
+                    "listed",
+                    c.subdistrict,
+                    _resolved(c.scenario, c.changes, self.common, self.source),
+                )
+                for i, c in enumerate(self.listed)
+            )
+        n = int(self.settings["communities"])
+        rng = np.random.default_rng(np.random.SeedSequence([int(self.settings["seed"]), 1017]))
+        shares = np.array([t.share for t in self.types])
+        raw = shares * n
+        counts = np.floor(raw).astype(int)
+        counts[np.argsort(-(raw - counts), kind="stable")[: n - counts.sum()]] += 1
+        kinds = rng.permutation(np.repeat(np.arange(len(self.types)), counts))
+        k = int(self.settings["subdistricts"])
+        out = []
+        for i, t_index in enumerate(kinds):
+            t = self.types[int(t_index)]
+            lo, hi = t.residents
+            size = int(rng.integers(lo, hi + 1))
+            changes = {**t.changes, "population.residents": size}
+            sc = _resolved(self.base, changes, self.common, self.source, name=f"{self.name} #{i + 1}")
+            out.append(Member(i, f"C{i + 1:03d}", t.name, i * k // n + 1, sc))
+        return tuple(out)
+
+    @property
+    def residents(self) -> int:
+        return sum(m.residents for m in self.members)
+
+    def budget_yuan_year(self) -> float:
+        b = self.settings["budget_yuan_year"]
+        if b is not None:
+            return float(b)
+        return float(sum(m.scenario.params["finance.fiscal_yuan_year"] for m in self.members))
+
+    def department_cases_per_week(self) -> float:
+        c = self.settings["department_cases_per_week"]
+        if c is not None:
+            return float(c)
+        return self.count * float(self.base.params["departments.escalation_cases_per_week"])
+
+    def check(self) -> None:
+        """Rules across settings (raised as one-line errors)."""
+        s = self.settings
+        if not self.listed and not self.types:
+            raise ScenarioError(
+                self.source, "district.types", "a district needs community types or listed communities"
+            )
+        if not self.listed and s["communities"] < 1:
+            raise ScenarioError(
+                self.source,
+                "district.communities",
+                "must be at least 1 when communities are generated from types",
+            )
+        if s["rollout.reform"] and s["rollout.pilot_month"] == 0 and s["rollout.rule"] == "best_evaluated":
+            raise ScenarioError(
+                self.source,
+                "district.rollout.pilot_month",
+                "pilots chosen by evaluation need at least one month of results: use a month of 1 or more",
+            )
+        if s["rollout.everyone_month"] and s["rollout.everyone_month"] < s["rollout.pilot_month"]:
+            raise ScenarioError(
+                self.source, "district.rollout.everyone_month", "must not come before rollout.pilot_month"
+            )
+
+
+def _resolved(
+    base: Scenario,
+    changes: Mapping[str, Any],
+    common: Mapping[str, Any],
+    source: str,
+    name: str | None = None,
+) -> Scenario:
+    try:
+        return base.with_changes({**changes, **common}, name=name)
+    except ScenarioError as e:
+        raise ScenarioError(source, e.key, e.message) from None
+
+
+def is_district_file(path: str | Path) -> bool:
+    """Whether a TOML file is a district file (it has a ``[district]`` table, or extends one)."""
+    try:
+        doc, _ = paths.read_toml(path, "file")
+    except paths.InputError:
+        return False
+    if "district" in doc:
+        return True
+    ext = doc.get("extends")
+    return isinstance(ext, str) and is_district_file(Path(path).parent / ext) if ext else False
+
+
+def load_district(path: str | Path) -> DistrictScenario:
+    """Read and validate a district file (``ScenarioError`` with a one-line message)."""
+    raw = _read_layers(Path(path), stack=())
+    shown = paths.shown(path)
+    settings = {k: s.default for k, s in SETTINGS.items()}
+    settings.update(raw["settings"])
+    base_ref = raw["base"]
+    if base_ref is None:
+        raise ScenarioError(
+            shown, "district.base", "a district needs the community scenario its communities start from"
+        )
+    base = load_scenario(base_ref)
+    types = tuple(raw["types"].values())
+    if types and raw["listed"]:
+        raise ScenarioError(
+            shown, "district.community", "give community types or listed communities, not both"
+        )
+    if types:
+        total = sum(t.share for t in types)
+        if abs(total - 1.0) > 1e-6:
+            raise ScenarioError(shown, "district.types", f"type shares must sum to 1, they sum to {total:g}")
+    rollout: dict[str, Any] = {}
+    if settings["rollout.reform"]:
+        reform = load_scenario(raw["rollout_dir"] / settings["rollout.reform"])
+        rollout = dict(reform.own)
+        fixed = [k for k in rollout if k.startswith(STRUCTURAL_PREFIXES) or k in STRUCTURAL_KEYS]
+        if fixed:
+            raise ScenarioError(
+                shown, "district.rollout.reform", f"a reform rolled out in a run cannot change {fixed[0]}"
+            )
+    out = DistrictScenario(
+        name=raw["name"] or Path(path).stem,
+        description=raw["description"],
+        base=base,
+        settings=settings,
+        types=types,
+        listed=tuple(raw["listed"]),
+        common=raw["common"],
+        rollout_changes=rollout,
+        source=shown,
+    )
+    out.check()
+    return out
+
+
+def _read_layers(path: Path, stack: tuple[Path, ...]) -> dict[str, Any]:
+    """A district file's parts after its ``extends`` chain: settings, types, listed communities,
+    common changes, and where its base and roll-out reform are."""
+    shown = paths.shown(path)
+    try:
+        doc, _ = paths.read_toml(path, "file")
+    except paths.InputError as e:
+        raise ScenarioError(shown, None, e.message) from None
+    real = path.resolve()
+    if real in stack:
+        raise ScenarioError(shown, "extends", "district files extend each other in a cycle")
+    try:
+        paths.include_depth_ok(len(stack) + 1, "")
+    except paths.InputError as e:
+        raise ScenarioError(shown, "extends", e.message) from None
+    if "extends" in doc:
+        ext = doc["extends"]
+        if not isinstance(ext, str):
+            raise ScenarioError(shown, "extends", f"must be a file name, got {ext!r}")
+        out = _read_layers(path.parent / ext, (*stack, real))
+    else:
+        out = {
+            "name": "",
+            "description": "",
+            "settings": {},
+            "types": {},
+            "listed": [],
+            "common": {},
+            "base": None,
+            "rollout_dir": path.parent,
+        }
+    for key in ("name", "description"):
+        if key in doc:
+            if not isinstance(doc[key], str):
+                raise ScenarioError(shown, key, f"must be a string, got {doc[key]!r}")
+            out[key] = doc[key]
+    table = doc.get("district", {})
+    if not isinstance(table, Mapping):
+        raise ScenarioError(shown, "district", "must be a table")
+    if "base" in table:
+        if not isinstance(table["base"], str):
+            raise ScenarioError(shown, "district.base", f"must be a file name, got {table['base']!r}")
+        out["base"] = path.parent / table["base"]
+    if "rollout" in table:
+        out["rollout_dir"] = path.parent
+    out["settings"].update(flat_settings(shown, {k: v for k, v in table.items() if k != "base"}))
+    types = table.get("types", {})
+    if not isinstance(types, Mapping):
+        raise ScenarioError(shown, "district.types", "must be a table of community types")
+    for tname, spec in types.items():
+        out["types"][tname] = _type(shown, tname, spec, out["types"].get(tname))
+    if "community" in table:
+        entries = table["community"]
+        if not isinstance(entries, list) or not entries:
+            raise ScenarioError(
+                shown, "district.community", "must be a list of [[district.community]] tables"
+            )
+        out["listed"] = [_listed(path, shown, i, e) for i, e in enumerate(entries)]
+    sections = {k: v for k, v in doc.items() if k not in DISTRICT_META}
+    for key, value in flatten(shown, sections).items():
+        out["common"][key] = check_value(shown, key, value)
+    return out
+
+
+def _type(shown: str, name: str, spec: Any, old: CommunityType | None) -> CommunityType:
+    where = f"district.types.{name}"
+    if not isinstance(spec, Mapping):
+        raise ScenarioError(shown, where, "must be a table with share, residents, label and set")
+    for key in spec:
+        if key not in TYPE_KEYS:
+            raise ScenarioError(
+                shown, f"{where}.{key}", f"unknown; a community type has {', '.join(TYPE_KEYS)}"
+            )
+    share = spec.get("share", old.share if old else None)
+    if isinstance(share, bool) or not isinstance(share, int | float) or not 0 <= share <= 1:
+        raise ScenarioError(shown, f"{where}.share", f"must be a number from 0 to 1, got {share!r}")
+    residents = spec.get("residents", list(old.residents) if old else None)
+    if isinstance(residents, int) and not isinstance(residents, bool):
+        residents = [residents, residents]
+    if (
+        not isinstance(residents, list)
+        or len(residents) != 2
+        or not all(isinstance(r, int) and not isinstance(r, bool) for r in residents)
+        or not 50 <= residents[0] <= residents[1] <= 200_000
+    ):
+        raise ScenarioError(
+            shown,
+            f"{where}.residents",
+            f"must be a number of residents or a range [low, high] within 50-200,000, got {residents!r}",
+        )
+    label = spec.get("label", old.label if old else name)
+    if not isinstance(label, str):
+        raise ScenarioError(shown, f"{where}.label", f"must be a string, got {label!r}")
+    changes = dict(old.changes) if old else {}
+    sets = spec.get("set", {})
+    if not isinstance(sets, Mapping):
+        raise ScenarioError(shown, f"{where}.set", "must be a table of parameter sections")
+    for key, value in flatten(shown, sets).items():
+        changes[key] = check_value(shown, key, value)
+    return CommunityType(name, float(share), (int(residents[0]), int(residents[1])), label, changes)
+
+
+def _listed(path: Path, shown: str, i: int, entry: Any) -> Listed:
+    where = f"district.community[{i}]"
+    if not isinstance(entry, Mapping):
+        raise ScenarioError(shown, where, "must be a table with scenario, name, subdistrict and set")
+    for key in entry:
+        if key not in COMMUNITY_KEYS:
+            raise ScenarioError(
+                shown, f"{where}.{key}", f"unknown; a listed community has {', '.join(COMMUNITY_KEYS)}"
+            )
+    ref = entry.get("scenario")
+    if not isinstance(ref, str):
+        raise ScenarioError(shown, f"{where}.scenario", "must name the community's scenario file")
+    sub = entry.get("subdistrict", 1)
+    if isinstance(sub, bool) or not isinstance(sub, int) or sub < 1:
+        raise ScenarioError(shown, f"{where}.subdistrict", f"must be an integer from 1, got {sub!r}")
+    name = entry.get("name", f"C{i + 1:03d}")
+    if not isinstance(name, str):
+        raise ScenarioError(shown, f"{where}.name", f"must be a string, got {name!r}")
+    changes = {k: check_value(shown, k, v) for k, v in flatten(shown, entry.get("set", {})).items()}
+    return Listed(load_scenario(path.parent / ref), name, sub, changes)
