@@ -158,6 +158,25 @@ def check_run(
     return cost
 
 
+def check_district(district: Any, days: int, *, workers: int = 1, yes: bool = True) -> RunCost:
+    """:func:`check_run` for a district: its communities live at once, spread over ``workers``
+    processes, so the memory needed is theirs together (the time is theirs over the workers)."""
+    if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= MAX_DAYS:
+        raise BudgetError(
+            district.source, f"days must be a whole number from 1 to {MAX_DAYS:,} (100 years), got {days!r}"
+        )
+    costs = [run_cost(m.scenario.params, days) for m in district.members]
+    cost = RunCost(sum(c.seconds for c in costs) / max(workers, 1), sum(c.bytes for c in costs))
+    _check_memory(district.source, cost, 1)
+    if not yes and cost.seconds > SOFT_HOURS * 3600:
+        raise BudgetError(
+            district.source,
+            f"a large district run: about {size(cost.bytes)} of memory and {duration(cost.seconds)}; "
+            "add --yes to run it anyway",
+        )
+    return cost
+
+
 def _check_memory(source: str, cost: RunCost, workers: int) -> None:
     free = available_memory()
     need = cost.bytes * max(workers, 1)

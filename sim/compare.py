@@ -62,6 +62,8 @@ class Comparison:
     daily: pd.DataFrame | None = None  # one row per run and day
     failures: list[str] = field(default_factory=list)
     matters: dict[str, Matters] = field(default_factory=dict)  # thresholds set for this comparison
+    # Districts: one row per run and community (scenario, replication, then the community table).
+    communities: pd.DataFrame | None = None
 
     @property
     def names(self) -> list[str]:
@@ -91,7 +93,7 @@ class Comparison:
 
 
 def _resolve(s: Scenario | str | Path) -> Scenario:
-    return s if isinstance(s, Scenario) else load_scenario(s)
+    return load_scenario(s) if isinstance(s, str | Path) else s
 
 
 def _unique_names(scenarios: list[Scenario]) -> list[Scenario]:
@@ -135,6 +137,8 @@ def compare(
     scs = _unique_names([_resolve(s) for s in scenarios])
     if len(scs) < 2:
         raise ValueError("compare needs at least two scenarios")
+    if len({bool(getattr(s, "is_district", False)) for s in scs}) > 1:
+        raise ValueError("compare districts with districts and communities with communities, not a mix")
     if replications < 2:
         raise ValueError("compare needs at least 2 replications for an interval")
     for key in until or {}:
@@ -143,6 +147,7 @@ def compare(
     run_days = days if days is not None else scs[0].days
     results: dict[tuple[int, int], dict] = {}
     dailies: list[pd.DataFrame] = []
+    districts: list[pd.DataFrame] = []
     failures: list[str] = []
     seeds: list[int] = []
     target = replications
@@ -166,6 +171,11 @@ def compare(
             if outcome.ok and outcome.result is not None:
                 res = outcome.result
                 results[(i, r)] = res.kpis
+                if res.district is not None:
+                    d = res.district.communities.copy()
+                    d.insert(0, "replication", r)
+                    d.insert(0, "scenario", scs[i].name)
+                    districts.append(d)
                 if res.daily is not None:
                     d = res.daily.copy()
                     d.insert(0, "replication", r)
@@ -178,6 +188,12 @@ def compare(
         if cancel is not None and cancel.is_set():
             raise ComparisonCancelled("comparison stopped")
         comparison = _build(scs, seeds, run_days, results, dailies, failures, thresholds)
+        if districts:
+            import pandas as pd
+
+            comparison.communities = pd.concat(districts, ignore_index=True).sort_values(
+                ["scenario", "replication", "community"], kind="stable", ignore_index=True
+            )
         if not until or target >= max_replications or _targets_met(comparison, until):
             return comparison
         target = min(max_replications, max(target + 2, math.ceil(target * 1.5)))

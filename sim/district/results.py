@@ -64,6 +64,16 @@ def community_table(
     return pd.DataFrame(rows)
 
 
+#: The KPIs the terminal shows for each community type.
+TYPE_KPIS = (
+    "service.resolved_share",
+    "service.queue_wait_mean_min",
+    "grid.response_mean_h",
+    "staff.count_end",
+    "finance.balance_yuan",
+)
+
+
 @dataclass
 class DistrictResult:
     """The outcome of one district run.  ``kpis`` are the district KPIs (see
@@ -92,6 +102,26 @@ class DistrictResult:
             f"DistrictResult({self.district!r}, seed={self.seed}, days={self.days}, "
             f"{len(self.communities)} communities)"
         )
+
+    def to_text(self) -> str:
+        """The district for a terminal: its KPIs, the spread across communities, each type."""
+        from sim.district.spread import by_type
+        from sim.kpis import format_value, kpi_label, summary_table
+
+        c = self.communities
+        head = (
+            f"{self.district}: {len(c)} communities, {int(c['residents'].sum()):,} residents, "
+            f"seed {self.seed}, {self.days} days\n"
+        )
+        types = by_type(c, list(TYPE_KPIS))
+        width = max(len(str(x)) for x in [*types["type_label"], "type"])
+        lines = ["", "By community type:", f"  {'type':<{width}}  communities  " + "  ".join(
+            f"{kpi_label(k)[:24]:>24}" for k in TYPE_KPIS
+        )]  # fmt: skip
+        for _, row in types.iterrows():
+            values = "  ".join(f"{format_value(k, row[k]):>24}" for k in TYPE_KPIS)
+            lines.append(f"  {row['type_label']:<{width}}  {int(row['communities']):>11}  {values}")
+        return head + "\n" + summary_table(self.kpis) + "\n" + "\n".join(lines)
 
     def monthly_table(self) -> pd.DataFrame:
         import pandas as pd

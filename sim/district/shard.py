@@ -126,7 +126,7 @@ def _shard_main(conn: Connection, parent_pid: int, args: tuple) -> None:
     try:
         shard = Shard(*args)
         conn.send(("ok", None))
-    except BaseException as e:  # noqa: BLE001 (sent back as the run's error)
+    except BaseException as e:
         conn.send(("error", e))
         return
     while True:
@@ -139,7 +139,7 @@ def _shard_main(conn: Connection, parent_pid: int, args: tuple) -> None:
         method, margs = msg
         try:
             conn.send(("ok", getattr(shard, method)(*margs)))
-        except BaseException as e:  # noqa: BLE001
+        except BaseException as e:
             conn.send(("error", e))
             return
 

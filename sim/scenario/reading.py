@@ -44,8 +44,17 @@ def load_scenario(path: str | Path) -> Scenario:
 
     Paths, file kinds, sizes, TOML nesting and the depth of ``extends``/``apply`` chains are
     bounded by :mod:`sim.paths`; what goes wrong there is a ``ScenarioError`` too.
+
+    A district file (one with a ``[district]`` table, :mod:`sim.district.scenario`) reads as a
+    :class:`~sim.district.scenario.DistrictScenario`, which every command runs as it runs a
+    community.
     """
-    return _load(_path(path, "", None), stack=())
+    from sim.district.scenario import is_district_file, load_district
+
+    checked = _path(path, "", None)
+    if is_district_file(checked):
+        return load_district(checked)
+    return _load(checked, stack=())
 
 
 def scenario_from_mapping(doc: Mapping[str, Any], name: str = "custom") -> Scenario:

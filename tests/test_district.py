@@ -1,0 +1,190 @@
+"""The district level: district files, the coupling rules, and coupling that is real (department
+capacity and money move every community's service) and deterministic across workers."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from helpers import ROOT, SCENARIOS, govsim
+
+from sim.district import coupling
+from sim.district.runner import coupling_days, partition, run_district
+from sim.district.scenario import load_district
+from sim.scenario import ScenarioError, load_scenario
+
+SMALL = ROOT / "tests" / "data" / "districts" / "small.toml"
+
+
+@pytest.fixture(scope="module")
+def small():
+    return load_district(SMALL)
+
+
+# -- files ------------------------------------------------------------------------------------
+
+
+def test_changsha_district_has_500_communities_in_the_stated_type_shares():
+    d = load_district(SCENARIOS / "district_changsha.toml")
+    types = [m.type for m in d.members]
+    assert len(types) == 500
+    for t in d.types:
+        assert types.count(t.name) == round(t.share * 500)
+        sizes = [m.residents for m in d.members if m.type == t.name]
+        assert t.residents[0] <= min(sizes) and max(sizes) <= t.residents[1]
+    assert sorted({m.subdistrict for m in d.members}) == list(range(1, 26))
+
+
+def test_a_variant_is_two_lines_and_keeps_the_rest(small):
+    demo = load_scenario(SCENARIOS / "district_demo.toml")
+    assert demo.count == 24 and demo.settings["allocation"] == "per_resident"
+    assert len(small.members) == 6 and small.settings["subdistricts"] == 2
+    # the types keep their parameters when only their size range is overridden
+    old = next(t for t in small.types if t.name == "old_neighbourhood")
+    assert old.changes["office.area_m2"] == 400.0 and old.residents == (1200, 1800)
+
+
+def test_members_are_drawn_from_the_district_seed_only(small):
+    again = load_district(SMALL)
+    assert [(m.type, m.residents) for m in again.members] == [(m.type, m.residents) for m in small.members]
+    other = small.with_changes({"district.seed": 6})
+    assert [(m.type, m.residents) for m in other.members] != [(m.type, m.residents) for m in small.members]
+
+
+def test_with_changes_takes_district_settings_and_community_parameters(small):
+    d = small.with_changes({"district.allocation": "by_need", "staff.count": 5})
+    assert d.settings["allocation"] == "by_need"
+    assert all(m.scenario.params["staff.count"] == 5 for m in d.members)
+    assert d.content_hash() != small.content_hash()
+    with pytest.raises(ScenarioError, match=r"district\.allocation"):
+        small.with_changes({"district.allocation": "by_luck"})
+
+
+ONE = "[district.types.a]\nshare = 1.0\nresidents = 2000\n"
+BAD = {
+    "shares": (ONE.replace("1.0", "0.5") + ONE.replace(".a]", ".b]").replace("1.0", "0.4"),
+               "type shares must sum to 1, they sum to 0.9"),
+    "type_key": (ONE + "kind = 'old'\n", "district.types.a.kind"),
+    "type_param": (ONE + "[district.types.a.set]\nstaff.cuont = 3\n", "staff.cuont"),
+    "residents": (ONE.replace("2000", "[5000, 100]"), "district.types.a.residents"),
+    "rule": ("allocation = 'by_luck'\n" + ONE, "district.allocation"),
+    "setting": ("budjet = 5\n" + ONE, "district.budjet"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("case", sorted(BAD))
+def test_a_bad_district_file_is_one_line_and_exit_2(tmp_path, case):
+    body, expected = BAD[case]
+    head = f'[district]\nbase = "{SCENARIOS / "changsha_2014.toml"}"\ncommunities = 3\n'
+    f = tmp_path / "bad.toml"
+    f.write_text(head + body)
+    r = govsim("validate", str(f))
+    assert r.returncode == 2, r.stderr
+    assert expected in r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1, r.stderr
+    assert "Traceback" not in r.stderr
+
+
+# -- the coupling rules -----------------------------------------------------------------------
+
+
+def test_allocation_pays_the_awards_then_splits_the_rest_by_the_rule():
+    residents = np.array([1000.0, 3000.0])
+    demo = np.array([True, False])
+    out = coupling.allocate("per_resident", 1_000_000, residents, residents, np.zeros(2), None, demo, 100_000)
+    assert out.sum() == pytest.approx(1_000_000)
+    assert out[0] == pytest.approx(100_000 + 900_000 / 4)
+    equal = coupling.allocate("equal", 1_000_000, residents, residents, np.zeros(2), None, demo * 0, 0)
+    assert equal.tolist() == [500_000, 500_000]
+    scored = coupling.allocate(
+        "by_score", 1_000, residents, residents, np.zeros(2), np.array([0.9, 0.3]), demo * 0, 0
+    )
+    assert scored.tolist() == pytest.approx([500, 500])  # 1000 x 0.9 = 3000 x 0.3
+    # awards beyond the budget are cut in proportion, never more money than there is
+    over = coupling.allocate(
+        "equal", 50_000, residents, residents, np.zeros(2), None, np.array([True, True]), 100_000
+    )
+    assert over.sum() == pytest.approx(50_000)
+
+
+def test_department_capacity_is_shared_by_outstanding_cases_after_turned_back_tasks():
+    escalated = np.array([[3, 0], [1, 0]])
+    waiting = np.array([[0, 0], [0, 0]])
+    back = np.array([[4, 0], [4, 0]])  # 8 tasks in 2 weeks = 4 cases a week at department 0
+    rates, left = coupling.department_rates(10.0, escalated, waiting, back, weeks=2.0, turned_back_cases=1.0)
+    assert left.tolist() == [6.0, 10.0]
+    assert rates.sum(axis=0) == pytest.approx(left)
+    assert rates[0, 0] / rates[1, 0] == pytest.approx(3.5 / 1.5)
+    assert rates[0, 1] == rates[1, 1]  # no cases: equal shares
+
+
+def test_evaluation_and_pilots():
+    scores = np.array([0.2, 0.9, 0.5, 0.9])
+    assert coupling.demonstrations(scores, 0.5).tolist() == [False, True, False, True]
+    need = np.array([0.1, 0.2, 0.6, 0.3])
+    rng = np.random.default_rng(1)
+    assert coupling.choose_pilots("most_in_need", 0.25, scores, need, rng).tolist() == [
+        False,
+        False,
+        True,
+        False,
+    ]
+    assert coupling.choose_pilots("best_evaluated", 0.25, scores, need, rng).tolist() == [
+        False,
+        True,
+        False,
+        False,
+    ]
+    assert coupling.choose_pilots("random", 0.5, scores, need, rng).sum() == 2
+
+
+def test_coupling_points_are_calendar_months_and_the_end():
+    import datetime as dt
+
+    days = coupling_days(dt.date(2014, 1, 1), 365)
+    assert days[:3] == [31, 59, 90] and days[-1] == 365 and len(days) == 12
+    assert coupling_days(dt.date(2014, 1, 15), 10) == [10]
+
+
+def test_partition_balances_residents_and_keeps_every_community_once():
+    sizes = [9000, 1000, 5000, 4000, 3000, 7000]
+    parts = partition(sizes, 2)
+    assert sorted(i for p in parts for i in p) == list(range(6))
+    loads = [sum(sizes[i] for i in p) for p in parts]
+    assert abs(loads[0] - loads[1]) <= 1000
+
+
+# -- runs -------------------------------------------------------------------------------------
+
+
+def test_one_and_two_workers_give_the_same_numbers_bit_for_bit(small):
+    one = run_district(small, seed=3, days=62, workers=1)
+    two = run_district(small, seed=3, days=62, workers=2)
+    assert one.communities.equals(two.communities)
+    assert one.monthly == two.monthly
+
+
+def test_half_the_department_capacity_lengthens_every_communitys_grid_response(small):
+    full = run_district(small, seed=4, days=120)
+    half = run_district(
+        small.with_changes({"district.department_cases_per_week": small.department_cases_per_week() / 2}),
+        seed=4,
+        days=120,
+    )
+    a = full.communities["grid.response_mean_h"].to_numpy()
+    b = half.communities["grid.response_mean_h"].to_numpy()
+    assert (b > a).all(), list(zip(a, b, strict=True))
+
+
+def test_money_moved_by_the_allocation_rule_moves_service_where_it_goes(small):
+    """Equal money per community instead of per resident takes money from the big communities and
+    gives it to the small ones; the budget policy turns it into staff (a year, a tight budget)."""
+    tight = small.with_changes({"district.budget_yuan_year": 6 * 150_000.0})
+    per_resident = run_district(tight, seed=2).communities
+    equal = run_district(tight.with_changes({"district.allocation": "equal"}), seed=2).communities
+    gain = equal["allocation_yuan"] - per_resident["allocation_yuan"]
+    staff = equal["staff.count_end"] - per_resident["staff.count_end"]
+    cuts = equal["finance.budget_cuts"] - per_resident["finance.budget_cuts"]
+    winners, losers = gain > 20_000, gain < -20_000
+    assert winners.any() and losers.any()
+    assert staff[winners].sum() > staff[losers].sum()
+    assert cuts[losers].sum() > cuts[winners].sum()
