@@ -248,6 +248,10 @@ def _compare(args: argparse.Namespace, keys: list[str] | None, matters: dict) ->
         value = render_value(result)
         if value:
             print("\n" + value)
+        if result.communities is not None:
+            from sim.district.report import losers_text
+
+            print("\n" + losers_text(result))
         if result.failures:
             print("\n" + _("{n} runs failed:").format(n=len(result.failures)), *result.failures, sep="\n  ")
         if args.report:
@@ -260,7 +264,12 @@ def _check_compare_budget(scenarios: list[Any], args: argparse.Namespace) -> Non
     from sim.executors import default_workers
 
     days = args.days or scenarios[0].days
-    costs = [budgets.check_run(sc.params, days, source=sc.source) for sc in scenarios]
+    costs = [
+        budgets.check_district(sc, days)
+        if getattr(sc, "is_district", False)
+        else budgets.check_run(sc.params, days, source=sc.source)
+        for sc in scenarios
+    ]
     biggest = max(costs, key=lambda c: c.bytes)
     mean = budgets.RunCost(sum(c.seconds for c in costs) / len(costs), biggest.bytes)
     runs = len(scenarios) * max(args.replications, args.max_replications if args.until else 0)

@@ -45,6 +45,7 @@ def write_report(c: Comparison, out: Path) -> Path:
         png = figures.figure_png(make(c))
         (out / f"{name}.png").write_bytes(png)
         pngs[name] = png
+    district_html, titles = _district(c, out, pngs) if c.communities is not None else ("", {})
     meta = {
         "scenarios": [{"name": s.name, "source": s.source, "sha256": s.content_hash()} for s in c.scenarios],
         "replications": len(c.seeds),
@@ -55,11 +56,56 @@ def write_report(c: Comparison, out: Path) -> Path:
         "written": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
     }
     (out / "manifest.json").write_text(json.dumps(meta, indent=2) + "\n")
-    (out / "report.html").write_text(_html(c, pngs, meta))
+    (out / "report.html").write_text(_html(c, pngs, meta, district_html, titles))
     return out
 
 
-def _html(c: Comparison, pngs: dict[str, bytes], meta: dict) -> str:
+def _district(c: Comparison, out: Path, pngs: dict[str, bytes]) -> tuple[str, dict[str, str]]:
+    """A district comparison's own part: the community tables, the losers and their figures (their
+    titles name the packages)."""
+    from sim.district import report as district
+
+    assert c.communities is not None
+    c.communities.to_csv(out / "communities.csv", index=False)
+    table = district.losers_csv(c)
+    table.to_csv(out / "losers.csv", index=False)
+    titles = {}
+    for name, (title, fig) in district.figures(c).items():
+        png = figures.figure_png(fig)
+        (out / f"{name}.png").write_bytes(png)
+        pngs[name] = png
+        titles[name] = title
+    shown = table[table["loses"]].head(40)
+    cols = [
+        "scenario",
+        "kpi",
+        "name",
+        "type_label",
+        "subdistrict",
+        "residents",
+        "change",
+        "change_low",
+        "change_high",
+    ]
+    rows = "".join(
+        "<tr>" + "".join(f"<td>{html.escape(str(r[k] if not isinstance(r[k], float) else round(r[k], 4)))}</td>"
+                         for k in cols) + "</tr>"
+        for _i, r in shown.iterrows()
+    )  # fmt: skip
+    head = "".join(f"<th>{html.escape(k)}</th>" for k in cols)
+    return (
+        f"<h2>{html.escape(_('Communities that lose'))}</h2><pre>{html.escape(district.losers_text(c))}</pre>"
+        f"<table><tr>{head}</tr>{rows}</table>"
+    ), titles
+
+
+def _html(
+    c: Comparison,
+    pngs: dict[str, bytes],
+    meta: dict,
+    district: str = "",
+    titles: dict[str, str] | None = None,
+) -> str:
     from sim.compare import VERDICT_TAGS, table_rows
 
     head, body = table_rows(c)
@@ -71,7 +117,7 @@ def _html(c: Comparison, pngs: dict[str, bytes], meta: dict) -> str:
     table = "<table><tr>" + "".join(f"<th>{html.escape(h)}</th>" for h in head) + "</tr>"
     table += "".join("<tr>" + "".join(cell(x) for x in r) + "</tr>" for r in body) + "</table>"
     figs = "".join(
-        f"<h2>{html.escape(_(FIGURES[n][0]))}</h2>"
+        f"<h2>{html.escape(_(FIGURES[n][0]) if n in FIGURES else (titles or {}).get(n, n))}</h2>"
         f"<img alt='{n}' src='data:image/png;base64,{base64.b64encode(p).decode()}'>"
         for n, p in pngs.items()
     )
@@ -91,5 +137,5 @@ govsim {meta["govsim_version"]}. Mean [95 % interval]; differences are paired, w
 and Cohen's d. "better"/"WORSE" only when the interval excludes zero and the difference is at
 least the size that matters for the KPI (its catalogue entry: `govsim kpis`); "negligible" when it
 is sure but smaller.</p>{failed}
-{table}{figs}</body></html>
+{table}{district}{figs}</body></html>
 """
