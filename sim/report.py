@@ -87,11 +87,11 @@ def _district(c: Comparison, out: Path, pngs: dict[str, bytes]) -> tuple[str, di
         "change_low",
         "change_high",
     ]
-    rows = "".join(
-        "<tr>" + "".join(f"<td>{html.escape(str(r[k] if not isinstance(r[k], float) else round(r[k], 4)))}</td>"
-                         for k in cols) + "</tr>"
-        for _i, r in shown.iterrows()
-    )  # fmt: skip
+
+    def cell(v: object) -> str:
+        return f"<td>{html.escape(str(round(v, 4) if isinstance(v, float) else v))}</td>"
+
+    rows = "".join("<tr>" + "".join(cell(r[k]) for k in cols) + "</tr>" for _i, r in shown.iterrows())
     head = "".join(f"<th>{html.escape(k)}</th>" for k in cols)
     return (
         f"<h2>{html.escape(_('Communities that lose'))}</h2><pre>{html.escape(district.losers_text(c))}</pre>"
