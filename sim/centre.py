@@ -53,7 +53,7 @@ class ServiceCentre:
         self.one_stop_queue = self.n_dept_queues
         self.queue_names = [f"department {i + 1}" for i in range(self.n_dept_queues)] + ["one-stop"]
         self.counter_demand = CounterDemand(len(self.queue_names))
-        self.queue_open = self._queue_open_horizon()
+        self.plan_opening()
         self.backoffice = BackOffice()
         self.staff: list[StaffMember] = []
         self.elderly_waiting: deque[tuple[int, float]] = deque()  # (need, time) for tonight
@@ -99,6 +99,11 @@ class ServiceCentre:
         per_queue = np.ones(self.n_dept_queues + 1, dtype=np.int64)
         per_queue[self.one_stop_queue] = space
         self._counters = per_queue
+
+    def plan_opening(self) -> None:
+        """Lay out when each queue is open over the run, from the plan's periods (again when a
+        district's roll-out changes the plan)."""
+        self.queue_open = self._queue_open_horizon()
 
     def _queue_open_horizon(self) -> np.ndarray:
         """Whether each queue is open in each half-hour slot of the run, period by period."""

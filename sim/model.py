@@ -139,16 +139,25 @@ class CommunityModel(mesa.Model):
     def change_plan(self, changes: Mapping[str, Any]) -> None:
         """A reform reaches this community from the next day on, for the rest of the run (a
         district's roll-out, :mod:`sim.district`); the budget policy's own changes to the same
-        parameters give way to it."""
+        parameters give way to it.  The plan gets a period starting tomorrow, and what is laid out
+        over the whole run from the plan (the hall's opening hours) is laid out again."""
         day = self.day + 1
+        if day >= self.days:
+            return
 
         def laid_over(params: Mapping[str, Any]) -> dict[str, Any]:
             return {**params, **{k: merge(params[k], v) for k, v in changes.items()}}
 
-        self.periods = [(s, laid_over(p) if s >= day else p) for s, p in self.periods]
+        starts = [s for s, _ in self.periods]
+        current = self.periods[bisect.bisect_right(starts, day) - 1][1]
+        later = [(s, laid_over(p)) for s, p in self.periods if s > day]
+        self.periods = [(s, p) for s, p in self.periods if s < day] + [(day, laid_over(current)), *later]
         self._planned = laid_over(self._planned)
         for key in [k for k in self.adjustments if k in changes]:
             del self.adjustments[key]
+        self.centre.plan_opening()
+        self.public_space.opening_changed()
+        self.residents.ways.opening_changed()
         self._put_in_force(day)
 
     def _put_in_force(self, day: int) -> None:

@@ -39,9 +39,13 @@ class PublicSpace:
         self._next = 0
         self._open: list[tuple[float, float]] = []  # (fix time, appearance) of problems not yet fixed
         self._escalated: list[tuple[float, int]] = []  # heap of (found, problem) not yet at a department
-        self._next_open_slot = next_true(model.centre.queue_open.any(axis=0))
+        self.opening_changed()
         self.total = 0
         self.fixed_locally = 0
+
+    def opening_changed(self) -> None:
+        """The centre's opening hours over the run (re)laid out: when each slot's next open one is."""
+        self._next_open_slot = next_true(self.model.centre.queue_open.any(axis=0))
 
     def __repr__(self) -> str:
         return f"PublicSpace({self.total} problems so far, {len(self._open) + len(self._escalated)} open)"

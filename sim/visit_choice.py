@@ -83,6 +83,10 @@ class Ways:
     def __repr__(self) -> str:
         return "Ways(" + ", ".join(f"{w}: {n}" for w, n in zip(WAYS, self.chosen, strict=True)) + ")"
 
+    def opening_changed(self) -> None:
+        """The centre's opening hours were laid out again: the windows found so far are stale."""
+        self._finders = None
+
     def finder(self, group: int, queue: int) -> SlotFinder:
         """Window finder for a group (or -1: anyone taking leave) at a queue, built on first use."""
         centre = self.residents.model.centre

@@ -4,7 +4,7 @@ import json
 
 from helpers import SCENARIOS, govsim
 
-from sim.kpis import KPIS
+from sim.kpis import COMMUNITY_KPIS
 
 
 def test_run_prints_a_readable_table():
@@ -20,7 +20,7 @@ def test_run_json_has_the_documented_shape_and_every_kpi():
     doc = json.loads(r.stdout)
     assert set(doc) == {"scenario", "seed", "days", "kpis"}
     assert doc["scenario"] == "Baseline 2002" and doc["seed"] == 1 and doc["days"] == 20
-    assert set(doc["kpis"]) == set(KPIS)
+    assert set(doc["kpis"]) == set(COMMUNITY_KPIS)
 
 
 def test_run_out_writes_series_and_manifest(tmp_path):

@@ -164,11 +164,13 @@ def test_one_and_two_workers_give_the_same_numbers_bit_for_bit(small):
 
 
 def test_half_the_department_capacity_lengthens_every_communitys_grid_response(small):
-    full = run_district(small, seed=4, days=120)
+    """A year: at the default (light) load a community that escalates rarely meets a busy
+    department only now and then, so a few months can pass with no case delayed."""
+    full = run_district(small, seed=4, days=365)
     half = run_district(
         small.with_changes({"district.department_cases_per_week": small.department_cases_per_week() / 2}),
         seed=4,
-        days=120,
+        days=365,
     )
     a = full.communities["grid.response_mean_h"].to_numpy()
     b = half.communities["grid.response_mean_h"].to_numpy()
@@ -177,8 +179,10 @@ def test_half_the_department_capacity_lengthens_every_communitys_grid_response(s
 
 def test_money_moved_by_the_allocation_rule_moves_service_where_it_goes(small):
     """Equal money per community instead of per resident takes money from the big communities and
-    gives it to the small ones; the budget policy turns it into staff (a year, a tight budget)."""
-    tight = small.with_changes({"district.budget_yuan_year": 6 * 150_000.0})
+    gives it to the small ones; the budget policy turns it into staff (a year, a budget that binds:
+    300,000 yuan a community, where at 150,000 every community is cut to its minimum staff and at
+    400,000 few are short)."""
+    tight = small.with_changes({"district.budget_yuan_year": 6 * 300_000.0})
     per_resident = run_district(tight, seed=2).communities
     equal = run_district(tight.with_changes({"district.allocation": "equal"}), seed=2).communities
     gain = equal["allocation_yuan"] - per_resident["allocation_yuan"]
@@ -188,3 +192,38 @@ def test_money_moved_by_the_allocation_rule_moves_service_where_it_goes(small):
     assert winners.any() and losers.any()
     assert staff[winners].sum() > staff[losers].sum()
     assert cuts[losers].sum() > cuts[winners].sum()
+    resolved = equal["service.resolved_share"] - per_resident["service.resolved_share"]
+    assert (resolved[losers] <= 0).all() and resolved[losers].sum() < 0
+    assert (resolved[winners] >= 0).all() and resolved[winners].sum() > 0
+
+
+def test_a_roll_out_reaches_the_pilots_first_then_everyone(tmp_path, small):
+    f = tmp_path / "pilots.toml"
+    f.write_text(
+        f'extends = "{SMALL}"\n[service]\nopening = {{ weekdays = ["08:00-12:00", "14:30-17:30"] }}\n'
+        f'[district.rollout]\nreform = "{SCENARIOS / "reforms" / "staggered_hours.toml"}"\n'
+        'rule = "most_in_need"\npilots = 0.34\npilot_month = 1\neveryone_month = 3\n'
+    )
+    d = load_district(f)
+    assert d.rollout_changes["service.opening"]["sat"]  # the reform's own change
+    never = d.with_changes({"district.rollout.everyone_month": 0})
+    res = run_district(never, seed=1, days=59)
+    pilots = res.communities["pilot"].to_numpy()
+    assert pilots.sum() == 2
+    need = np.array([_need_share(m.scenario.params) for m in d.members])
+    assert need[pilots].min() >= need[~pilots].max()  # the neediest are chosen
+    without = run_district(never.with_changes({"district.rollout.pilots": 0.0}), seed=1, days=59)
+    key = "access.resolved_share.commuter"
+    gain = res.communities[key].to_numpy() - without.communities[key].to_numpy()
+    # longer hours from February help the pilots' commuters; nothing changes elsewhere
+    assert (gain[pilots] > 0).all() and (gain[~pilots] == 0).all(), gain
+    assert [m["reformed"] for m in res.monthly] == [0, 2]
+    everyone = run_district(d, seed=1, days=120)
+    assert everyone.monthly[-1]["reformed"] == 6
+
+
+def _need_share(p) -> float:
+    """Retirees, migrants and vulnerable residents per resident, as the 'by need' rules count them."""
+    shares = p["population.group_shares"]
+    vulnerable = sum(shares[g] * p["population.vulnerable_share"][g] for g in shares)
+    return shares["retiree"] + shares["migrant"] + vulnerable

@@ -370,7 +370,15 @@ def _read_layers(path: Path, stack: tuple[Path, ...]) -> dict[str, Any]:
             if not isinstance(doc[key], str):
                 raise ScenarioError(shown, key, f"must be a string, got {doc[key]!r}")
             out[key] = doc[key]
-    table = doc.get("district", {})
+    _district_table(path, shown, doc.get("district", {}), out)
+    sections = {k: v for k, v in doc.items() if k not in DISTRICT_META}
+    for key, value in flatten(shown, sections).items():
+        out["common"][key] = check_value(shown, key, value)
+    return out
+
+
+def _district_table(path: Path, shown: str, table: Any, out: dict[str, Any]) -> None:
+    """A file's ``[district]`` table laid over what it extends (``out``, changed in place)."""
     if not isinstance(table, Mapping):
         raise ScenarioError(shown, "district", "must be a table")
     if "base" in table:
@@ -392,10 +400,6 @@ def _read_layers(path: Path, stack: tuple[Path, ...]) -> dict[str, Any]:
                 shown, "district.community", "must be a list of [[district.community]] tables"
             )
         out["listed"] = [_listed(path, shown, i, e) for i, e in enumerate(entries)]
-    sections = {k: v for k, v in doc.items() if k not in DISTRICT_META}
-    for key, value in flatten(shown, sections).items():
-        out["common"][key] = check_value(shown, key, value)
-    return out
 
 
 def _type(shown: str, name: str, spec: Any, old: CommunityType | None) -> CommunityType:

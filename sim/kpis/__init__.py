@@ -25,12 +25,22 @@ are written ``access.resolved_share.<group>`` and ``governance.participation_rat
 The names below are the package's public API; import them from ``sim.kpis``.
 """
 
-from sim.kpis.catalogue import GROUP_WORDS, KPI_LABELS, KPIS, better, bounds, kpi_label, summarise
+from sim.kpis.catalogue import (
+    COMMUNITY_KPIS,
+    GROUP_WORDS,
+    KPI_LABELS,
+    KPIS,
+    better,
+    bounds,
+    kpi_label,
+    summarise,
+)
 from sim.kpis.daily import DAILY, DAILY_LABELS, daily_label
 from sim.kpis.formatting import format_value, summary_table
 from sim.kpis.kpi import KPI, Matters, parse_matters
 
 __all__ = [
+    "COMMUNITY_KPIS",
     "DAILY",
     "DAILY_LABELS",
     "GROUP_WORDS",

@@ -47,8 +47,11 @@ def _catalogue() -> dict[str, KPI]:
     return kpis
 
 
-#: Every KPI by key, in the order of tables and files.
+#: Every KPI by key, in the order of tables and files: a community run's, then (added at the end of
+#: this module) the district's own (:mod:`sim.kpis.district`).
 KPIS: dict[str, KPI] = _catalogue()
+#: The KPIs a community run measures (:func:`summarise`), in the same order.
+COMMUNITY_KPIS: tuple[str, ...] = tuple(KPIS)
 
 #: Each KPI's name for planners, in tables, figures and downloads (the key is for code and files).
 KPI_LABELS: dict[str, str] = {key: label for family in FAMILIES for key, label in family.LABELS.items()}
@@ -95,4 +98,11 @@ def summarise(m: CommunityModel) -> dict[str, float]:
     out: dict[str, float] = {}
     for family in FAMILIES:
         out.update(family.measure(m))
-    return {k: out[k] for k in KPIS}
+    return {k: out[k] for k in COMMUNITY_KPIS}
+
+
+# The district's KPIs are declared from the community ones above, so they join the catalogue last.
+from sim.kpis.district import DISTRICT_KPIS, DISTRICT_LABELS  # noqa: E402
+
+KPIS.update(DISTRICT_KPIS)
+KPI_LABELS.update(DISTRICT_LABELS)

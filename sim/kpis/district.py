@@ -124,7 +124,7 @@ def _spread_kpis() -> list[tuple[KPI, str]]:
             key = spread_key(statistic, kpi)
             out.append((KPI(key, base.unit, base.better, doc, base.signed, base.matters), label))
         if has_gini(kpi) and gini is not None:
-            doc = f"Gini index of {kpi} across communities, resident-weighted (0: all the same)."
+            doc = f"{base.doc} Gini index across communities, resident-weighted (0: all the same)."
             matters = Matters(0.01, why=_GINI_STEP)
             out.append((KPI(spread_key(GINI, kpi), "0-1", "lower", doc, matters=matters), gini))
     return out

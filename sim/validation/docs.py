@@ -72,7 +72,10 @@ CODE_MODULES = (
     "sim.policy",
     "sim.reforms.base",
     *(f"sim.reforms.{m}" for m in REFORM_MODULES),
-    *(f"sim.district.{m}" for m in ("scenario", "settings", "coupling", "runner", "shard", "results")),
+    *(
+        f"sim.district.{m}"
+        for m in ("scenario", "settings", "coupling", "runner", "shard", "results", "spread")
+    ),
 )
 PATH_SUFFIXES = (".toml", ".md", ".py", ".csv", ".png", ".json")
 _NAME = re.compile(r"^[A-Za-z_]\w*(\.[A-Za-z_]\w*)*(\(\))?$")
