@@ -57,6 +57,12 @@ class CaseQueue:
     def __repr__(self) -> str:
         return f"CaseQueue({self.cases} cases, free at {self.free_at:g} h)"
 
+    def take_up_at(self, arrived: float, start: float) -> float:
+        """A case whose take-up time is decided elsewhere (a district's shared department)."""
+        self._cases.append((arrived, start))
+        self.cases += 1
+        return start
+
     def take_up(self, arrived: float, per_week: float) -> float:
         """A case reaching the department at ``arrived``: when it is taken up (inf at rate 0)."""
         if per_week > 0:
@@ -187,9 +193,9 @@ class Departments:
         self.turned_back = 0
         self.accepted = 0
         self.unfunded_cost = 0.0
-        # In a district (sim.district): each department's cases a week for this community, set
-        # at every coupling point from the district's shared capacity; None: the parameter's.
-        self.district_rates: np.ndarray | None = None
+        # In a district (sim.district): how long a case waits at each shared district department
+        # this month (hours), set at every coupling point; None: this community's own queue.
+        self.district_waits_h: np.ndarray | None = None
         self.escalated_to = np.zeros(len(self.members), dtype=np.int64)  # cases sent, by department
         self.turned_back_to = np.zeros(len(self.members), dtype=np.int64)  # tasks sent back, by department
 
@@ -204,8 +210,8 @@ class Departments:
         department takes it up."""
         i = min(int(u_department * len(self.members)), len(self.members) - 1)
         self.escalated_to[i] += 1
-        if self.district_rates is not None:
-            return self.members[i].cases.take_up(arrived, float(self.district_rates[i]))
+        if self.district_waits_h is not None:
+            return self.members[i].cases.take_up_at(arrived, arrived + float(self.district_waits_h[i]))
         return self.members[i].cases.take_up(
             arrived, self.model.params["departments.escalation_cases_per_week"]
         )

@@ -106,15 +106,36 @@ def test_allocation_pays_the_awards_then_splits_the_rest_by_the_rule():
     assert over.sum() == pytest.approx(50_000)
 
 
-def test_department_capacity_is_shared_by_outstanding_cases_after_turned_back_tasks():
-    escalated = np.array([[3, 0], [1, 0]])
-    waiting = np.array([[0, 0], [0, 0]])
-    back = np.array([[4, 0], [4, 0]])  # 8 tasks in 2 weeks = 4 cases a week at department 0
-    rates, left = coupling.department_rates(10.0, escalated, waiting, back, weeks=2.0, turned_back_cases=1.0)
-    assert left.tolist() == [6.0, 10.0]
-    assert rates.sum(axis=0) == pytest.approx(left)
-    assert rates[0, 0] / rates[1, 0] == pytest.approx(3.5 / 1.5)
-    assert rates[0, 1] == rates[1, 1]  # no cases: equal shares
+def test_a_shared_department_waits_as_an_md1_queue_and_carries_overload():
+    # 10 cases in 2 weeks at 10 a week: rho 0.5, Wq = 0.5 / (2 x 10 x 0.5) = 0.05 weeks
+    waits, carried, rho = coupling.department_waits(10.0, np.array([10.0, 0.0]), np.zeros(2), weeks=2.0)
+    assert (
+        waits == pytest.approx([0.05 * 168, 0.0]) and carried.tolist() == [0, 0] and rho.tolist() == [0.5, 0]
+    )
+    # 30 in 2 weeks: 10 carried over (a week's work) plus the queue at the capped utilisation
+    waits, carried, _ = coupling.department_waits(10.0, np.array([30.0]), np.zeros(1), weeks=2.0)
+    assert carried.tolist() == [10.0]
+    assert waits[0] == pytest.approx((1.0 + 0.95 / (2 * 10 * 0.05)) * 168)
+    # a backlog is worked off first; no capacity: never taken up
+    assert coupling.department_waits(10.0, np.array([0.0]), np.array([15.0]), weeks=2.0)[1].tolist() == [0.0]
+    assert np.isinf(coupling.department_waits(0.0, np.array([1.0]), np.zeros(1), weeks=1.0)[0]).all()
+
+
+def test_the_md1_wait_is_what_a_department_queue_gives():
+    """Verification: a department taking up Poisson-arriving cases one at a time, each 1/capacity of
+    a week (the community model's CaseQueue), waits on average as the formula says."""
+    from sim.departments import CaseQueue
+
+    rng = np.random.default_rng(11)
+    capacity, rate, n = 10.0, 6.0, 200_000  # cases a week
+    arrivals = np.cumsum(rng.exponential(168.0 / rate, n))
+    q = CaseQueue()
+    waits = np.array([q.take_up(t, capacity) - t for t in arrivals])
+    expected = coupling.department_waits(capacity, np.array([rate]), np.zeros(1), weeks=1.0)[0][0]
+    # batch means over 100 batches for the interval (waits are autocorrelated)
+    batches = waits.reshape(100, -1).mean(axis=1)
+    half = 1.96 * batches.std(ddof=1) / 10
+    assert abs(waits.mean() - expected) < half + 0.01 * expected, (waits.mean(), expected, half)
 
 
 def test_evaluation_and_pilots():
@@ -175,6 +196,9 @@ def test_half_the_department_capacity_lengthens_every_communitys_grid_response(s
     a = full.communities["grid.response_mean_h"].to_numpy()
     b = half.communities["grid.response_mean_h"].to_numpy()
     assert (b > a).all(), list(zip(a, b, strict=True))
+    assert np.mean([m["department_utilisation"] for m in half.monthly]) == pytest.approx(
+        2 * np.mean([m["department_utilisation"] for m in full.monthly])
+    )
 
 
 def test_money_moved_by_the_allocation_rule_moves_service_where_it_goes(small):

@@ -6,8 +6,8 @@ Each function is a stated rule (docs/ODD.md, district level):
 
 * :func:`allocate`: the district budget, less the demonstration awards, split by the allocation
   rule's weights;
-* :func:`department_rates`: each department's weekly capacity, less the turned-back tasks it must
-  handle itself, shared among communities in proportion to their outstanding cases;
+* :func:`department_waits`: each department is one queue for every community's escalated cases
+  and the tasks turned back to it; how long a case waits there next month;
 * :func:`score` and :func:`demonstrations`: the standardised evaluation and the best-scored share;
 * :func:`choose_pilots`: which communities start a roll-out first.
 """
@@ -20,9 +20,9 @@ import numpy as np
 
 from sim.district.settings import EVALUATION_WAIT_CAP_MIN, EVALUATION_WEIGHTS
 
-#: A community with no outstanding case still gets this many cases' worth of a department's share,
-#: so that its first case of a month is taken up (the department answers everyone a little).
-FLOOR_CASES = 0.5
+#: The utilisation at which the steady-state queueing formula stops: beyond it the carried-over
+#: backlog, not the formula, says how long cases wait.
+MAX_UTILISATION = 0.95
 
 
 @dataclass(frozen=True)
@@ -35,7 +35,7 @@ class Report:
     need: float  # retirees, migrants and vulnerable residents
     escalated: np.ndarray  # cases sent to each department, this period
     turned_back: np.ndarray  # tasks sent back to each department, this period
-    waiting: np.ndarray  # cases waiting at each department now
+    waiting: np.ndarray  # this community's cases not yet taken up at each department now
     tasks_accepted: int
     resolved: int
     unmet: int
@@ -110,26 +110,30 @@ def allocate(
     return awards + rest * share
 
 
-def department_rates(
+def department_waits(
     capacity_per_week: float,
-    escalated: np.ndarray,
-    waiting: np.ndarray,
-    turned_back: np.ndarray,
+    arrivals: np.ndarray,
+    backlog: np.ndarray,
     weeks: float,
-    turned_back_cases: float,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Each community's cases a week at each department for the next period (communities x
-    departments), and each department's capacity left for escalations after the turned-back
-    tasks of the last period (``weeks`` long).
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each shared department's wait before it takes up a case next month (hours), its backlog
+    carried over, and its utilisation, from last month's ``arrivals`` (cases sent by every
+    community plus the turned-back tasks it handles itself, per department) over ``weeks``.
 
-    A department works first on the tasks communities sent back to it, then shares what is left
-    among communities in proportion to their outstanding cases (sent last period plus waiting),
-    with :data:`FLOOR_CASES` each so that nobody is shut out.
+    A department takes up cases one at a time in arrival order, each taking 1/capacity of a week.
+    Work beyond its capacity is carried over (``backlog``, cleared first); below it, cases wait as in
+    an M/D/1 queue at last month's arrival rate (Pollaczek-Khinchine: rho / (2 mu (1 - rho)),
+    utilisation capped at :data:`MAX_UTILISATION` so the formula stays finite; the backlog carries
+    the rest).  The wait is the same for every community: one queue per department.
     """
-    load = turned_back.sum(axis=0) * turned_back_cases / max(weeks, 1e-9)
-    left = np.maximum(capacity_per_week - load, 0.0)
-    demand = escalated + waiting + FLOOR_CASES
-    return left * demand / demand.sum(axis=0), left
+    weeks = max(weeks, 1e-9)
+    if capacity_per_week <= 0:
+        return np.full(len(arrivals), np.inf), backlog + arrivals, np.full(len(arrivals), np.inf)
+    rate = arrivals / weeks
+    carried = np.maximum(backlog + arrivals - capacity_per_week * weeks, 0.0)
+    rho = np.minimum(rate / capacity_per_week, MAX_UTILISATION)
+    wait_weeks = carried / capacity_per_week + rho / (2.0 * capacity_per_week * (1.0 - rho))
+    return wait_weeks * 168.0, carried, rate / capacity_per_week
 
 
 def choose_pilots(

@@ -72,7 +72,9 @@ class _Coupler:
             s["allocation"], self.budget, self.residents, self.residents, np.zeros(self.n), None,
             self.demonstration, s["demonstration_bonus_yuan"],
         )  # fmt: skip
-        self.rates = np.full((self.n, self.departments), self.capacity / self.n)
+        # The first month the departments are taken to be clear: no backlog, no queue.
+        self.waits_h = np.zeros(self.departments)
+        self.backlog = np.zeros(self.departments)
         self.monthly: list[dict[str, float]] = []
 
     def terms(self, month: int) -> dict[int, Terms]:
@@ -86,7 +88,7 @@ class _Coupler:
             if s["rollout.everyone_month"] and month == s["rollout.everyone_month"]:
                 start = ~self.reformed
             self.reformed |= start
-        return {i: Terms(float(self.allocation[i]), self.rates[i], bool(start[i])) for i in range(self.n)}
+        return {i: Terms(float(self.allocation[i]), self.waits_h, bool(start[i])) for i in range(self.n)}
 
     def _pilots(self) -> np.ndarray:
         s = self.d.settings
@@ -98,7 +100,8 @@ class _Coupler:
     def settle(self, month: int, reports: list[Report], weeks: float) -> None:
         """A coupling point: money received, evaluation, the next period's money and capacity."""
         s = self.d.settings
-        self.received += self.allocation * weeks * 7.0 / 365.0
+        paid = self.allocation * weeks * 7.0 / 365.0  # this month's money, under last month's terms
+        self.received += paid
         self.need = np.array([r.need for r in reports])
         latest = np.array([coupling.score(r) for r in reports])
         if self.scores is None and s["rollout.rule"] == "best_evaluated":
@@ -111,11 +114,12 @@ class _Coupler:
             s["allocation"], self.budget, self.residents, self.need, tasks, self.scores,
             self.demonstration, s["demonstration_bonus_yuan"],
         )  # fmt: skip
-        escalated = np.stack([r.escalated for r in reports])
-        waiting = np.stack([r.waiting for r in reports])
-        back = np.stack([r.turned_back for r in reports])
-        self.rates, left = coupling.department_rates(
-            self.capacity, escalated, waiting, back, weeks, s["turned_back_task_cases"]
+        escalated = np.stack([r.escalated for r in reports]).sum(axis=0)
+        waiting = np.stack([r.waiting for r in reports]).sum(axis=0)
+        back = np.stack([r.turned_back for r in reports]).sum(axis=0)
+        arrivals = escalated + back * s["turned_back_task_cases"]
+        self.waits_h, self.backlog, utilisation = coupling.department_waits(
+            self.capacity, arrivals, self.backlog, weeks
         )
         self.monthly.append(
             {
@@ -123,11 +127,12 @@ class _Coupler:
                 "department_backlog": float(waiting.sum()),
                 "cases": float(escalated.sum()),
                 "turned_back": float(back.sum()),
-                "capacity_left_per_week": float(left.mean()),
+                "department_utilisation": float(utilisation.mean()),
+                "department_wait_h": float(self.waits_h.mean()),
                 "demonstrations": float(self.demonstration.sum()),
                 "pilots": float(self.pilot.sum()),
                 "reformed": float(self.reformed.sum()),
-                "allocated_yuan": float(self.allocation.sum() * weeks * 7.0 / 365.0),
+                "allocated_yuan": float(paid.sum()),
             }
         )
 

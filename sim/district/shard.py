@@ -28,7 +28,7 @@ class Terms:
     """What the district tells one community at a coupling point."""
 
     fiscal_yuan_year: float
-    department_rates: np.ndarray  # cases a week at each department
+    department_waits_h: np.ndarray  # how long a case waits at each department this month
     reform: bool = False  # the roll-out reaches this community now
 
 
@@ -66,7 +66,7 @@ class Shard:
         for i, model in self.models.items():
             t = terms[i]
             model.books.fiscal_yuan_year = t.fiscal_yuan_year
-            model.departments.district_rates = t.department_rates
+            model.departments.district_waits_h = t.department_waits_h
             if t.reform and self.rollout:
                 model.change_plan(self.rollout)
             model.run_until(until_day * 24.0)
