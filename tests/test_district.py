@@ -251,3 +251,16 @@ def _need_share(p) -> float:
     shares = p["population.group_shares"]
     vulnerable = sum(shares[g] * p["population.vulnerable_share"][g] for g in shares)
     return shares["retiree"] + shares["migrant"] + vulnerable
+
+
+def test_a_change_to_one_group_keeps_the_types_other_groups(small):
+    d = small.with_changes({"population.digital_access": {"migrant": 0.9}})
+    for before, after in zip(small.members, d.members, strict=True):
+        old, new = (
+            before.scenario.params["population.digital_access"],
+            after.scenario.params["population.digital_access"],
+        )
+        assert new["migrant"] == 0.9
+        assert {g: v for g, v in new.items() if g != "migrant"} == {
+            g: v for g, v in old.items() if g != "migrant"
+        }

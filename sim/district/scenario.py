@@ -41,7 +41,7 @@ import numpy as np
 from sim import paths
 from sim.district.settings import SETTINGS, check_setting, flat_settings
 from sim.scenario import STRUCTURAL_KEYS, STRUCTURAL_PREFIXES, Scenario, ScenarioError, load_scenario
-from sim.scenario.resolved import _canon
+from sim.scenario.resolved import _canon, merge
 from sim.scenario.validation import check_value, flatten
 
 #: The keys of a district file besides parameter sections.
@@ -163,7 +163,8 @@ class DistrictScenario:
             if key.startswith("district."):
                 settings[key.removeprefix("district.")] = check_setting(self.source, key[9:], value)
             else:
-                common[key] = check_value(self.source, key, value)
+                checked = check_value(self.source, key, value)
+                common[key] = merge(common[key], checked) if key in common else checked
         out = replace(self, name=name or self.name, settings=settings, common=common)
         out.check()
         return out
@@ -271,8 +272,11 @@ def _resolved(
     source: str,
     name: str | None = None,
 ) -> Scenario:
+    laid = dict(changes)
+    for key, value in common.items():  # a type's per-group table keeps the groups common leaves alone
+        laid[key] = merge(laid[key], value) if key in laid else value
     try:
-        return base.with_changes({**changes, **common}, name=name)
+        return base.with_changes(laid, name=name)
     except ScenarioError as e:
         raise ScenarioError(source, e.key, e.message) from None
 
