@@ -85,7 +85,7 @@ def simulate(
     from sim.budgets import check_run
     from sim.model import CommunityModel
 
-    sc = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+    sc = load_scenario(scenario) if isinstance(scenario, str | Path) else scenario
     if getattr(sc, "is_district", False):
         return simulate_district(sc, seed=seed, days=days)
     check_run(sc.params, sc.days if days is None else days, source=sc.source)

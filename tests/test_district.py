@@ -264,3 +264,28 @@ def test_a_change_to_one_group_keeps_the_types_other_groups(small):
         assert {g: v for g, v in new.items() if g != "migrant"} == {
             g: v for g, v in old.items() if g != "migrant"
         }
+
+
+def test_compare_of_two_allocation_rules_gives_district_kpis_the_spread_and_the_losers(tmp_path, small):
+    """The issue's judged command on the small district: paired district KPIs, the spread, the
+    report's tiles and losers' table, and the terminal's count of losers."""
+    by_score = tmp_path / "by_score.toml"
+    by_score.write_text(f'name = "by score"\nextends = "{SMALL}"\n[district]\nallocation = "by_score"\n')
+    out = tmp_path / "report"
+    kpis = (
+        "service.resolved_share,spread.worst_decile.service.resolved_share,spread.gini.service.resolved_share"
+    )
+    r = govsim("compare", str(SMALL), str(by_score), "-r", "2", "--days", "62", "--report", str(out),
+               "--workers", "2", "--kpis", kpis + ",district.department_wait_h")  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    assert "spread.worst_decile.service.resolved_share" in r.stdout
+    assert "communities lose on" in r.stdout
+    for f in ("report.html", "communities.csv", "losers.csv", "tiles_0.png", "tiles_1.png", "by_type.png",
+              "change_1.png"):  # fmt: skip
+        assert (out / f).stat().st_size > 0, f
+    import pandas as pd
+
+    communities = pd.read_csv(out / "communities.csv")
+    assert len(communities) == 2 * 2 * 6  # packages x replications x communities
+    html = (out / "report.html").read_text()
+    assert "Communities that lose" in html and "tiles_0" in html

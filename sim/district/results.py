@@ -74,6 +74,14 @@ TYPE_KPIS = (
 )
 
 
+#: District KPIs that are means of the monthly record (key -> column).
+MONTHLY_MEANS = {
+    "district.department_utilisation": "department_utilisation",
+    "district.department_wait_h": "department_wait_h",
+    "district.department_backlog_mean": "department_backlog",
+}
+
+
 @dataclass
 class DistrictResult:
     """The outcome of one district run.  ``kpis`` are the district KPIs (see
@@ -93,9 +101,12 @@ class DistrictResult:
             from sim.district.spread import district_kpis
 
             self.kpis = district_kpis(self.communities)
-            backlog = [m["department_backlog"] for m in self.monthly]
-            self.kpis["district.department_backlog_mean"] = float(np.mean(backlog)) if backlog else math.nan
-            self.kpis["district.department_backlog_end"] = backlog[-1] if backlog else math.nan
+            month = {k: [m[k] for m in self.monthly] for k in MONTHLY_MEANS.values()}
+            for key, column in MONTHLY_MEANS.items():
+                self.kpis[key] = float(np.mean(month[column])) if self.monthly else math.nan
+            self.kpis["district.department_backlog_end"] = (
+                self.monthly[-1]["department_backlog"] if self.monthly else math.nan
+            )
 
     def __repr__(self) -> str:
         return (

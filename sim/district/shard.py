@@ -10,6 +10,7 @@ pipe) or as a Dask actor, so the numbers cannot depend on where a community ran.
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
 from collections.abc import Mapping, Sequence
@@ -55,6 +56,12 @@ class Shard:
         }
         self._last = {i: (np.zeros(len(m.departments), np.int64),) * 2 for i, m in self.models.items()}
         self._need = {i: _need(m) for i, m in self.models.items()}
+        # Hundreds of live models are millions of objects that Python's cycle collector would walk
+        # at every full collection, which grows with the shard, not with the work (measured: 62 %
+        # parallel efficiency at 500 communities on 2 workers, 103 % at 100).  What the models are
+        # built of lives as long as the run: take it out of the collector's sight.
+        gc.collect()
+        gc.freeze()
 
     def __repr__(self) -> str:
         return f"Shard({len(self.models)} communities)"
@@ -101,6 +108,7 @@ class Shard:
         """Each community's end-of-run KPIs (and daily series if asked), then the models go."""
         out = [(i, m.summary(), m.daily() if self.daily else None) for i, m in self.models.items()]
         self.models.clear()
+        gc.unfreeze()
         return out
 
 

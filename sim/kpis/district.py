@@ -171,6 +171,48 @@ _OWN: list[tuple[KPI, str]] = [
         ),
         N_("Inequality of the district's money per resident (Gini)"),
     ),
+    (
+        KPI(
+            "district.department_utilisation",
+            "share",
+            "lower",
+            "Mean monthly utilisation of the district's departments: escalated cases and turned-back "
+            "tasks from every community, over their capacity.",
+            matters=Matters(0.05, why="a twentieth of the departments' capacity"),
+        ),
+        N_("Departments' utilisation"),
+    ),
+    (
+        KPI(
+            "district.department_wait_h",
+            "hours",
+            "lower",
+            "Mean wait of an escalated case before a district department takes it up.",
+            matters=Matters(4.0, relative=0.1, why="half a working day, or a tenth of the wait"),
+        ),
+        N_("Wait at the district's departments"),
+    ),
+    (
+        KPI(
+            "district.department_backlog_mean",
+            "cases",
+            "lower",
+            "Escalated cases of every community not yet taken up by a department, mean over the "
+            "monthly coupling points.",
+            matters=Matters(relative=0.1, why="a tenth of the backlog"),
+        ),
+        N_("Departments' backlog (mean)"),
+    ),
+    (
+        KPI(
+            "district.department_backlog_end",
+            "cases",
+            "lower",
+            "Escalated cases of every community not yet taken up by a department at the end.",
+            matters=Matters(relative=0.1, why="a tenth of the backlog"),
+        ),
+        N_("Departments' backlog at the end"),
+    ),
 ]
 
 #: The district's own KPIs by key, spread first, in the order of tables.

@@ -14,13 +14,15 @@ README live in the module named after it:
 5. Little's law in every run (:mod:`sim.validation.littles_law`);
 6. determinism and common random numbers (:mod:`sim.validation.checks`);
 7. the 2003-2014 replay against no reforms (:mod:`sim.validation.timeline`);
+   and the district claims with their robustness (:mod:`sim.validation.district`);
 8. the 2014 package against 2002 (figures only), and 9. the behaviour submodels
    (:mod:`sim.validation.behaviour`, its own page).
 
 The output directory gets ``README.md`` (:mod:`sim.validation.readme`) and ``settings.json``;
 CSV tables (``claims.csv``, ``identities.csv``, ``calibration_*.csv``, ``robustness_sets.csv``,
 ``tradeoff.csv``, ``effects_all.csv``, ``mmc.csv``, ``littles_law.csv``, ``checks.csv``,
-``timeline_yearly.csv``, ``runs_claims.csv``, ``behaviour*.csv``); figures ``claims.png``,
+``timeline_yearly.csv``, ``runs_claims.csv``, ``behaviour*.csv``, ``district_claims.csv``,
+``district_robustness_sets.csv``); figures ``claims.png``,
 ``mmc.png``, ``timeline.png``, ``effects_2014.png``, ``resolved_by_group_2014.png``,
 ``calibration.png``.
 """
@@ -50,6 +52,7 @@ from sim.validation.behaviour import run_behaviour, write_behaviour
 from sim.validation.calibration import Calibration, calibrate
 from sim.validation.calibration_file import load_spec
 from sim.validation.checks import checks_table
+from sim.validation.district import district_claims
 from sim.validation.littles_law import littles_law
 from sim.validation.markdown import diff_ci
 from sim.validation.readme import write_readme
@@ -77,13 +80,17 @@ class Evidence:
     identities: pd.DataFrame = field(default_factory=pd.DataFrame)
     calibration: Calibration | None = None
     robustness_basis: str = ""
+    district: pd.DataFrame = field(default_factory=pd.DataFrame)  # the district claims
     seconds: dict[str, float] = field(default_factory=dict)
     out: Path | None = None
 
 
 def scenario_files(scenarios_dir: Path) -> list[Path]:
-    """Every scenario file, baseline first, then the package, the reforms, and any others."""
-    files = sorted(scenarios_dir.rglob("*.toml"))
+    """Every community scenario file, baseline first, then the package, the reforms, and any others
+    (district files have their own stage, :mod:`sim.validation.district`)."""
+    from sim.district.scenario import is_district_file
+
+    files = [f for f in sorted(scenarios_dir.rglob("*.toml")) if not is_district_file(f)]
     first = [scenarios_dir / BASELINE, scenarios_dir / PACKAGE_2014]
     return [f for f in first if f in files] + [f for f in files if f not in first]
 
@@ -130,6 +137,9 @@ def run_validation(
     with _timed(seconds, "calibration"):
         calibration = _calibration(root, settings, workers, say)
         claims, basis, per_set = _with_robustness(claims, calibration)
+    with _timed(seconds, "district"):
+        say("district claims: the demonstration district, and its robustness over the accepted sets")
+        district_table, district_sets = district_claims(root, settings, calibration, workers)
     with _timed(seconds, "tradeoff"):
         say(f"trade-off: staff {', '.join(map(str, settings.tradeoff_staff))}")
         trade_rows, trade_runs = tradeoff_runs(root, settings, workers)
@@ -159,7 +169,10 @@ def run_validation(
         settings, claims, trade_rows, mmc_tab, little, checks, replay.yearly, identities, calibration, basis
     )
     ev.seconds, ev.out = seconds, out
+    ev.district = district_table
     with _timed(seconds, "figures"):
+        district_table.to_csv(out / "district_claims.csv", index=False)
+        district_sets.to_csv(out / "district_robustness_sets.csv", index=False)
         calibration_report.write(out, calibration)
         per_set.to_csv(out / "robustness_sets.csv", index=False)
         _write_tables_and_figures(ev, main, names, root, replay.figure)

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from sim.validation.calibration_report import summary_lines
 from sim.validation.checks import checks_section
 from sim.validation.claims import claims_section
+from sim.validation.district import district_section
 from sim.validation.littles_law import littles_law_section
 from sim.validation.markdown import md_table
 from sim.validation.mmc import mmc_section
@@ -109,6 +110,7 @@ def render_readme(ev: Evidence, settings: Mapping[str, Any], main: Comparison) -
         *littles_law_section(ev.little),
         *checks_section(ev.checks),
         *timeline_section(ev.timeline),
+        *district_section(ev.district, ev.robustness_basis),
         *PACKAGE_AND_BEHAVIOUR,
         *FILES,
     ]
