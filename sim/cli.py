@@ -303,6 +303,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
             print(f"error: {e}", file=sys.stderr)
             failed += 1
             continue
+        if getattr(sc, "is_district", False):
+            kinds = f"{len(sc.types)} community types" if sc.types else "listed communities"
+            print(f"ok: {path} ({sc.name}: a district of {sc.count} communities, {kinds})")
+            continue
         steps = f", {len(sc.timeline)} timeline steps" if sc.timeline else ""
         print(f"ok: {path} ({sc.name}: {len(sc.changes_from_defaults())} parameters off the defaults{steps})")
     return EXIT_USAGE if failed else 0
@@ -317,6 +321,8 @@ def cmd_show(args: argparse.Namespace) -> int:
     for key, value in shown.items():
         unit = PARAMS[key].unit
         print(f"  {key} = {json.dumps(value, ensure_ascii=False)}" + (f"  [{unit}]" if unit else ""))
+    if getattr(sc, "is_district", False):
+        print(sc.describe())
     for step in sc.timeline:
         print(f"  from day {step.day}{f' ({step.date})' if step.date else ''}: {step.label}")
         for key, value in step.changes.items():

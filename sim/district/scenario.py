@@ -141,8 +141,15 @@ class DistrictScenario:
 
     @property
     def params(self) -> dict[str, Any]:
-        """The base community's parameters with the district's settings (``district.*``)."""
-        return {**self.base.params, **self.common, **{f"district.{k}": v for k, v in self.settings.items()}}
+        """The base community's parameters with the changes every community gets, and the
+        district's settings (``district.*``)."""
+        return {**self._common_params(), **{f"district.{k}": v for k, v in self.settings.items()}}
+
+    def _common_params(self) -> dict[str, Any]:
+        params = dict(self.base.params)
+        for key, value in self.common.items():
+            params[key] = merge(params[key], value)
+        return params
 
     @property
     def year(self) -> int | None:
@@ -152,8 +159,25 @@ class DistrictScenario:
     def own(self) -> dict[str, Any]:
         return dict(self.common)
 
-    def setting(self, key: str) -> Any:
-        return self.settings[key]
+    def describe(self) -> str:
+        """The district's settings, types (or listed communities) and roll-out, for ``govsim show``
+        (the base community's parameters are listed above it)."""
+        from sim.district.settings import SETTINGS
+
+        lines = [f"district: {self.count} communities, every one from {self.base.source}"]
+        for key, value in self.settings.items():
+            shown = "derived from the communities" if value is None else json.dumps(value, ensure_ascii=False)
+            unit = SETTINGS[key].unit
+            lines.append(f"  district.{key} = {shown}" + (f"  [{unit}]" if unit else ""))
+        for t in self.types:
+            size = f"{t.residents[0]:,}-{t.residents[1]:,} residents"
+            lines.append(f"  type {t.name} ({t.label}): share {t.share:g}, {size}")
+            lines += [f"      {k} = {json.dumps(v, ensure_ascii=False)}" for k, v in t.changes.items()]
+        for c in self.listed:
+            lines.append(f"  community {c.name} (sub-district {c.subdistrict}): {c.scenario.source}")
+        if self.rollout_changes:
+            lines.append("  roll-out changes: " + json.dumps(dict(self.rollout_changes), ensure_ascii=False))
+        return "\n".join(lines)
 
     def with_changes(self, changes: Mapping[str, Any], name: str | None = None) -> DistrictScenario:
         """A new district with settings (``district.x``) or every community's parameters changed."""
@@ -185,7 +209,11 @@ class DistrictScenario:
         return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
     def changes_from_defaults(self) -> dict[str, Any]:
-        return self.base.changes_from_defaults()
+        """What every community's parameters change from the 2002 defaults, before its type."""
+        from sim.parameters import defaults
+
+        base = defaults()
+        return {k: v for k, v in self._common_params().items() if _canon(v) != _canon(base[k])}
 
     def diff(self, other: Any) -> dict[str, tuple[Any, Any]]:
         mine, theirs = self.params, getattr(other, "params", {})
@@ -281,16 +309,24 @@ def _resolved(
         raise ScenarioError(source, e.key, e.message) from None
 
 
-def is_district_file(path: str | Path) -> bool:
-    """Whether a TOML file is a district file (it has a ``[district]`` table, or extends one)."""
+def is_district_file(path: str | Path, _seen: frozenset[Path] = frozenset()) -> bool:
+    """Whether a TOML file is a district file (it has a ``[district]`` table, or extends one).  A
+    file that cannot be read, or an ``extends`` chain that loops or runs too deep, is not: the
+    community reader then says what is wrong with it."""
     try:
         doc, _ = paths.read_toml(path, "file")
-    except paths.InputError:
+        real = Path(path).resolve()
+    except (paths.InputError, OSError, RuntimeError):
         return False
     if "district" in doc:
         return True
     ext = doc.get("extends")
-    return isinstance(ext, str) and is_district_file(Path(path).parent / ext) if ext else False
+    if not isinstance(ext, str) or real in _seen or len(_seen) >= paths.MAX_INCLUDE_DEPTH:
+        return False
+    try:
+        return is_district_file(Path(path).parent / ext, _seen | {real})
+    except (ValueError, OSError):
+        return False
 
 
 def load_district(path: str | Path) -> DistrictScenario:
