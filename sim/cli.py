@@ -299,13 +299,14 @@ def cmd_validate(args: argparse.Namespace) -> int:
     for path in args.files:
         try:
             sc = load_scenario(path)
+            count = len(sc.members) if getattr(sc, "is_district", False) else 0  # each community checked
         except ScenarioError as e:
             print(f"error: {e}", file=sys.stderr)
             failed += 1
             continue
         if getattr(sc, "is_district", False):
             kinds = f"{len(sc.types)} community types" if sc.types else "listed communities"
-            print(f"ok: {path} ({sc.name}: a district of {sc.count} communities, {kinds})")
+            print(f"ok: {path} ({sc.name}: a district of {count} communities, {kinds})")
             continue
         steps = f", {len(sc.timeline)} timeline steps" if sc.timeline else ""
         print(f"ok: {path} ({sc.name}: {len(sc.changes_from_defaults())} parameters off the defaults{steps})")

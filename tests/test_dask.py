@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from helpers import SCENARIOS
+from helpers import ROOT, SCENARIOS
 
 import sim
 from sim.experiments import synthetic
@@ -21,6 +21,7 @@ from sim.experiments import synthetic
 pytest.importorskip("distributed")
 
 DASK = Path(sys.executable).with_name("dask")
+DISTRICT = ROOT / "tests" / "data" / "districts" / "small.toml"
 
 
 def free_port() -> int:
@@ -99,6 +100,38 @@ def test_dask_gives_the_numbers_of_the_local_pool(cluster, tmp_path):
     pd.testing.assert_frame_equal(table(remote), table(local), check_exact=True)
     workers = set(remote.runs["worker"])
     assert len(workers) >= 1 and all(":" in w for w in workers)
+
+
+def test_a_district_on_dask_is_the_district_in_one_process(cluster, tmp_path):
+    """A district's shards run as actors on the cluster's two workers and give the community table
+    of one process, bit for bit; a sweep over a district setting sent to the cluster stores the
+    numbers of local worker processes."""
+    from distributed import Client, get_task_stream
+
+    from sim.district.runner import run_district
+    from sim.district.scenario import load_district
+
+    small = load_district(DISTRICT)
+    one = run_district(small, seed=3, days=31, workers=1)
+    with Client(cluster, timeout="10s") as client, get_task_stream(client) as stream:
+        remote = run_district(small, seed=3, days=31, workers=2, scheduler=cluster)
+    assert remote.communities.equals(one.communities) and remote.monthly == one.monthly
+    shards = {t["worker"] for t in stream.data if str(t["key"]).startswith("Shard-")}
+    assert len(shards) == 2, stream.data
+
+    doc = {
+        "name": "district on dask",
+        "base": DISTRICT.as_posix(),
+        "replications": 1,
+        "days": 62,
+        "kpis": ["grid.response_mean_h", "spread.worst_decile.grid.response_mean_h"],
+        "factors": {"district.department_cases_per_week": {"values": [3.0, 30.0]}},
+    }
+    swept = sim.sweep(doc, store=tmp_path / "dask.sqlite", scheduler=cluster, progress=False)
+    local = sim.sweep(doc, store=tmp_path / "local.sqlite", workers=2, progress=False)
+    assert swept.failed == 0 and swept.ran == local.ran == 2
+    pd.testing.assert_frame_equal(table(swept), table(local), check_exact=True)
+    assert swept.runs["grid.response_mean_h"].nunique() == 2  # the setting reached the runs
 
 
 def test_dask_records_a_run_past_its_time_limit_and_goes_on(cluster, tmp_path):

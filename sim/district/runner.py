@@ -222,7 +222,11 @@ class _DaskShard:
     """A shard as a Dask actor on a worker of the cluster."""
 
     def __init__(self, client: Any, args: tuple, worker: str | None) -> None:
-        self.actor = client.submit(Shard, *args, actor=True, workers=worker).result()
+        # The actor's proxy sends its calls through the client current when it is made: this
+        # client, not a process-wide default (there may be none).  Not pure: two runs of the same
+        # district and seed must not share one actor, and hashing the district would cost time.
+        with client.as_current():
+            self.actor = client.submit(Shard, *args, actor=True, workers=worker, pure=False).result()
         self._future: Any = None
         self.client: Any = None
 

@@ -28,6 +28,9 @@ from sim.experiments.experiment import (
 from sim.parameters import CLASSES, GROUPS, PARAMS
 from sim.scenario import META_KEYS, Scenario, ScenarioError, load_scenario, scenario_from_mapping
 
+#: Factors and ``[set]`` keys under this prefix are the district's settings, not a community's.
+DISTRICT_PREFIX = "district."
+
 
 def _flatten_factors(src: str, table: Mapping[str, Any], prefix: str = "") -> dict[str, Mapping[str, Any]]:
     """``[factors."staff.count"]`` and ``[factors.staff.count]`` (nested tables) both name a factor."""
@@ -183,6 +186,8 @@ def _resolve_param(src: str, key: str) -> tuple[str, str | None]:
 # Long by design: every way a factor can be written, each with its own one-line error.
 def _param_factor(src: str, key: str, spec: Mapping[str, Any], probe: Scenario, kind: str) -> Factor:
     where = f"factors.{key}"
+    if key.startswith(DISTRICT_PREFIX):
+        return _district_factor(src, key, spec, probe, kind)
     param, member = _resolve_param(src, key)
     p = PARAMS[param]
     for k in spec:
@@ -252,3 +257,61 @@ def _role(src: str, key: str, spec: Mapping[str, Any]) -> str:
             src, f"factors.{key}.role", f"must be one of {', '.join(repr(r) for r in ROLES)}, got {role!r}"
         )
     return str(role)
+
+
+def _district_factor(src: str, key: str, spec: Mapping[str, Any], probe: Any, kind: str) -> Factor:
+    """A district setting as a factor (``district.allocation``, ``district.budget_yuan_year``):
+    checked against :data:`sim.district.settings.SETTINGS`, as a district file's own value is."""
+    from sim.district.settings import SETTINGS
+
+    where = f"factors.{key}"
+    if not getattr(probe, "is_district", False):
+        raise _err(src, where, "district settings vary only with a district file as base")
+    name = key.removeprefix(DISTRICT_PREFIX)
+    setting = SETTINGS.get(name)
+    if setting is None:
+        known = [DISTRICT_PREFIX + k for k in SETTINGS]
+        raise _err(src, where, f"unknown district setting{_close(key, known)} Known: {', '.join(known)}")
+    for k in spec:
+        if k not in ("values", "range", "levels", "labels"):
+            raise _err(src, f"{where}.{k}", "unknown key; allowed: values, range, levels, labels")
+    if ("values" in spec) == ("range" in spec):
+        raise _err(src, where, "give either values = [...] or range = [lo, hi]")
+    integer = setting.kind == "int"
+    if "values" in spec:
+        values = spec["values"]
+        if not isinstance(values, list) or not values:
+            raise _err(src, f"{where}.values", "empty list of values: give at least one value")
+        checked = [_setting_value(src, where, name, v) for v in values]
+        if len({_label(v) for v in checked}) != len(checked):
+            raise _err(src, f"{where}.values", "values repeat: each value once")
+        if "levels" in spec:
+            raise _err(src, f"{where}.levels", "levels go with range = [lo, hi], not with values")
+        labels = _labels(src, where, spec.get("labels"), len(checked))
+        return Factor(key, key, values=tuple(checked), labels=labels, integer=integer)
+    if setting.kind not in ("int", "float"):
+        raise _err(src, f"{where}.range", f"must be {setting.allowed()}: it varies only over values = [...]")
+    rng = spec["range"]
+    if not isinstance(rng, list) or len(rng) != 2 or not all(_is_number(x) for x in rng):
+        raise _err(src, f"{where}.range", "must be two numbers [lo, hi]")
+    lo, hi = (float(_setting_value(src, f"{where}.range", name, x)) for x in rng)
+    if not lo < hi:
+        raise _err(src, f"{where}.range", f"empty range [{rng[0]}, {rng[1]}]: lo must be below hi")
+    if "labels" in spec:
+        raise _err(src, f"{where}.labels", "labels go with values, not with a range")
+    levels = spec.get("levels")
+    if levels is not None:
+        levels = _check_int(src, f"{where}.levels", levels, 2, budgets.MAX_POINTS)
+    elif kind == "factorial":
+        raise _err(src, where, "a factorial design needs values = [...] or levels = n with a range")
+    return Factor(key, key, lo=lo, hi=hi, levels=levels, integer=integer)
+
+
+def _setting_value(src: str, where: str, name: str, value: Any) -> Any:
+    """One value of a district setting, checked (the setting's own message, under the factor)."""
+    from sim.district.settings import check_setting
+
+    try:
+        return check_setting(src, name, value)
+    except ScenarioError as e:
+        raise _err(src, where, e.message) from None

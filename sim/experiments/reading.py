@@ -36,6 +36,7 @@ from sim.experiments.experiment import (
     _err,
 )
 from sim.experiments.factors import (
+    DISTRICT_PREFIX,
     _flatten_factors,
     _param_factor,
     _role,
@@ -101,11 +102,6 @@ def parse(
     timeout = doc.get("timeout")
     if timeout is not None:
         timeout = _check_positive(src, "timeout", timeout)
-    kpis = _kpis(src, doc.get("kpis"))
-    constraints = _constraints(src, doc.get("constraints", []))
-    # A constraint is judged on stored KPIs, so the KPIs it names are kept even if not listed.
-    kpis = (*kpis, *(k for c in constraints for k in c.kpis if k not in kpis))
-
     fixed = _fixed(src, doc.get("set", {}))
     factors_doc = doc.get("factors", {})
     if not isinstance(factors_doc, Mapping):
@@ -121,6 +117,14 @@ def parse(
         raise _err(src, "base", "give a base scenario file (or a 'scenario' factor)")
     if base is not None and scenario_values is not None:
         raise _err(src, "base", "the 'scenario' factor gives the scenarios: leave base out")
+    district = _is_district(src, base, scenario_values)
+    if daily and district:
+        raise _err(src, "daily", "a district sweep keeps each run's district KPIs, not daily series")
+    catalogue = district_kpi_names() if district else list(KPIS)
+    kpis = _kpis(src, doc.get("kpis"), catalogue)
+    constraints = _constraints(src, doc.get("constraints", []), catalogue)
+    # A constraint is judged on stored KPIs, so the KPIs it names are kept even if not listed.
+    kpis = (*kpis, *(k for c in constraints for k in c.kpis if k not in kpis))
 
     design = _crossed(src, doc.get("design", {}), _design(src, _without_crossed(doc.get("design", {})), seed))
     factors: list[Factor] = []
@@ -161,6 +165,9 @@ def parse(
     )
     # Check every fixed setting against the base now, so the message names [set] and not a point.
     if fixed:
+        if not district and any(k.startswith(DISTRICT_PREFIX) for k in fixed):
+            key = next(k for k in fixed if k.startswith(DISTRICT_PREFIX))
+            raise _err(src, f"set.{key}", "district settings need a district file as base")
         for sc in scenario_values or (base,):
             assert sc is not None
             try:
@@ -170,18 +177,36 @@ def parse(
     return exp
 
 
-def _kpis(src: str, value: Any) -> tuple[str, ...]:
+def _is_district(src: str, base: Any, scenarios: tuple[Any, ...] | None) -> bool:
+    """Whether the experiment runs districts (its base, or every value of its scenario factor)."""
+    kinds = {bool(getattr(s, "is_district", False)) for s in (scenarios or (base,))}
+    if len(kinds) > 1:
+        raise _err(
+            src, f"factors.{SCENARIO_FACTOR}.values", "give district files or community files, not a mix"
+        )
+    return kinds.pop()
+
+
+def district_kpi_names() -> list[str]:
+    """The KPIs a district run gives: the community KPIs aggregated over its communities, under
+    their own keys, then the district's own (spread across communities, counts, backlogs)."""
+    from sim.kpis.district import DISTRICT_KPIS
+
+    return list(dict.fromkeys([*KPIS, *DISTRICT_KPIS]))
+
+
+def _kpis(src: str, value: Any, catalogue: list[str]) -> tuple[str, ...]:
     if value is None:
-        return tuple(KPIS)
+        return tuple(catalogue)
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, list) or not value or not all(isinstance(k, str) for k in value):
         raise _err(src, "kpis", "must be a non-empty list of KPI names (govsim kpis lists them)")
     out: list[str] = []
     for pattern in value:
-        matches = [k for k in KPIS if fnmatch.fnmatchcase(k, pattern)]
+        matches = [k for k in catalogue if fnmatch.fnmatchcase(k, pattern)]
         if not matches:
-            raise _err(src, f"kpis.{pattern}", f"unknown KPI{_close(pattern, list(KPIS))}")
+            raise _err(src, f"kpis.{pattern}", f"unknown KPI{_close(pattern, catalogue)}")
         out.extend(m for m in matches if m not in out)
     return tuple(out)
 
@@ -195,7 +220,11 @@ def _fixed(src: str, table: Any, prefix: str = "") -> dict[str, Any]:
         dotted = f"{prefix}{k}"
         if dotted in PARAMS:
             out[dotted] = v
-        elif isinstance(v, Mapping) and any(p.startswith(dotted + ".") for p in PARAMS):
+        elif dotted.startswith(DISTRICT_PREFIX) and not isinstance(v, Mapping):
+            out[dotted] = v  # a district setting: checked against the base, which must be a district
+        elif isinstance(v, Mapping) and (
+            (dotted + ".").startswith(DISTRICT_PREFIX) or any(p.startswith(dotted + ".") for p in PARAMS)
+        ):
             out.update(_fixed(src, v, dotted + "."))
         else:
             raise _err(src, f"set.{dotted}", f"unknown parameter{_close(dotted, list(PARAMS))}")
@@ -342,9 +371,12 @@ def content_sha256(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def _constraints(src: str, value: Any) -> tuple[Condition, ...]:
+def _constraints(src: str, value: Any, catalogue: list[str] | None = None) -> tuple[Condition, ...]:
     """``[[constraints]] expr = "finance.balance_yuan >= 0"  name = "solvent"``: runs that break
-    one are marked infeasible in every analysis; they stay in the store."""
+    one are marked infeasible in every analysis; they stay in the store.  ``catalogue`` is the
+    KPIs the experiment's runs give (default: a community's or a district's, as when a store's
+    experiment, checked when it ran, is read again)."""
+    catalogue = catalogue if catalogue is not None else district_kpi_names()
     if not isinstance(value, list) or not all(isinstance(c, Mapping) for c in value):
         raise _err(src, "constraints", 'must be a list of tables: [[constraints]] expr = "KPI >= value"')
     out = []
@@ -358,7 +390,7 @@ def _constraints(src: str, value: Any) -> tuple[Condition, ...]:
         if not isinstance(name, str):
             raise _err(src, f"constraints[{i}].name", "must be a string")
         try:
-            out.append(parse_condition(c.get("expr", ""), name=name))
+            out.append(parse_condition(c.get("expr", ""), catalogue, name=name))
         except ValueError as e:
             raise _err(src, f"constraints[{i}].expr", str(e)) from None
     return tuple(out)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -92,33 +92,53 @@ def check_budget(
 
     runs = design_size(exp.design, exp.factors) * exp.replications
     scenarios = [v for f in exp.factors if f.key == SCENARIO_FACTOR for v in (f.values or ())]
-    costs = []
-    for sc in scenarios or [exp.base]:
-        if sc is None:
-            continue
-        params = dict(sc.params)
-        for key, value in exp.fixed.items():
-            params[key] = {**params[key], **value} if isinstance(value, Mapping) else value
-        for f in exp.factors:
-            if f.param in _COST_PARAMS:
-                numbers = [
-                    v for v in (f.values or ()) if isinstance(v, (int, float)) and not isinstance(v, bool)
-                ]
-                if f.values is not None and not numbers:
-                    continue  # whole per-group tables: the scenario check bounds them
-                top = max(numbers) if f.values is not None else f.hi
-                if f.member is not None:
-                    params[f.param] = {**params[f.param], f.member: top}
-                elif isinstance(params[f.param], Mapping):
-                    params[f.param] = {g: top for g in params[f.param]}
-                else:
-                    params[f.param] = top
-        costs.append(budgets.run_cost(params, exp.days or sc.days))
+    costs = [_run_cost(exp, sc) for sc in scenarios or [exp.base] if sc is not None]
     cost = budgets.RunCost(
         max((c.seconds for c in costs), default=0.0), max((c.bytes for c in costs), default=0)
     )
     n_workers = workers or (1 if scheduler else default_workers())
     return budgets.check_job(runs, cost, workers=n_workers, yes=yes, source=exp.source)
+
+
+def _run_cost(exp: Experiment, sc: Any) -> budgets.RunCost:
+    """One run's cost at the design's costliest point.  A district run holds all its communities
+    in one worker, so its cost is theirs together (more with a larger ``district.communities``)."""
+    days = exp.days or sc.days
+    if not getattr(sc, "is_district", False):
+        return budgets.run_cost(_costliest(exp, sc.params), days)
+    # Members of a copy: the communities are resolved for the estimate and let go, not kept on
+    # the experiment's base for the whole sweep.
+    costs = [budgets.run_cost(_costliest(exp, m.scenario.params), days) for m in replace(sc).members]
+    counts = [
+        v
+        for f in exp.factors
+        if f.key == "district.communities"
+        for v in (f.values if f.values is not None else (f.hi,))
+    ]
+    scale = max(1.0, max(counts, default=0) / sc.count)
+    return budgets.RunCost(scale * sum(c.seconds for c in costs), int(scale * sum(c.bytes for c in costs)))
+
+
+def _costliest(exp: Experiment, base_params: Mapping[str, Any]) -> dict[str, Any]:
+    """A community's parameters with the fixed settings and the largest value each factor gives
+    the parameters that make a run cost more."""
+    params = dict(base_params)
+    for key, value in exp.fixed.items():
+        if key in params:
+            params[key] = {**params[key], **value} if isinstance(value, Mapping) else value
+    for f in exp.factors:
+        if f.param in _COST_PARAMS:
+            numbers = [v for v in (f.values or ()) if isinstance(v, (int, float)) and not isinstance(v, bool)]
+            if f.values is not None and not numbers:
+                continue  # whole per-group tables: the scenario check bounds them
+            top = max(numbers) if f.values is not None else f.hi
+            if f.member is not None:
+                params[f.param] = {**params[f.param], f.member: top}
+            elif isinstance(params[f.param], Mapping):
+                params[f.param] = {g: top for g in params[f.param]}
+            else:
+                params[f.param] = top
+    return params
 
 
 def task_for(exp: Experiment, pl: PlannedRun) -> Task:

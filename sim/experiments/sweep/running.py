@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from sim import budgets
-from sim.executors import Outcome, Runner, execute, run_task
+from sim.executors import Outcome, Runner, Task, execute, run_task
 from sim.experiments.experiment import Experiment
 from sim.experiments.store import Store, check_store_file
 from sim.experiments.sweep.planning import (
@@ -126,7 +126,7 @@ def sweep(
             executor=executor,
             timeout=exp.timeout,
             isolate=True,
-            runner=runner or run_task,
+            runner=runner or run_for_store,
         )
         try:
             for outcome in outcomes:
@@ -167,6 +167,16 @@ def sweep(
         interrupted=status != "finished",
         seconds=time.perf_counter() - started,
     )
+
+
+def run_for_store(task: Task) -> Outcome:
+    """One run as a sweep keeps it: a district run's community table and monthly record are
+    dropped where the run was done, so only its KPIs travel to the coordinator (a store keeps
+    KPIs; ``govsim run`` and ``govsim compare`` give the communities)."""
+    outcome = run_task(task)
+    if outcome.result is not None:
+        outcome.result.district = None
+    return outcome
 
 
 def _record(st: Store, exp: Experiment, outcome: Outcome, session: int) -> None:
