@@ -60,12 +60,10 @@ def start_dask(workers: int) -> tuple[str, list[subprocess.Popen]]:
     port = free_port()
     address = f"tcp://127.0.0.1:{port}"
     quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
-    procs = [subprocess.Popen([str(dask), "scheduler", "--host", "127.0.0.1", "--port", str(port),
-                               "--no-dashboard"], **quiet)]  # fmt: skip
-    procs.append(
-        subprocess.Popen([str(dask), "worker", address, "--host", "127.0.0.1", "--nworkers", str(workers),
-                          "--nthreads", "1", "--no-dashboard", "--memory-limit", "0"], **quiet)  # fmt: skip
-    )
+    scheduler = [str(dask), "scheduler", "--host", "127.0.0.1", "--port", str(port), "--no-dashboard"]
+    worker = [str(dask), "worker", address, "--host", "127.0.0.1", "--nworkers", str(workers)]
+    worker += ["--nthreads", "1", "--no-dashboard", "--memory-limit", "0"]
+    procs = [subprocess.Popen(scheduler, **quiet), subprocess.Popen(worker, **quiet)]
     from distributed import Client
 
     deadline = time.monotonic() + 90
@@ -124,8 +122,10 @@ def main() -> None:
                 p.terminate()
                 p.wait(timeout=30)
         same = on_dask.communities.equals(local.communities)
-        print(f"district year on Dask ({args.workers} workers): {dwall:.1f} s, {dwall / wall:.2f} x the local pool; "
-              f"same numbers: {same}")  # fmt: skip
+        print(
+            f"district year on Dask ({args.workers} workers): {dwall:.1f} s, {dwall / wall:.2f} x the local "
+            f"pool; same numbers: {same}"
+        )
 
 
 if __name__ == "__main__":

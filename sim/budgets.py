@@ -25,7 +25,7 @@ of about 2) and err high.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -158,15 +158,21 @@ def check_run(
     return cost
 
 
+def district_cost(costs: Sequence[RunCost], workers: int = 1) -> RunCost:
+    """A district run from its communities' own costs: every community lives at once, so their
+    memory adds up, but the interpreter and libraries are held once per process (``workers``),
+    not once per community; the time is theirs together spread over the workers."""
+    own = sum(c.bytes - _BYTES_BASE for c in costs)
+    return RunCost(sum(c.seconds for c in costs) / max(workers, 1), int(own + _BYTES_BASE * max(workers, 1)))
+
+
 def check_district(district: Any, days: int, *, workers: int = 1, yes: bool = True) -> RunCost:
-    """:func:`check_run` for a district: its communities live at once, spread over ``workers``
-    processes, so the memory needed is theirs together (the time is theirs over the workers)."""
+    """:func:`check_run` for a district (its cost: :func:`district_cost`)."""
     if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= MAX_DAYS:
         raise BudgetError(
             district.source, f"days must be a whole number from 1 to {MAX_DAYS:,} (100 years), got {days!r}"
         )
-    costs = [run_cost(m.scenario.params, days) for m in district.members]
-    cost = RunCost(sum(c.seconds for c in costs) / max(workers, 1), sum(c.bytes for c in costs))
+    cost = district_cost([run_cost(m.scenario.params, days) for m in district.members], workers)
     _check_memory(district.source, cost, 1)
     if not yes and cost.seconds > SOFT_HOURS * 3600:
         raise BudgetError(

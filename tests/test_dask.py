@@ -108,8 +108,8 @@ def test_a_district_on_dask_is_the_district_in_one_process(cluster, tmp_path):
     numbers of local worker processes."""
     from distributed import Client, get_task_stream
 
+    from sim.district.reading import load_district
     from sim.district.runner import run_district
-    from sim.district.scenario import load_district
 
     small = load_district(DISTRICT)
     one = run_district(small, seed=3, days=31, workers=1)

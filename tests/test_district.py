@@ -8,8 +8,8 @@ import pytest
 from helpers import ROOT, SCENARIOS, govsim
 
 from sim.district import coupling
+from sim.district.reading import load_district
 from sim.district.runner import coupling_days, partition, run_district
-from sim.district.scenario import load_district
 from sim.scenario import ScenarioError, load_scenario
 
 SMALL = ROOT / "tests" / "data" / "districts" / "small.toml"

@@ -49,7 +49,7 @@ def load_scenario(path: str | Path) -> Scenario:
     :class:`~sim.district.scenario.DistrictScenario`, which every command runs as it runs a
     community.
     """
-    from sim.district.scenario import is_district_file, load_district
+    from sim.district.reading import is_district_file, load_district
 
     checked = _path(path, "", None)
     if is_district_file(checked):

@@ -72,7 +72,7 @@ def scan(scenarios_dir: Path, save_dir: Path) -> list[LibraryEntry]:
 
     Files are read again only when one of them changed (the page asks on every render).
     """
-    from sim.district.scenario import is_district_file
+    from sim.district.reading import is_district_file
 
     # District files have their own view (they run many communities, not one).
     packages = [f for f in sorted(scenarios_dir.glob("*.toml")) if not is_district_file(f)]

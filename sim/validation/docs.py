@@ -74,7 +74,7 @@ CODE_MODULES = (
     *(f"sim.reforms.{m}" for m in REFORM_MODULES),
     *(
         f"sim.district.{m}"
-        for m in ("scenario", "settings", "coupling", "runner", "shard", "results", "spread")
+        for m in ("scenario", "reading", "settings", "coupling", "runner", "shard", "results", "spread")
     ),
 )
 PATH_SUFFIXES = (".toml", ".md", ".py", ".csv", ".png", ".json")

@@ -88,7 +88,7 @@ class Evidence:
 def scenario_files(scenarios_dir: Path) -> list[Path]:
     """Every community scenario file, baseline first, then the package, the reforms, and any others
     (district files have their own stage, :mod:`sim.validation.district`)."""
-    from sim.district.scenario import is_district_file
+    from sim.district.reading import is_district_file
 
     files = [f for f in sorted(scenarios_dir.rglob("*.toml")) if not is_district_file(f)]
     first = [scenarios_dir / BASELINE, scenarios_dir / PACKAGE_2014]

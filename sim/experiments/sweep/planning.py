@@ -116,7 +116,8 @@ def _run_cost(exp: Experiment, sc: Any) -> budgets.RunCost:
         for v in (f.values if f.values is not None else (f.hi,))
     ]
     scale = max(1.0, max(counts, default=0) / sc.count)
-    return budgets.RunCost(scale * sum(c.seconds for c in costs), int(scale * sum(c.bytes for c in costs)))
+    one = budgets.district_cost(costs)
+    return budgets.RunCost(scale * one.seconds, int(scale * one.bytes))
 
 
 def _costliest(exp: Experiment, base_params: Mapping[str, Any]) -> dict[str, Any]:
