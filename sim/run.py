@@ -85,7 +85,8 @@ def simulate(
     from sim.budgets import check_run
     from sim.model import CommunityModel
 
-    sc = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+    district = getattr(scenario, "is_district", False)  # a DistrictScenario is no Scenario
+    sc = scenario if isinstance(scenario, Scenario) or district else load_scenario(scenario)
     if getattr(sc, "is_district", False):
         return simulate_district(sc, seed=seed, days=days)
     check_run(sc.params, sc.days if days is None else days, source=sc.source)
