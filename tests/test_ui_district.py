@@ -86,6 +86,9 @@ def _run_to_the_end(rc) -> None:
     while time.monotonic() < deadline and not district.district_task.finished:
         time.sleep(0.1)
     assert district.district_task.finished, district.district_task.exception
+    results = district.last.value
+    assert results is not None and results.comparison.names == [p.name for p in district.packages(
+        district.entry(district.choice.value).scenario, district.choice.value)]  # fmt: skip
     while time.monotonic() < deadline and not _html(rc, "govsim-losers-summary"):
         time.sleep(0.1)  # the page re-renders after the task's value, in the task's thread
 
@@ -255,7 +258,7 @@ def test_run_shows_the_losers_the_figures_and_the_district_table(small):
     district.update(days=31, replications=2)
     assert _checked(rc) == {r: r in ("per_resident", "by_score") for r in ALLOCATION_RULES}
     _run_to_the_end(rc)
-    results = district.district_task.latest
+    results = district.last.value
     assert district.progress.value == (4, 4)
     d = load_scenario(SMALL / "small.toml")
     direct = compare(
@@ -309,7 +312,7 @@ def test_the_district_tab_in_chinese_shows_no_unmarked_english(small):
     found = {"before a run": latin_words(_inner(box), names)}
     district.update(days=31, replications=2)
     _run_to_the_end(rc)
-    c = district.district_task.latest.comparison
+    c = district.last.value.comparison
     assert c.names == [translate("Per resident", "zh"), translate("By evaluation score", "zh")]
     # Community names (C001...) are the district's identities, like scenario names.
     names |= set(c.communities["name"])

@@ -94,6 +94,8 @@ class DistrictChoice:
 
 choice = solara.reactive(DistrictChoice())
 progress: solara.Reactive[tuple[int, int]] = solara.reactive((0, 0))
+#: The last finished comparison's results (DistrictResults), kept across later Stops.
+last: solara.Reactive[Any] = solara.reactive(None)
 #: Fields whose text is not a whole number (field id -> "label: what is wrong"): Run waits.
 unfinished: solara.Reactive[dict[int, str]] = solara.reactive({})
 
@@ -102,6 +104,7 @@ def reset() -> None:
     """Back to the start (:func:`sim.ui.state.reset` calls it)."""
     choice.set(DistrictChoice())
     progress.set((0, 0))
+    last.set(None)
     unfinished.set({})
 
 
@@ -268,7 +271,7 @@ def problems(district: Any | None, c: DistrictChoice, workers: int) -> list[str]
         out.append(
             _(
                 "{runs} district runs of {n} communities at once need about {need} of memory; this "
-                "machine has {free} free. Use fewer communities or a shorter run."
+                "machine has {free} free. Use the demonstration size, fewer communities or a shorter run."
             ).format(
                 runs=at_once,
                 n=sized(district, c).count,
@@ -307,7 +310,10 @@ def district_task(pkgs: tuple[Any, ...], c: DistrictChoice, days: int, sig: tupl
         progress=_throttled(progress),
         cancel=_TaskCancel(district_task),  # type: ignore[arg-type]
     )
-    return DistrictResults(comparison, c, sig, time.perf_counter() - started)
+    results = DistrictResults(comparison, c, sig, time.perf_counter() - started)
+    if district_task.is_current():
+        last.set(results)
+    return results
 
 
 def start() -> None:
@@ -442,15 +448,9 @@ def district_images(c: Any, tables: dict[tuple[str, str], Any], package: str, kp
 
 def table_sections() -> tuple[tuple[str, tuple[str, ...]], ...]:
     """The district KPI table's sections: service to residents, then how it spreads across the
-    communities, the community sections (district totals and means), and the district's make-up."""
-    from sim.kpis.district import DISTRICT_KPIS
+    communities, then the other sections of the Compare tab's table (the district's totals and
+    means, and its make-up last)."""
     from sim.ui.labels import KPI_SECTIONS
 
-    spread = tuple(k for k in DISTRICT_KPIS if k.startswith("spread."))
-    own = tuple(k for k in DISTRICT_KPIS if k.startswith("district."))
-    return (
-        KPI_SECTIONS[0],
-        (N_("Across the district's communities: worst and best tenth, inequality"), spread),
-        *KPI_SECTIONS[1:],
-        (N_("The district"), own),
-    )
+    spread = next(s for s in KPI_SECTIONS if any(k.startswith("spread.") for k in s[1]))
+    return (KPI_SECTIONS[0], spread, *(s for s in KPI_SECTIONS[1:] if s is not spread))

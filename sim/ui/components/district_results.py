@@ -85,7 +85,7 @@ def DistrictResultsView():
     """What the last district run found; says so when the choice changed since."""
     from sim.district.report import LOSS_KPIS, losers_tables
 
-    results: district.DistrictResults | None = district.district_task.latest
+    results: district.DistrictResults | None = district.last.value
     package, set_package = solara.use_state(None)
     kpi, set_kpi = solara.use_state(LOSS_KPIS[0])
     c = results.comparison if results is not None else None

@@ -224,7 +224,7 @@ def DistrictRunPanel(d: Any | None, c: district.DistrictChoice):
         elif task.cancelled:
             solara.Warning(
                 _("Stopped. The results below are from the last finished run.")
-                if task.latest is not None
+                if district.last.value is not None
                 else _("Stopped before any run finished: there are no results yet."),
                 dense=True,
                 classes=["govsim-district-stopped"],
