@@ -1,6 +1,6 @@
 """The words of the model's data, for the translation catalogue: what each parameter is (its name,
 its documentation, its unit and its source), the KPIs' explanations, and the shipped scenario
-files' descriptions and timeline steps.
+files' descriptions, timeline steps and district community types.
 
 They are written in English where they are defined (:mod:`sim.parameters`, the reform modules,
 :mod:`sim.kpis`, ``scenarios/``), and are not marked with ``_()`` there: this module gathers them
@@ -74,8 +74,8 @@ def kpi_words() -> Iterator[tuple[str, str]]:
 
 
 def scenario_words(folder: Path = SCENARIOS_DIR) -> Iterator[tuple[str, str]]:
-    """The descriptions and timeline steps of the scenario files under ``folder`` (not the
-    planners' saves under ``custom/``)."""
+    """The descriptions, timeline steps and community types' labels of the scenario files under
+    ``folder`` (not the planners' saves under ``custom/``)."""
     for path in sorted(folder.rglob("*.toml")):
         rel = path.relative_to(folder.parent)
         if "custom" in rel.parts:
@@ -86,6 +86,12 @@ def scenario_words(folder: Path = SCENARIOS_DIR) -> Iterator[tuple[str, str]]:
         for i, step in enumerate(doc.get("timeline", [])):
             if isinstance(step, dict) and isinstance(step.get("label"), str):
                 yield step["label"], f"{rel}: timeline step {i + 1}"
+        # A district file's community types, as the district view's tables and figures name them.
+        district = doc.get("district")
+        types = district.get("types") if isinstance(district, dict) else None
+        for name, kind in types.items() if isinstance(types, dict) else ():
+            if isinstance(kind, dict) and isinstance(kind.get("label"), str):
+                yield kind["label"], f"{rel}: community type {name}"
 
 
 def marked_in_code() -> set[str]:

@@ -461,3 +461,65 @@ def test_a_chinese_walk_through(server: Server, tmp_path: Path) -> None:
 
 def _saved_first_lines(server: Server) -> list[str]:
     return [f.read_text(encoding="utf-8").splitlines()[0] for f in server.save_dir.glob("*.toml")]
+
+
+def _district_run(page, package: str) -> float:
+    """Press the District tab's Run and wait for the losers under ``package`` (a name that earlier
+    results in another language do not have); the seconds it took."""
+    started = time.perf_counter()
+    page.locator(".govsim-district-run-button").click()
+    page.locator(".govsim-losers-summary li", has_text=package).first.wait_for(timeout=RUN_CEILING_S * 1000)
+    page.locator("table.govsim-losers").wait_for()
+    return time.perf_counter() - started
+
+
+def test_a_district_comparison_shows_the_tiles_and_the_losers(page, server: Server) -> None:
+    """Issue 10, item 5: the District tab compares two allocation rules of the demonstration
+    district, cut to 6 communities and a month for speed, with 2 paired runs; the tiles and the
+    losers' table appear; then the same in Chinese, with no English left on the page."""
+    page.get_by_role("tab", name="District").click()
+    page.locator(".govsim-district-picker").wait_for()
+    communities = page.get_by_label("Communities", exact=True)
+    communities.fill("6")
+    communities.press("Enter")
+    page.get_by_text("6 communities in 4 sub-districts").wait_for()
+    page.locator(".govsim-district-length").click()
+    page.get_by_role("option", name="1 month (31 days)").click()
+    runs = page.get_by_label("Paired runs per rule")
+    runs.fill("2")
+    runs.press("Enter")
+    page.get_by_text("4 district runs (2 rules x 2 paired runs, 6 communities each)").wait_for()
+    seconds = _district_run(page, "By evaluation score")
+    print(
+        f"\n[ui timing] district Run -> losers: {seconds:.1f} s (6 communities, 2 rules x 2 runs x 31 days)"
+    )
+    assert page.locator(".govsim-losers-summary li").count() == 3
+    assert (
+        page.locator(".govsim-losers-summary li")
+        .first.inner_text()
+        .endswith(
+            "communities lose on Needs resolved under By evaluation score, against Per resident "
+            "(worse by more than 2.0 pp, and sure)."
+        )
+    )
+    assert page.locator("table.govsim-losers tbody tr").count() >= 5
+    for key in ("district-tiles", "district-by-type", "district-change"):
+        img = page.locator(f".govsim-figure-{key} img")
+        img.scroll_into_view_if_needed()
+        page.wait_for_function("e => e.complete && e.naturalWidth > 300", arg=img.element_handle())
+    assert page.locator("table.govsim-kpis td[data-mean]").count() > 0
+    _shot(page, "08-district")
+
+    # In Chinese: the tab, the rules, a new run named in Chinese, its losers and figures.
+    page.locator(".govsim-lang-zh").click()
+    page.get_by_text("谁受损").wait_for()
+    seconds = _district_run(page, "按考评得分")
+    print(f"[ui timing] the same in Chinese: {seconds:.1f} s")
+    page.locator(".govsim-figure-district-tiles img").wait_for()
+    _shot(page, "09-district-zh")
+    from test_i18n import latin_words
+
+    from sim.ui import library
+
+    names = {e.name for e in library.scan_districts(ROOT / "scenarios")} | {f"C{i:03d}" for i in range(1, 7)}
+    assert latin_words(page.inner_text("body"), names) == set()

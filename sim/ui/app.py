@@ -2,7 +2,7 @@
 
 Started by ``govsim ui`` (``solara run sim.ui.app`` underneath).  The page is laid out in the order
 a planner works: the scenarios and how they differ from the baseline, the reforms of the one being
-edited, the run, the results; the timeline replay has its own tab.
+edited, the run, the results; the timeline replay and the district have their own tabs.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ import sim.ui.live  # noqa: F401
 from sim.i18n import LANGUAGES, _
 from sim.ui import state
 from sim.ui.components.differences import DifferencesTable
+from sim.ui.components.district_view import DistrictView
 from sim.ui.components.enough import HowMuchIsEnough
 from sim.ui.components.live_view import LiveView
 from sim.ui.components.reform_controls import ReformControls
@@ -69,6 +70,9 @@ CSS = """
 .govsim-live-curves svg { margin-right: 12px; }
 .govsim-live-hall td.live-bars { white-space: nowrap; }
 .govsim-figure-img img, img.govsim-figure-img { max-width: 100%; height: auto; }
+.govsim-district-facts p { margin: 0 0 4px 0; font-size: 0.9em; }
+.govsim-losers-summary { font-size: 0.9em; }
+.govsim-losers tr.verdict-worse td { background: #fbe1e4; }
 """
 
 
@@ -144,3 +148,5 @@ def Page():
             HowMuchIsEnough()
         with solara.lab.Tab(_("Timeline 2003 → 2014")), solara.Column(style={"padding": "8px 16px"}):
             TimelineReplay()
+        with solara.lab.Tab(_("District")), solara.Column(style={"padding": "8px 16px"}):
+            DistrictView()

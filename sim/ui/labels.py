@@ -19,6 +19,7 @@ from sim.data_words import doc_label
 from sim.i18n import N_, _
 from sim.kpis import GROUP_WORDS, KPI_LABELS, KPIS
 from sim.kpis import kpi_label as full_kpi_label
+from sim.kpis.district import DISTRICT_KPIS
 from sim.parameters import CLASSES, GROUPS, PARAMS
 from sim.reforms import REFORMS as ALL_REFORMS
 from sim.reforms import Control, Reform
@@ -263,6 +264,12 @@ KPI_SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
         N_("Who takes part: participation, by resident group"),
         tuple(f"governance.participation_rate.{g}" for g in GROUPS),
     ),
+    # A district's own measures (sim.kpis.district); a community's table has none of them.
+    (
+        N_("Across the district's communities: worst and best tenth, inequality"),
+        tuple(k for k in DISTRICT_KPIS if k.startswith("spread.")),
+    ),
+    (N_("The district"), tuple(k for k in DISTRICT_KPIS if k.startswith("district."))),
 )
 
 

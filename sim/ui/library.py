@@ -22,6 +22,8 @@ from sim.scenario import Scenario, ScenarioError, load_scenario
 PACKAGES = N_("Packages of reforms")
 SINGLE = N_("One reform each")
 SAVED = N_("Saved by planners")
+#: The group of district files (never shown: they have a picker of their own).
+DISTRICTS = "districts"
 
 
 @dataclass(frozen=True)
@@ -31,7 +33,7 @@ class LibraryEntry:
     path: Path
     shown: str  # the path as the planner sees it, relative to the scenarios folder
     group: str
-    scenario: Scenario | None
+    scenario: Scenario | None  # a DistrictScenario in scan_districts' entries
     error: str | None = None
 
     @property
@@ -104,6 +106,31 @@ def scan(scenarios_dir: Path, save_dir: Path) -> list[LibraryEntry]:
         # The baseline first among the packages: it is what the others are compared with.
         loaded.sort(key=lambda e: (not e.path.stem.startswith("baseline"), e.name.casefold()))
         entries.extend(loaded)
+    with _lock:
+        _cache[key] = (sig, entries)
+    return list(entries)
+
+
+def scan_districts(scenarios_dir: Path) -> list[LibraryEntry]:
+    """The district files at the top of the scenarios folder (the district view's picker), by
+    name; read again only when one of them changed.  A file that does not load is listed with
+    its one-line message, as in :func:`scan`."""
+    from sim.district.reading import is_district_file
+
+    files = [f for f in sorted(scenarios_dir.glob("*.toml")) if is_district_file(f)]
+    sig = _signature(files)
+    key = (str(scenarios_dir.resolve()), "<districts>")
+    with _lock:
+        hit = _cache.get(key)
+        if hit is not None and hit[0] == sig:
+            return list(hit[1])
+    entries = []
+    for path in files:
+        try:
+            entries.append(LibraryEntry(path, _shown(path, scenarios_dir), DISTRICTS, load_scenario(path)))
+        except (ScenarioError, InputError, OSError, RecursionError) as e:
+            entries.append(LibraryEntry(path, _shown(path, scenarios_dir), DISTRICTS, None, _one_line(e)))
+    entries.sort(key=lambda e: e.name.casefold())
     with _lock:
         _cache[key] = (sig, entries)
     return list(entries)

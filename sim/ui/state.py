@@ -90,7 +90,7 @@ _field_ids = itertools.count(1)
 
 def reset(cfg: UiConfig | None = None) -> None:
     """Start over (tests; and a new configuration)."""
-    from sim.ui import tasks
+    from sim.ui import district, tasks
 
     if cfg is not None:
         config.set(cfg)
@@ -104,6 +104,7 @@ def reset(cfg: UiConfig | None = None) -> None:
     figure_series.set(DEFAULT_SERIES)
     unfinished_fields.set({})
     tasks.reset()
+    district.reset()
 
 
 # -- picking and editing scenarios ---------------------------------------------------------------

@@ -115,6 +115,15 @@ def TextField(
     _use_commit(field, commit)
 
 
+def _problem(text: str, integer: bool) -> str | None:
+    """What is wrong with a number field's text (None: it reads as a number)."""
+    try:
+        parse_number(text, integer)
+    except ValueError as e:
+        return str(e)
+    return None
+
+
 @solara.component
 def NumberField(
     label: str,
@@ -124,11 +133,12 @@ def NumberField(
     suffix: str = "",
     classes: list[str] | None = None,
     style: str = "",
+    report_to: Callable[[int, str | None], None] | None = None,
 ):
     """A whole number or a number, handed over on leaving the field or Enter.  Text that is not a
     number is marked here and never reaches the scenario; while it stands, Run is blocked
-    (:data:`sim.ui.state.unfinished_fields`), since the run would otherwise silently use the
-    last number the field held."""
+    (:data:`sim.ui.state.unfinished_fields`, or ``report_to`` for a page with a Run of its own),
+    since the run would otherwise silently use the last number the field held."""
     text, set_text = solara.use_state(number_text(value))
     field_id = solara.use_memo(state.new_field_id, [])
     text_ref = solara.use_ref(text)
@@ -145,15 +155,12 @@ def NumberField(
         set_text(number_text(value))
 
     solara.use_effect(follow, [value])
-    try:
-        parse_number(text, integer)
-        problem = None
-    except ValueError as e:
-        problem = str(e)
+    problem = _problem(text, integer)
+    tell = report_to or state.report_field
 
     def report() -> Callable[[], None]:
-        state.report_field(field_id, f"{label}: {problem}" if problem else None)
-        return lambda: state.report_field(field_id, None)  # a field that goes away blocks nothing
+        tell(field_id, f"{label}: {problem}" if problem else None)
+        return lambda: tell(field_id, None)  # a field that goes away blocks nothing
 
     solara.use_effect(report, [problem, label])
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import math
+from collections.abc import Sequence
 from typing import Any
 
 import solara
@@ -39,10 +40,13 @@ def _num(x: Any) -> str:
         return "nan"
 
 
-def _sections(present: set[str]) -> list[tuple[str, list[str]]]:
+Sections = Sequence[tuple[str, Sequence[str]]]
+
+
+def _sections(present: set[str], sections: Sections = KPI_SECTIONS) -> list[tuple[str, list[str]]]:
     out = []
     listed: set[str] = set()
-    for title, keys in KPI_SECTIONS:
+    for title, keys in sections:
         shown = [k for k in keys if k in present]
         listed.update(keys)
         if shown:
@@ -55,8 +59,9 @@ def _sections(present: set[str]) -> list[tuple[str, list[str]]]:
 
 
 # Long by design: one table, its head and each kind of cell written where the row is built.
-def kpi_table_html(comparison: Any) -> str:
-    """The table as HTML (pure: tested without a browser)."""
+def kpi_table_html(comparison: Any, sections: Sections = KPI_SECTIONS) -> str:
+    """The table as HTML (pure: tested without a browser), its rows in ``sections`` (titles and
+    KPI keys; KPIs in none of them follow under "Other measures")."""
     table = comparison.table
     names: list[str] = list(comparison.names)
     ref = names[0]
@@ -79,7 +84,7 @@ def kpi_table_html(comparison: Any) -> str:
         f'<table class="govsim-kpis" data-replications="{len(comparison.seeds)}">'
         f"<thead><tr>{''.join(head)}</tr></thead><tbody>"
     ]
-    for title, keys in _sections(present):
+    for title, keys in _sections(present, sections):
         out.append(f'<tr class="section"><td colspan="{ncols}">{html.escape(title)}</td></tr>')
         for key in keys:
             kpi = KPIS[key]
@@ -189,7 +194,7 @@ def how_to_read_html() -> str:
 
 
 @solara.component
-def KpiTable(comparison: Any):
+def KpiTable(comparison: Any, sections: Sections = KPI_SECTIONS):
     """The table with its legend, and below it the cost beside every gain; shares are in %, their
     differences in percentage points (pp)."""
     reps = len(comparison.seeds)
@@ -204,7 +209,9 @@ def KpiTable(comparison: Any):
     )
     solara.HTML(tag="div", unsafe_innerHTML=legend_html())
     solara.HTML(tag="div", unsafe_innerHTML=how_to_read_html())
-    solara.HTML(tag="div", unsafe_innerHTML=kpi_table_html(comparison), classes=["govsim-kpi-table"])
+    solara.HTML(
+        tag="div", unsafe_innerHTML=kpi_table_html(comparison, sections), classes=["govsim-kpi-table"]
+    )
     value = value_html(comparison)
     if value:
         solara.HTML(tag="div", unsafe_innerHTML=value, classes=["govsim-value-box"])
