@@ -19,8 +19,9 @@ def run_command(args: argparse.Namespace, district: Any) -> int:
     from sim.run import simulate_district
 
     days = args.days or district.days
+    # On a cluster the district takes one shard per Dask worker unless told otherwise.
     workers = args.workers or (1 if args.scheduler else min(default_workers(), district.count))
-    budgets.check_district(district, days, workers=workers, yes=args.yes)
+    budgets.check_district(district, days, workers=1 if args.scheduler else workers, yes=args.yes)
     tqdm.monitor_interval = 0  # no monitor thread: the worker processes can then fork safely
     with tqdm(total=None, unit="month", disable=args.json, leave=False, file=sys.stderr) as bar:
 

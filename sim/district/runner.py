@@ -150,14 +150,23 @@ def run_district(
     """Run a district for ``days`` (default: the base scenario's) with ``seed``.
 
     ``workers`` local processes (1: in this process) or the Dask cluster at ``scheduler`` hold the
-    communities; the numbers are the same either way.
+    communities, one shard per worker (on a cluster: one per Dask worker unless ``workers`` is more
+    than 1); the numbers are the same either way.
     """
     days = int(days if days is not None else district.days)
     members = district.members
     points = coupling_days(district.start_date, days)
     coupler = _Coupler(district, seed)
-    parts = partition([m.residents for m in members], max(1, workers))
-    shards = _start(district, parts, seed, days, daily, workers, scheduler)
+    client = _client(scheduler) if scheduler else None
+    names = sorted(client.scheduler_info()["workers"]) if client is not None else []
+    n_shards = workers if workers > 1 or client is None else max(1, len(names))
+    parts = partition([m.residents for m in members], n_shards)
+    try:
+        shards = _start(district, parts, seed, days, daily, workers, client, names)
+    except BaseException:
+        if client is not None:
+            client.close()
+        raise
     try:
         prev = 0
         for month, day in enumerate(points, start=1):
@@ -181,6 +190,8 @@ def run_district(
     finally:
         for shard in shards:
             shard.close()
+        if client is not None:
+            client.close()
     finished.sort(key=lambda x: x[0])
     table = community_table(
         district,
@@ -219,16 +230,15 @@ class _InProcess:
 
 
 class _DaskShard:
-    """A shard as a Dask actor on a worker of the cluster."""
+    """A shard as a Dask actor on a worker of the cluster (``future``: the actor being made)."""
 
-    def __init__(self, client: Any, args: tuple, worker: str | None) -> None:
-        # The actor's proxy sends its calls through the client current when it is made: this
-        # client, not a process-wide default (there may be none).  Not pure: two runs of the same
-        # district and seed must not share one actor, and hashing the district would cost time.
-        with client.as_current():
-            self.actor = client.submit(Shard, *args, actor=True, workers=worker, pure=False).result()
+    def __init__(self, future: Any) -> None:
+        self._making = future
+        self.actor: Any = None
         self._future: Any = None
-        self.client: Any = None
+
+    def ready(self) -> None:
+        self.actor = self._making.result()
 
     def call(self, method: str, *args: Any) -> None:
         self._future = getattr(self.actor, method)(*args)
@@ -238,8 +248,12 @@ class _DaskShard:
 
     def close(self) -> None:
         self.actor = None
-        if self.client is not None:
-            self.client.close()
+
+
+def _client(scheduler: str) -> Any:
+    from distributed import Client
+
+    return Client(scheduler, set_as_default=False)
 
 
 def _start(
@@ -249,16 +263,26 @@ def _start(
     days: int,
     daily: bool,
     workers: int,
-    scheduler: str | None,
+    client: Any,
+    names: list[str],
 ) -> list[Any]:
     args = [(district, p, seed, days, daily) for p in parts]
-    if scheduler:
-        from distributed import Client
-
-        client = Client(scheduler, set_as_default=False)
-        names = sorted(client.scheduler_info()["workers"])
-        shards = [_DaskShard(client, a, names[k % len(names)] if names else None) for k, a in enumerate(args)]
-        shards[-1].client = client  # closed with the last shard
+    if client is not None:
+        # The actor's proxy sends its calls through the client current when it is made: this
+        # client, not a process-wide default (there may be none).  Not pure: two runs of the same
+        # district and seed must not share one actor.  Every shard is submitted before any is
+        # waited for, so the workers build their communities at the same time.
+        with client.as_current():
+            shards = [
+                _DaskShard(
+                    client.submit(
+                        Shard, *a, actor=True, pure=False, workers=names[k % len(names)] if names else None
+                    )
+                )
+                for k, a in enumerate(args)
+            ]
+            for s in shards:
+                s.ready()
         return shards
     if workers <= 1:
         return [_InProcess(a) for a in args]

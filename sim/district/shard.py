@@ -13,6 +13,7 @@ from __future__ import annotations
 import gc
 import os
 import signal
+import warnings
 from collections.abc import Mapping, Sequence
 from contextlib import suppress
 from dataclasses import dataclass
@@ -125,8 +126,12 @@ def _need(m: Any) -> float:
 
 def _shard_main(conn: Connection, parent_pid: int, args: tuple) -> None:
     """A worker process holding one shard: answer ``(method, args)`` until told to stop."""
-    from sim.executors.worker_pool import _die_with_parent
+    from sim.executors.worker_pool import _PARENT_ENDS, _die_with_parent
 
+    for other in _PARENT_ENDS:  # other workers' pipes, inherited by a fork: not ours to hold
+        with suppress(OSError):
+            other.close()
+    _PARENT_ENDS.clear()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the coordinator decides what stops
     _die_with_parent()
     if parent_pid and os.getppid() != parent_pid:
@@ -156,10 +161,22 @@ class LocalShard:
     """A :class:`Shard` in its own process: ``call`` sends a request, ``result`` waits for it."""
 
     def __init__(self, ctx: Any, args: tuple) -> None:
+        from sim.executors.worker_pool import _PARENT_ENDS
+
         self.conn, child = ctx.Pipe(duplex=True)
-        self.process = ctx.Process(target=_shard_main, args=(child, os.getpid(), args), daemon=True)
-        self.process.start()
-        child.close()
+        fork = ctx.get_start_method() == "fork"
+        # A forked worker checks that its parent is still this process; one started from the fork
+        # server has the server as its parent, so it cannot (the pipe's end still stops it).
+        self.process = ctx.Process(
+            target=_shard_main, args=(child, os.getpid() if fork else 0, args), daemon=True
+        )
+        _PARENT_ENDS.append(self.conn)  # closed in workers forked later (see worker_pool)
+        try:
+            with warnings.catch_warnings():
+                warnings.filterwarnings("ignore", "This process .* is multi-threaded", DeprecationWarning)
+                self.process.start()
+        finally:
+            child.close()
 
     def ready(self) -> None:
         """Wait until the worker has built its communities (they are built in parallel)."""
@@ -182,8 +199,12 @@ class LocalShard:
         return self._wait()
 
     def close(self) -> None:
+        from sim.executors.worker_pool import _PARENT_ENDS
+
         with suppress(OSError, BrokenPipeError):
             self.conn.send(None)
+        with suppress(ValueError):
+            _PARENT_ENDS.remove(self.conn)
         self.process.join(timeout=5)
         if self.process.is_alive():
             self.process.kill()
