@@ -125,8 +125,8 @@ def district_claims(
                 "kpi": c.kpi,
                 "claimed": "up" if c.direction > 0 else "down",
                 "threshold": c.threshold,
-                "reference": arms[ref].name,
-                "package": arms[pkg].name,
+                "reference": ref,
+                "package": pkg,
                 "reference_mean": float(sub.loc[arms[ref].name, "mean"]),
                 "package_mean": float(sub.loc[arms[pkg].name, "mean"]),
                 "diff": d.mean,
@@ -202,14 +202,14 @@ HEADER = [
 def district_section(table: pd.DataFrame, basis: str) -> list[str]:
     """The evidence README's section on the district claims."""
     from sim.kpis import format_value
-    from sim.validation.markdown import diff_ci, md_table
+    from sim.validation.markdown import diff_ci, fmt_diff, md_table
 
     if table.empty:
         return ["## District claims", "", "Not run.", ""]
     rows = [
         [
             f"{r.claim} ({r.source})",
-            f"`{r.kpi}` {r.claimed} by more than {format_value(r.kpi, r.threshold)}",
+            f"`{r.kpi}` {r.claimed} by more than {fmt_diff(r.kpi, r.threshold).lstrip('+')}",
             f"{r.reference}: {format_value(r.kpi, r.reference_mean)}",
             f"{r.package}: {format_value(r.kpi, r.package_mean)}",
             diff_ci(r.kpi, r.diff, r.diff_low, r.diff_high),
