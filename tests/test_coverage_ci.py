@@ -174,8 +174,8 @@ def test_kpi_catalogue_bounds_every_share_count_and_time():
     for key, kpi in KPIS.items():
         if kpi.unit in ("share", "0-1"):
             assert kpi.bounds == (0.0, 1.0), key
-        elif key == "finance.balance_yuan":
-            assert kpi.bounds == (None, None)
+        elif key.endswith("finance.balance_yuan"):  # the balance and its spread across communities
+            assert kpi.signed and kpi.bounds == (None, None), key
         else:
             assert kpi.bounds == (0.0, None), key
 

@@ -20,7 +20,7 @@ from helpers import ROOT
 
 from sim.calendar import weekly_mask
 from sim.compare import Comparison, compare, comparison_table
-from sim.kpis import KPIS
+from sim.kpis import COMMUNITY_KPIS, KPIS
 from sim.scenario import load_scenario
 from sim.ui import tasks
 from sim.ui.components.differences import differences_html
@@ -95,18 +95,20 @@ def synthetic_comparison(effects: dict[str, float], noise: float = 1.0, n: int =
     rng = np.random.default_rng(7)
     a_sc = load_scenario(SCENARIOS / "baseline_2002.toml")
     b_sc = dataclasses.replace(a_sc, name="Package B")
-    # Shares live in [0, 1]; everything else is on a scale of ten.
-    scale = {k: 0.05 if KPIS[k].unit == "share" else 1.0 for k in KPIS}
+    # A community comparison: the community KPIs.  Shares live in [0, 1]; the rest on a scale of ten.
+    scale = {k: 0.05 if KPIS[k].unit == "share" else 1.0 for k in COMMUNITY_KPIS}
     rows = []
     for r in range(n):
-        base = {k: (0.5 if scale[k] < 1 else 10.0) + scale[k] * rng.normal() for k in KPIS}
+        base = {k: (0.5 if scale[k] < 1 else 10.0) + scale[k] * rng.normal() for k in COMMUNITY_KPIS}
         rows.append({"scenario": a_sc.name, "replication": r, "seed": r, **base})
         rows.append(
             {
                 "scenario": b_sc.name,
                 "replication": r,
                 "seed": r,
-                **{k: base[k] + effects.get(k, 0.0) + noise * scale[k] * rng.normal() for k in KPIS},
+                **{
+                    k: base[k] + effects.get(k, 0.0) + noise * scale[k] * rng.normal() for k in COMMUNITY_KPIS
+                },
             }
         )
     runs = pd.DataFrame(rows)
