@@ -95,9 +95,18 @@ def figures(c: Comparison) -> dict[str, tuple[str, Figure]]:
     return out
 
 
+def _change(kpi: str, x: float, unit: bool = True, sign: bool = True) -> str:
+    """A change of a KPI as a person reads it: a share's in percentage points, else its unit."""
+    from sim.kpis import KPIS, format_value
+
+    if KPIS[kpi].unit == "share" and x == x:
+        return f"{100 * x:{'+' if sign else ''}.1f}" + (f" {_('pp')}" if unit else "")
+    return format_value(kpi, x, unit=unit, sign=sign)
+
+
 def losers_text(c: Comparison, shown: int = 10) -> str:
     """For a terminal: how many communities lose under each package, and the worst of them."""
-    from sim.kpis import format_value, kpi_label
+    from sim.kpis import kpi_label
 
     lines = []
     for (b, kpi), table in losers_tables(c).items():
@@ -108,16 +117,16 @@ def losers_text(c: Comparison, shown: int = 10) -> str:
                 "(worse by more than {t}, sure; below, negative = worse)"
             ).format(
                 b=b, n=len(lost), total=len(table), kpi=kpi_label(kpi),
-                t=format_value(kpi, threshold(c, kpi)),
+                t=_change(kpi, threshold(c, kpi), sign=False),
             )
         )  # fmt: skip
         for _i, row in lost.head(shown).iterrows():
             lines.append(
                 f"    {row['name']:<6} {row['type_label']:<20} "
                 f"{_('sub-district')} {int(row['subdistrict']):>3}  "
-                f"{format_value(kpi, row['change'], sign=True)} "
-                f"[{format_value(kpi, row['change_low'], unit=False, sign=True)}, "
-                f"{format_value(kpi, row['change_high'], unit=False, sign=True)}]"
+                f"{_change(kpi, row['change'])} "
+                f"[{_change(kpi, row['change_low'], unit=False)}, "
+                f"{_change(kpi, row['change_high'], unit=False)}]"
             )
         if len(lost) > shown:
             lines.append(
