@@ -192,10 +192,12 @@ def test_the_estimate_counts_the_runs_and_their_cost():
     d = load_scenario(ROOT / "scenarios" / "district_demo.toml")
     c = district.DistrictChoice(replications=3, days=365)
     est = district.estimate(d, c, workers=2)
-    from sim.budgets import run_cost
+    from sim.budgets import district_cost, run_cost
 
-    one = sum(run_cost(m.scenario.params, 365).seconds for m in d.members)
-    assert est.runs == 6 and est.seconds == pytest.approx(3 * one)
+    one = district_cost([run_cost(m.scenario.params, 365) for m in d.members])
+    assert est.runs == 6 and est.seconds == pytest.approx(3 * one.seconds)
+    # the interpreter is counted once for the run, not once per community (24 x 200 MB)
+    assert est.bytes_each == one.bytes < 24 * 200 * 2**20
     assert district.duration_text(40) == "about 40 s" and district.duration_text(600) == "about 10 min"
 
 

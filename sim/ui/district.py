@@ -222,17 +222,15 @@ class Estimate:
 
 
 def estimate(district: Any, c: DistrictChoice, workers: int) -> Estimate:
-    """Runs, a rough wall time (:func:`sim.budgets.run_cost` of every community, one district per
-    worker) and the memory of one district run against what the machine has."""
-    from sim.budgets import available_memory, run_cost
+    """Runs, a rough wall time and the memory of one district run (:func:`sim.budgets.district_cost`
+    of its communities: one district per worker) against what the machine has."""
+    from sim.budgets import available_memory, district_cost, run_cost
 
     days = run_days(district, c)
-    costs = [run_cost(m.scenario.params, days) for m in sized(district, c).members]
+    one = district_cost([run_cost(m.scenario.params, days) for m in sized(district, c).members])
     runs = len(chosen_rules(district, c)) * c.replications
     rounds = math.ceil(runs / max(1, workers))
-    return Estimate(
-        runs, rounds * sum(x.seconds for x in costs), sum(x.bytes for x in costs), available_memory()
-    )
+    return Estimate(runs, rounds * one.seconds, one.bytes, available_memory())
 
 
 def duration_text(seconds: float) -> str:
