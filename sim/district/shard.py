@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import gc
 import os
-import signal
 import warnings
 from collections.abc import Mapping, Sequence
 from contextlib import suppress
@@ -126,15 +125,9 @@ def _need(m: Any) -> float:
 
 def _shard_main(conn: Connection, parent_pid: int, args: tuple) -> None:
     """A worker process holding one shard: answer ``(method, args)`` until told to stop."""
-    from sim.executors.worker_pool import _PARENT_ENDS, _die_with_parent
+    from sim.executors.worker_pool import become_worker
 
-    for other in _PARENT_ENDS:  # other workers' pipes, inherited by a fork: not ours to hold
-        with suppress(OSError):
-            other.close()
-    _PARENT_ENDS.clear()
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the coordinator decides what stops
-    _die_with_parent()
-    if parent_pid and os.getppid() != parent_pid:
+    if not become_worker(parent_pid):
         return
     try:
         shard = Shard(*args)

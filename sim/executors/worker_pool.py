@@ -60,8 +60,10 @@ def _die_with_parent() -> None:
         pass
 
 
-def _worker_main(conn: Connection, parent_pid: int) -> None:
-    """A worker process: receive ``(runner, task)``, send back the outcome, until told to stop."""
+def become_worker(parent_pid: int) -> bool:
+    """What every worker process this coordinator drives does first (the worker pool's and a
+    district's shards): close the other workers' pipe ends it inherited, leave Ctrl-C to the
+    coordinator, die with it.  False if the coordinator (``parent_pid``, 0: not known) is gone."""
     for other in _PARENT_ENDS:
         with suppress(OSError):
             other.close()
@@ -69,8 +71,13 @@ def _worker_main(conn: Connection, parent_pid: int) -> None:
     # Ctrl-C in a terminal reaches the whole process group; the coordinator decides what stops.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _die_with_parent()
-    if parent_pid and os.getppid() != parent_pid:
-        return  # the coordinator died before prctl took effect
+    return not (parent_pid and os.getppid() != parent_pid)  # it died before prctl took effect
+
+
+def _worker_main(conn: Connection, parent_pid: int) -> None:
+    """A worker process: receive ``(runner, task)``, send back the outcome, until told to stop."""
+    if not become_worker(parent_pid):
+        return
     while True:
         try:
             msg = conn.recv()
