@@ -12,7 +12,12 @@ office space, councils, hearings and activities, the cost of every task taken on
 and the information platform while they exist.
 
 **Budget policy** (``finance.budget_policy``): every ``finance.review_days`` the centre projects the
-year's end from this year's flows so far.  If it would end short by more than a reserve band, it
+year's end from the flows in force: today's daily funds and running costs (salaries of the staff
+it has now, space, station, platform), and this year's average so far of what comes in lumps
+(tasks and their money, events, overtime).  A projection from the year's average of every flow
+would still count the salaries of posts already left vacant, and cut again and again until the
+average caught up (measured: 11 posts cut to 4 where 8 balanced the books).  If it would end
+short by more than a reserve band, it
 makes one cut, in this order: stop paying overtime (no overtime is worked), leave a post vacant
 (one staff member fewer, down to ``finance.min_staff``), close the care station.  If it would end
 with more than the band plus a year of one more salary to spare, it undoes its cuts in the
@@ -73,6 +78,10 @@ class Books:
         self.spending_by: dict[str, float] = defaultdict(float)
         self._year_income = 0.0
         self._year_spending = 0.0
+        # The daily flows (funds in, running costs out): today's, and this year's sum, so that the
+        # review can tell the flows in force from the lumps.
+        self._daily_in = self._daily_out = 0.0
+        self._year_daily_in = self._year_daily_out = 0.0
         self.shortfall_days = 0
         self.cuts = 0
         self.additions = 0
@@ -106,19 +115,31 @@ class Books:
         p = m.params
         if day % DAYS_PER_YEAR == 0:
             self._year_income = self._year_spending = 0.0
+            self._year_daily_in = self._year_daily_out = 0.0
         per_day = 1.0 / DAYS_PER_YEAR
         fiscal = p["finance.fiscal_yuan_year"] if self.fiscal_yuan_year is None else self.fiscal_yuan_year
-        self.receive("fiscal", fiscal * per_day)
-        self.receive("co-building", p["finance.co_building_yuan_year"] * per_day)
-        self.receive(
-            "paired units", m.committee.part_time * p["committee.paired_unit_yuan_per_part_time"] * per_day
-        )
-        self.spend("salaries", sum(salary_yuan_year(p, s.degree) for s in m.centre.staff) * per_day)
-        self.spend("office space", p["office.area_m2"] * p["finance.operating_cost_yuan_per_m2"] * per_day)
+        paired = m.committee.part_time * p["committee.paired_unit_yuan_per_part_time"]
+        daily_in = {
+            "fiscal": fiscal,
+            "co-building": p["finance.co_building_yuan_year"],
+            "paired units": paired,
+        }
+        daily_out = {
+            "salaries": sum(salary_yuan_year(p, s.degree) for s in m.centre.staff),
+            "office space": p["office.area_m2"] * p["finance.operating_cost_yuan_per_m2"],
+        }
         if p["elderly_care.station"]:
-            self.spend("care station", p["elderly_care.station_cost_yuan_year"] * per_day)
+            daily_out["care station"] = p["elderly_care.station_cost_yuan_year"]
         if p["informatisation.online_services_share"] > 0 or p["informatisation.grid_reporting"]:
-            self.spend("platform", p["finance.platform_cost_yuan_year"] * per_day)
+            daily_out["platform"] = p["finance.platform_cost_yuan_year"]
+        for source, yuan_year in daily_in.items():
+            self.receive(source, yuan_year * per_day)
+        for item, yuan_year in daily_out.items():
+            self.spend(item, yuan_year * per_day)
+        self._daily_in = sum(daily_in.values()) * per_day
+        self._daily_out = sum(daily_out.values()) * per_day
+        self._year_daily_in += self._daily_in
+        self._year_daily_out += self._daily_out
         # Short of money: more than the reserve band in the red (a balance that merely hovers
         # around zero, as a balanced budget's does, is not a shortfall).
         if self.balance < -p["finance.reserve_share"] * (fiscal + p["finance.co_building_yuan_year"]):
@@ -136,7 +157,8 @@ class Books:
         p = m.params
         done = day % DAYS_PER_YEAR + 1
         left = DAYS_PER_YEAR - done
-        net_rate = (self._year_income - self._year_spending) / done
+        lumps = (self._year_income - self._year_daily_in) - (self._year_spending - self._year_daily_out)
+        net_rate = self._daily_in - self._daily_out + lumps / done
         projected = self.balance + net_rate * left
         band = p["finance.reserve_share"] * self._year_income / done * DAYS_PER_YEAR
         one_more = salary_yuan_year(p, degree=False) * max(left, 30) / DAYS_PER_YEAR
