@@ -18,8 +18,10 @@ All draws for a task are made up front, per task, so a task meets the same luck 
 Departments also handle the public-space problems the community escalates to them, each in its own
 queue (:class:`CaseQueue`): a department takes up at most ``departments.escalation_cases_per_week``
 cases a week, first come first served, and a case is fixed its handling delay after it is taken
-up.  Each department has its own queue because each has its own crew and its own kind of problem
-(lights, drains, rubbish): a backlog at one does not slow the others.
+up.  A task the access system turns back is done by its department and takes its place in the
+same queue (``departments.turned_back_task_cases`` cases' worth).  Each department has its own
+queue because each has its own crew and its own kind of problem (lights, drains, rubbish): a
+backlog at one does not slow the others.
 """
 
 from __future__ import annotations
@@ -216,6 +218,20 @@ class Departments:
             arrived, self.model.params["departments.escalation_cases_per_week"]
         )
 
+    def _turn_back(self, i: int, t_end: float) -> None:
+        """A task the access system turns back is done by department ``i`` itself, with
+        ``departments.turned_back_task_cases`` cases' worth of the capacity it also answers
+        escalations with: sending work back is not free, it slows the department's response to
+        the community.  It joins the queue at the end of the day it came back, after the day's
+        escalations, so the queue stays in arrival order.  In a district the shared department's
+        load is settled at the coupling points instead (:mod:`sim.district`)."""
+        self.turned_back += 1
+        self.turned_back_to[i] += 1
+        p = self.model.params
+        cases = p["departments.turned_back_task_cases"]
+        if self.district_waits_h is None and cases > 0:
+            self.members[i].cases.take_up(t_end, p["departments.escalation_cases_per_week"] / cases)
+
     def backlog(self, t: float) -> int:
         """Escalated cases waiting in the departments' queues at time t."""
         return sum(d.cases.waiting(t) for d in self.members)
@@ -268,8 +284,7 @@ class Departments:
                 continue  # the department keeps its own work
             self.pushed_down += 1
             if departmental and any(door.turns_back(tasks.u_access[k]) for door in doors):
-                self.turned_back += 1
-                self.turned_back_to[self.catalogue.department[f]] += 1
+                self._turn_back(int(self.catalogue.department[f]), t_end)
                 continue
             self.accepted += 1
             t = float(tasks.t[k])

@@ -145,6 +145,29 @@ def test_halving_department_capacity_lengthens_the_response(seed):
     assert half["departments.backlog_mean"] > full["departments.backlog_mean"]
 
 
+@pytest.mark.parametrize("seed", [1, 2])
+def test_tasks_turned_back_load_the_departments_that_answer_escalations(seed):
+    """The access system sends tasks back to their departments, which do them in the queue they
+    answer the community's escalations from: the same problems, in the same order, meet a queue
+    with more work in it, so no case is taken up sooner and the response is longer.  With the
+    turned-back work costing the departments nothing, the queue is the baseline's exactly."""
+    free = run("reforms/access_system.toml", seed=seed, departments__turned_back_task_cases=0.0)
+    costly = run("reforms/access_system.toml", seed=seed)
+    base = run("baseline_2002.toml", seed=seed)
+    k_free, k_costly, k_base = free.summary(), costly.summary(), base.summary()
+    assert costly.departments.turned_back == free.departments.turned_back > 0
+    assert k_free["grid.response_mean_h"] == k_base["grid.response_mean_h"]
+    assert k_costly["grid.response_mean_h"] > k_free["grid.response_mean_h"]
+    assert k_costly["departments.backlog_mean"] > k_free["departments.backlog_mean"]
+
+
+def test_a_turned_back_task_takes_its_cases_worth_of_the_queue():
+    q = CaseQueue()
+    # 1 case a week; a task worth 2 cases occupies the department for two weeks (336 h).
+    assert q.take_up(0.0, 1.0 / 2.0) == 0.0
+    assert q.take_up(1.0, 1.0) == 336.0
+
+
 def test_the_platform_speeds_handling_but_not_the_queue():
     """Under grid reporting the handling delay changes when a case is fixed, not when it is taken
     up: the departments' backlog is exactly the same, the response shorter."""

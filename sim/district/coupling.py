@@ -35,6 +35,7 @@ class Report:
     need: float  # retirees, migrants and vulnerable residents
     escalated: np.ndarray  # cases sent to each department, this period
     turned_back: np.ndarray  # tasks sent back to each department, this period
+    turned_back_cases: float  # department capacity one of them takes, in cases (the community's)
     waiting: np.ndarray  # this community's cases not yet taken up at each department now
     tasks_accepted: int
     resolved: int

@@ -117,7 +117,7 @@ class _Coupler:
         escalated = np.stack([r.escalated for r in reports]).sum(axis=0)
         waiting = np.stack([r.waiting for r in reports]).sum(axis=0)
         back = np.stack([r.turned_back for r in reports]).sum(axis=0)
-        arrivals = escalated + back * s["turned_back_task_cases"]
+        arrivals = escalated + np.stack([r.turned_back * r.turned_back_cases for r in reports]).sum(axis=0)
         self.waits_h, self.backlog, utilisation = coupling.department_waits(
             self.capacity, arrivals, self.backlog, weeks
         )

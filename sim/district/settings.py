@@ -111,16 +111,6 @@ SETTINGS: dict[str, Setting] = {
             1e7,
         ),
         Setting(
-            "turned_back_task_cases",
-            1.0,
-            "float",
-            "cases/task",
-            "Department work a task turned back by a community's access system costs, in cases.",
-            ASSUMED + "a task sent back is handled by the department with the effort of one case",
-            0,
-            100,
-        ),
-        Setting(
             "evaluation_months",
             3,
             "int",

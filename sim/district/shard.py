@@ -92,6 +92,7 @@ class Shard:
             need=self._need[i],
             escalated=d.escalated_to - sent0,
             turned_back=d.turned_back_to - back0,
+            turned_back_cases=float(m.params["departments.turned_back_task_cases"]),
             waiting=np.array([dep.cases.waiting(t) for dep in d.members], dtype=np.int64),
             tasks_accepted=d.accepted,
             resolved=m.residents.resolved,

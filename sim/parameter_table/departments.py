@@ -86,6 +86,17 @@ PARAMS: list[Param] = [
         1e7,
     ),
     Param(
+        "departments.turned_back_task_cases",
+        1.0,
+        "float",
+        "cases/task",
+        "Department capacity a task turned back by the access system takes, in escalated cases' "
+        "worth: the department does the task itself, in the queue it answers escalations from.",
+        ASSUMED + "a task sent back is handled by the department with the effort of one case",
+        0,
+        100,
+    ),
+    Param(
         "departments.escalation_cases_per_week",
         1.0,
         "float",
