@@ -67,12 +67,18 @@ def test_prim_finds_the_box(box_store):
 
 
 def test_cart_finds_the_box(box_store):
+    """CART partitions the space, so it may cut the true box into leaves (a split where a noisy run
+    happens to fall: measured, 36 + 15 runs of one sample).  The dense leaves (at least 90 % runs
+    of interest) must together hold at least 90 % of what the true box holds, lie inside it, and
+    reach its edges: that fails a tree that splits on the wrong factor or stops early."""
     res = discover(box_store, "service.resolved_share < 0.65", method="cart")
-    best = res.stats.sort_values("coverage", ascending=False).iloc[0]
-    assert best["coverage"] >= 0.9 * _true_box_coverage(box_store) and best["density"] >= 0.9
-    rows = res.boxes[res.boxes["box"] == best["box"]].set_index("factor")
-    assert rows.loc[synthetic.X1, "low"] == pytest.approx(0.7, abs=0.05)
-    assert rows.loc[synthetic.X2, "high"] == pytest.approx(0.3, abs=0.05)
+    dense = res.stats[res.stats["density"] >= 0.9]
+    assert dense["coverage"].sum() >= 0.9 * _true_box_coverage(box_store)
+    rows = res.boxes[res.boxes["box"].isin(dense["box"])]
+    x1, x2 = rows[rows["factor"] == synthetic.X1], rows[rows["factor"] == synthetic.X2]
+    assert len(x1) == len(x2) == len(dense)  # every dense leaf restricts both factors
+    assert x1["low"].min() == pytest.approx(0.7, abs=0.05) and (x1["low"] >= 0.65).all()
+    assert x2["high"].max() == pytest.approx(0.3, abs=0.05) and (x2["high"] <= 0.35).all()
 
 
 def test_discover_command_writes_figures(box_store, tmp_path, capsys):
