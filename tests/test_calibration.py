@@ -213,3 +213,58 @@ def test_bad_calibration_file_is_one_line_exit_2(tmp_path, capsys, text, message
     )
     err = capsys.readouterr().err.strip()
     assert message in err and len(err.splitlines()) == 1 and "Traceback" not in err
+
+
+def _sets(rows: list[tuple[float, float, bool]]) -> tuple[pd.DataFrame, object]:
+    """A sets table over two made-up parameters, each ranging 0-10."""
+    spec = spec_from_mapping(
+        {
+            "name": "t",
+            "samples": len(rows),
+            "pattern": [
+                {"id": "p", "text": "t", "expression": "y2002.staff.idle_time_share < 1", "source": "s"}
+            ],
+            "parameters": {
+                "service.counter_service_min": {"range": [0, 10], "reason": "r"},
+                "needs.patience_days": {"range": [0, 10], "reason": "r"},
+            },
+        }
+    )
+    table = pd.DataFrame(rows, columns=["service.counter_service_min", "needs.patience_days", "accepted"])
+    return table.rename_axis("set").reset_index(), spec
+
+
+def test_the_medoid_is_the_accepted_set_nearest_the_others():
+    # Three accepted sets on a line and a rejected one beside the middle: the middle accepted set
+    # is nearest the others, and the rejected set is never chosen however central it is.
+    table, spec = _sets([(1, 1, True), (5, 5, True), (9, 9, True), (5, 4, False)])
+    assert int(cal.medoid(table, spec)["set"]) == 1
+    table, spec = _sets([(1, 1, True), (5, 5, False), (9, 9, True), (8, 8, True)])
+    assert int(cal.medoid(table, spec)["set"]) == 3
+    table, spec = _sets([(1, 1, False)])
+    assert cal.medoid(table, spec) is None
+
+
+def test_patterns_are_judged_on_the_mean_of_the_runs_at_the_defaults():
+    spec = spec_from_mapping(
+        {
+            "name": "t",
+            "pattern": [
+                {"id": "busy", "text": "t", "expression": "y2002.staff.idle_time_share < 0.2", "source": "s"},
+                {
+                    "id": "less_idle_before",
+                    "text": "t",
+                    "expression": "y2002.staff.idle_time_share < y2014.staff.idle_time_share",
+                    "source": "s",
+                },
+            ],
+            "parameters": {"service.counter_service_min": {"range": [0, 10], "reason": "r"}},
+        }
+    )
+    runs = pd.DataFrame(
+        {"scenario": ["A", "A", "B", "B"], "staff.idle_time_share": [0.1, 0.35, 0.2, 0.2]}
+    )  # A's mean is 0.225: not below 0.2, and above B's 0.2
+    got = cal.patterns_at_defaults(runs, {"y2002": "A", "y2014": "B"}, spec).set_index("pattern")["met"]
+    assert not got["busy"] and not got["less_idle_before"]
+    got = cal.patterns_at_defaults(runs, {"y2002": "B", "y2014": "A"}, spec).set_index("pattern")["met"]
+    assert not got["busy"] and got["less_idle_before"]

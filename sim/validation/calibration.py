@@ -8,6 +8,8 @@ uncertain parameters are sampled (a Latin hypercube over stated ranges), every s
 run for the 2002 baseline and the 2014 package with common random numbers, and a set is
 *accepted* when the means over its replications meet every pattern.  Nothing is optimised: the
 accepted sets are the ones the evidence cannot reject, and how many there are is itself a result.
+The evidence also judges every pattern at the shipped defaults (:func:`patterns_at_defaults`) and
+shows the accepted sets' *medoid* (:func:`medoid`), the defaults a calibration would ship.
 
 The same sweep runs every reform file that carries a claim, so the claims' robustness (in how many
 accepted sets each holds, :mod:`sim.validation.robustness`) is read from the same runs.
@@ -160,3 +162,34 @@ def sets_table(runs: pd.DataFrame, spec: Spec) -> pd.DataFrame:
     table = values.join(means["y2002"]).join(means["y2014"])
     verdicts = judge_sets(table, spec.patterns)
     return table.join(verdicts).reset_index()
+
+
+def medoid(sets: pd.DataFrame, spec: Spec) -> pd.Series | None:
+    """The accepted set nearest all the others (the sum of distances, each parameter scaled to its
+    range, is least), or None when no set is accepted.  A real sampled set, unlike a mean of sets,
+    so it is known to meet every pattern."""
+    import numpy as np
+
+    accepted = sets[sets["accepted"]]
+    if accepted.empty:
+        return None
+    keys = [p.key for p in spec.parameters]
+    span = np.array([p.high - p.low for p in spec.parameters], dtype=float)
+    x = accepted[keys].to_numpy(dtype=float) / np.where(span > 0, span, 1.0)
+    total = np.abs(x[:, None, :] - x[None, :, :]).sum(axis=(1, 2))
+    return accepted.iloc[int(np.argmin(total))]
+
+
+def patterns_at_defaults(runs: pd.DataFrame, names: dict[str, str], spec: Spec) -> pd.DataFrame:
+    """Each pattern judged on the mean KPIs of runs at the defaults: ``runs`` has a ``scenario``
+    column, ``names`` maps a pattern prefix (``y2002``, ``y2014``) to its scenario's name there."""
+    import pandas as pd
+
+    row = {}
+    for prefix, name in names.items():
+        means = runs.loc[runs["scenario"] == name, spec.kpis].mean()
+        row.update({f"{prefix}.{k}": float(v) for k, v in means.items()})
+    verdicts = judge_sets(pd.DataFrame([row]), spec.patterns).iloc[0]
+    return pd.DataFrame(
+        [{"pattern": p.id, "text": p.text, "met": bool(verdicts[p.id])} for p in spec.patterns]
+    )

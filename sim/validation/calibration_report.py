@@ -43,9 +43,9 @@ def figure(cal: Calibration) -> Figure:
     return fig
 
 
-def write(out: str | Path, cal: Calibration) -> list[Path]:
-    """``calibration_patterns.csv``, ``calibration_sets.csv``, ``calibration_accepted.csv`` and
-    ``calibration.png`` in ``out``."""
+def write(out: str | Path, cal: Calibration, at_defaults: pd.DataFrame | None = None) -> list[Path]:
+    """``calibration_patterns.csv`` (with ``met_at_defaults`` when ``at_defaults`` is given),
+    ``calibration_sets.csv``, ``calibration_accepted.csv`` and ``calibration.png`` in ``out``."""
     from sim.figures import figure_png
 
     out = Path(out)
@@ -56,15 +56,40 @@ def write(out: str | Path, cal: Calibration) -> list[Path]:
         out / "calibration_accepted.csv",
         out / "calibration.png",
     ]
-    cal.pattern_counts().to_csv(files[0], index=False)
+    counts = cal.pattern_counts()
+    if at_defaults is not None:
+        met = _met(at_defaults)
+        counts["met_at_defaults"] = counts["pattern"].map({**met, "all": all(met.values())})
+    counts.to_csv(files[0], index=False)
     cal.sets.to_csv(files[1], index=False)
     cal.accepted.to_csv(files[2], index=False)
     files[3].write_bytes(figure_png(figure(cal)))
     return files
 
 
-def summary_lines(cal: Calibration) -> list[str]:
-    """The calibration's section of the validation README."""
+def _met(at_defaults: pd.DataFrame | None) -> dict[str, bool]:
+    """Pattern id -> met at the defaults (empty when not judged)."""
+    if at_defaults is None:
+        return {}
+    return dict(zip(at_defaults["pattern"], at_defaults["met"].astype(bool), strict=True))
+
+
+def default_of(key: str) -> float:
+    """A parameter's shipped default; ``group.key.member`` reads one entry of a table."""
+    from sim.parameters import defaults
+
+    d = defaults()
+    if key in d:
+        return float(d[key])
+    head, _, member = key.rpartition(".")
+    return float(d[head][member])
+
+
+def summary_lines(cal: Calibration, at_defaults: pd.DataFrame | None = None) -> list[str]:
+    """The calibration's section of the validation README (``at_defaults``: each pattern judged at
+    the shipped defaults, :func:`~sim.validation.calibration.patterns_at_defaults`)."""
+    from sim.validation.calibration import medoid
+
     counts = cal.pattern_counts()
     n = len(cal.sets)
     s = cal.spec
@@ -76,27 +101,43 @@ def summary_lines(cal: Calibration) -> list[str]:
         + (f", {s.days} days" if s.days else ", a year")
         + (f", {s.residents} residents" if s.residents else "")
         + ". A set is accepted when the means over its replications meet every pattern. The patterns "
-        "and thresholds were written before the first run and are not moved after it.",
+        "and thresholds were written before the first run and are not moved after it (a pattern added "
+        "later says so in its source).",
         "",
         f"**{int(cal.sets['accepted'].sum())} of {n} sets meet every pattern.**",
         "",
-        "| pattern | test | source | sets meeting it |",
-        "|---|---|---|---|",
+        "| pattern | test | source | sets meeting it | at the shipped defaults |",
+        "|---|---|---|---|---|",
     ]
+    met = _met(at_defaults)
+    shown = {True: "met", False: "**not met**"}
     for r in counts.itertuples():
         if r.pattern == "all":
-            lines.append(f"| **all of them** | | | **{r.met} of {r.sets}** |")
+            every = shown[all(met.values())] if met else ""
+            lines.append(f"| **all of them** | | | **{r.met} of {r.sets}** | {every} |")
         else:
             src = " ".join(r.source.split())
-            lines.append(f"| {r.text} | `{r.expression}` | {src} | {r.met} of {r.sets} |")
+            here = shown[met[r.pattern]] if r.pattern in met else ""
+            lines.append(f"| {r.text} | `{r.expression}` | {src} | {r.met} of {r.sets} | {here} |")
+    centre = medoid(cal.sets, s)
     lines += [
         "",
         "![calibration](calibration.png)",
         "",
-        "| uncertain parameter | range | why |",
-        "|---|---|---|",
+        "The last column of the table above judges every pattern on the claims' runs at the shipped "
+        "defaults" + ("" if at_defaults is not None else " (not run)") + ". Beside each default below is "
+        "the accepted sets' medoid (the accepted set nearest all the others, each parameter scaled to "
+        "its range"
+        + (f": set {int(centre['set'])}" if centre is not None else "; no set is accepted, so none")
+        + "): the defaults a calibration would ship. The defaults stay the stated assumptions until a "
+        "set is accepted whose other outputs are plausible too.",
+        "",
+        "| uncertain parameter | range | why | medoid of the accepted sets | shipped default |",
+        "|---|---|---|---|---|",
     ]
-    lines += [f"| `{p.key}` | {p.low:g} - {p.high:g} | {p.reason} |" for p in s.parameters]
+    for p in s.parameters:
+        mid = f"{float(centre[p.key]):.4g}" if centre is not None else "-"
+        lines.append(f"| `{p.key}` | {p.low:g} - {p.high:g} | {p.reason} | {mid} | {default_of(p.key):g} |")
     lines.append("")
     return lines
 

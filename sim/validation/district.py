@@ -161,19 +161,23 @@ def _arms(district: Any) -> dict[str, Any]:
 def _robustness(
     district: Any, settings: Settings, calibration: Calibration | None, workers: int | None
 ) -> pd.DataFrame:
-    """One row per claim and accepted set: the mean paired difference and whether it holds."""
+    """One row per claim and accepted set (every sampled set if none is accepted): the mean paired
+    difference and whether it holds."""
     import pandas as pd
 
     from sim.validation.settings import paired_runs
 
-    if calibration is None or calibration.accepted.empty:
+    if calibration is None or calibration.sets.empty:
         return pd.DataFrame(columns=["claim", "set", "diff", "holds"])
+    # Over the accepted sets, or with none accepted over every sampled set, as for the community
+    # claims (sim.validation.robustness): the report names the basis.
+    judged = calibration.accepted if len(calibration.accepted) else calibration.sets
     keys = [p.key for p in calibration.spec.parameters]
     small = district if settings.quick else district.with_changes(
         {"district.communities": ROBUSTNESS_COMMUNITIES, "district.subdistricts": 2}
     )  # fmt: skip
     rows = []
-    for set_id, row in calibration.accepted.iterrows():
+    for set_id, row in judged.iterrows():
         changes = _set_changes(row, keys)
         arms = _arms(small.with_changes(changes))
         c_set = paired_runs(

@@ -49,7 +49,7 @@ from sim.validation import claims as cl
 from sim.validation import robustness as rb
 from sim.validation import timeline as tl
 from sim.validation.behaviour import run_behaviour, write_behaviour
-from sim.validation.calibration import Calibration, calibrate
+from sim.validation.calibration import Calibration, calibrate, patterns_at_defaults
 from sim.validation.calibration_file import load_spec
 from sim.validation.checks import checks_table
 from sim.validation.district import district_claims
@@ -80,6 +80,7 @@ class Evidence:
     identities: pd.DataFrame = field(default_factory=pd.DataFrame)
     calibration: Calibration | None = None
     robustness_basis: str = ""
+    at_defaults: pd.DataFrame | None = None  # each calibration pattern judged at the defaults
     district: pd.DataFrame = field(default_factory=pd.DataFrame)  # the district claims
     seconds: dict[str, float] = field(default_factory=dict)
     out: Path | None = None
@@ -137,6 +138,8 @@ def run_validation(
     with _timed(seconds, "calibration"):
         calibration = _calibration(root, settings, workers, say)
         claims, basis, per_set = _with_robustness(claims, calibration)
+        pattern_runs = {"y2002": names[root / BASELINE].name, "y2014": names[root / PACKAGE_2014].name}
+        at_defaults = patterns_at_defaults(main.runs, pattern_runs, calibration.spec)
     with _timed(seconds, "district"):
         say("district claims: the demonstration district, and its robustness over the accepted sets")
         district_table, district_sets = district_claims(root, settings, calibration, workers)
@@ -168,12 +171,12 @@ def run_validation(
     ev = Evidence(
         settings, claims, trade_rows, mmc_tab, little, checks, replay.yearly, identities, calibration, basis
     )
-    ev.seconds, ev.out = seconds, out
+    ev.seconds, ev.out, ev.at_defaults = seconds, out, at_defaults
     ev.district = district_table
     with _timed(seconds, "figures"):
         district_table.to_csv(out / "district_claims.csv", index=False)
         district_sets.to_csv(out / "district_robustness_sets.csv", index=False)
-        calibration_report.write(out, calibration)
+        calibration_report.write(out, calibration, at_defaults)
         per_set.to_csv(out / "robustness_sets.csv", index=False)
         _write_tables_and_figures(ev, main, names, root, replay.figure)
     seconds["total"] = time.perf_counter() - started

@@ -98,7 +98,7 @@ def render_readme(ev: Evidence, settings: Mapping[str, Any], main: Comparison) -
         *_run_settings(ev, main),
         "## 1. Calibration to pattern targets",
         "",
-        *(summary_lines(calibration) if calibration is not None else ["Not run.", ""]),
+        *(summary_lines(calibration, ev.at_defaults) if calibration is not None else ["Not run.", ""]),
         *claims_section(
             ev.claims,
             ev.identities,
