@@ -16,10 +16,10 @@ year's end from the flows in force: today's daily funds and running costs (salar
 it has now, space, station, platform), and this year's average so far of what comes in lumps
 (tasks and their money, events, overtime).  A projection from the year's average of every flow
 would still count the salaries of posts already left vacant, and cut again and again until the
-average caught up (measured: 11 posts cut to 4 where 8 balanced the books).  If it would end
-short by more than a reserve band, it
-makes one cut, in this order: stop paying overtime (no overtime is worked), leave a post vacant
-(one staff member fewer, down to ``finance.min_staff``), close the care station.  If it would end
+average caught up (measured: short of three posts' pay, 11 staff were cut to 5 and the year
+ended 30,000 yuan over).  If it would end short by more than a reserve band, it makes one cut, in
+this order: stop paying overtime (no overtime is worked), leave a post vacant (one staff member
+fewer, down to ``finance.min_staff``), close the care station.  If it would end
 with more than the band plus a year of one more salary to spare, it undoes its cuts in the
 reverse order, then hires (up to ``finance.max_staff_per_10k`` per 10,000 residents).  Each change
 takes effect at once through the parameters in force (:meth:`sim.model.CommunityModel.adjust`), so
