@@ -176,15 +176,18 @@ def _district_table(path: Path, shown: str, table: Any, out: dict[str, Any]) -> 
         out["listed"] = [_listed(path, shown, i, e) for i, e in enumerate(entries)]
 
 
+def _table(shown: str, where: str, spec: Any, keys: tuple[str, ...], what: str) -> None:
+    """``spec`` must be a table of ``keys`` only."""
+    if not isinstance(spec, Mapping):
+        raise ScenarioError(shown, where, f"must be a table with {', '.join(keys[:-1])} and {keys[-1]}")
+    for key in spec:
+        if key not in keys:
+            raise ScenarioError(shown, f"{where}.{key}", f"unknown; {what} has {', '.join(keys)}")
+
+
 def _type(shown: str, name: str, spec: Any, old: CommunityType | None) -> CommunityType:
     where = f"district.types.{name}"
-    if not isinstance(spec, Mapping):
-        raise ScenarioError(shown, where, "must be a table with share, residents, label and set")
-    for key in spec:
-        if key not in TYPE_KEYS:
-            raise ScenarioError(
-                shown, f"{where}.{key}", f"unknown; a community type has {', '.join(TYPE_KEYS)}"
-            )
+    _table(shown, where, spec, TYPE_KEYS, "a community type")
     share = spec.get("share", old.share if old else None)
     if isinstance(share, bool) or not isinstance(share, int | float) or not 0 <= share <= 1:
         raise ScenarioError(shown, f"{where}.share", f"must be a number from 0 to 1, got {share!r}")
@@ -216,13 +219,7 @@ def _type(shown: str, name: str, spec: Any, old: CommunityType | None) -> Commun
 
 def _listed(path: Path, shown: str, i: int, entry: Any) -> Listed:
     where = f"district.community[{i}]"
-    if not isinstance(entry, Mapping):
-        raise ScenarioError(shown, where, "must be a table with scenario, name, subdistrict and set")
-    for key in entry:
-        if key not in COMMUNITY_KEYS:
-            raise ScenarioError(
-                shown, f"{where}.{key}", f"unknown; a listed community has {', '.join(COMMUNITY_KEYS)}"
-            )
+    _table(shown, where, entry, COMMUNITY_KEYS, "a listed community")
     ref = entry.get("scenario")
     if not isinstance(ref, str):
         raise ScenarioError(shown, f"{where}.scenario", "must name the community's scenario file")

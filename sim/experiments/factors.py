@@ -240,14 +240,20 @@ def _param_factor(src: str, key: str, spec: Mapping[str, Any], probe: Scenario, 
             f"{where}.range",
             f"[{rng[0]}, {rng[1]}] is outside the parameter's allowed range: {p.allowed()}",
         )
+    levels = _range_levels(src, where, spec, kind)
+    return Factor(key, param, member, lo=lo, hi=hi, levels=levels, integer=integer)
+
+
+def _range_levels(src: str, where: str, spec: Mapping[str, Any], kind: str) -> int | None:
+    """The levels of a factor given as a range (None: the design samples the range)."""
     if "labels" in spec:
         raise _err(src, f"{where}.labels", "labels go with values, not with a range")
     levels = spec.get("levels")
     if levels is not None:
-        levels = _check_int(src, f"{where}.levels", levels, 2, budgets.MAX_POINTS)
-    elif kind == "factorial":
+        return _check_int(src, f"{where}.levels", levels, 2, budgets.MAX_POINTS)
+    if kind == "factorial":
         raise _err(src, where, "a factorial design needs values = [...] or levels = n with a range")
-    return Factor(key, param, member, lo=lo, hi=hi, levels=levels, integer=integer)
+    return None
 
 
 def _role(src: str, key: str, spec: Mapping[str, Any]) -> str:
@@ -297,13 +303,7 @@ def _district_factor(src: str, key: str, spec: Mapping[str, Any], probe: Any, ki
     lo, hi = (float(_setting_value(src, f"{where}.range", name, x)) for x in rng)
     if not lo < hi:
         raise _err(src, f"{where}.range", f"empty range [{rng[0]}, {rng[1]}]: lo must be below hi")
-    if "labels" in spec:
-        raise _err(src, f"{where}.labels", "labels go with values, not with a range")
-    levels = spec.get("levels")
-    if levels is not None:
-        levels = _check_int(src, f"{where}.levels", levels, 2, budgets.MAX_POINTS)
-    elif kind == "factorial":
-        raise _err(src, where, "a factorial design needs values = [...] or levels = n with a range")
+    levels = _range_levels(src, where, spec, kind)
     return Factor(key, key, lo=lo, hi=hi, levels=levels, integer=integer)
 
 
