@@ -40,6 +40,7 @@ if TYPE_CHECKING:
 
 WORKDAY_END_H = 18.0  # back-office work of a day counts as done by 18:00
 CASEWORK_CLEAR_DAYS = 5  # the head plans to clear waiting casework within a working week
+RECLAIM_WEIGHT = 0.2  # weight of the latest day in the head's expectation of lull time (about a week)
 
 
 class ServiceCentre:
@@ -69,6 +70,9 @@ class ServiceCentre:
         self._admin_due = 0.0
         self._busy_before = 0.0
         self._reclaimed_before = 0.0
+        # Back-office hours won per staffed counter hour in the lulls (one pool of staff time),
+        # as the head has seen it lately: 0 until she has seen a day.
+        self._reclaim_share = 0.0
 
     def __repr__(self) -> str:
         return f"ServiceCentre({len(self.staff)} staff, {len(self.queue_names)} queues)"
@@ -159,6 +163,8 @@ class ServiceCentre:
             fixed=fixed,
             backoffice_due_h=self._admin_due + self.backoffice.case_backlog_h() / CASEWORK_CLEAR_DAYS,
             first_queue=day % max(len(active), 1),
+            reclaim_share=self._reclaim_share,
+            overtime_h=min(self._admin_due, p["staff.overtime_cap_h_per_day"] * len(self.staff)),
         )
         self._open_counters(t0, active)
         self._busy_before = sum(q.busy_h for q in self.model.hall.queues)
@@ -267,6 +273,9 @@ class ServiceCentre:
         today["overtime_h"] = overtime
         today["idle_h"] = max(hours, 0.0) + max(today["counters_staffed_h"] - busy - reclaimed, 0.0)
         today["counter_reclaimed_h"] = reclaimed
+        if today["counters_staffed_h"] > 0:
+            seen = min(reclaimed / today["counters_staffed_h"], 1.0)
+            self._reclaim_share += RECLAIM_WEIGHT * (seen - self._reclaim_share)
         tally.idle_h += today["idle_h"]
 
     def _outreach(self, hours: float) -> tuple[float, int]:

@@ -16,11 +16,13 @@ How the centre uses its staff each day (ODD+D: the centre head's rules):
    office has room for or staff on duty; the others work in the back office.
 4. **Deadlines first.**  The administrative work due today (pushed-down tasks paced to their
    deadlines, forms, ledgers, inspection preparation) must be done, and the casework waiting
-   should be cleared within a week (a fifth of it each day).  If the back office cannot do that
-   in rostered time, the head pulls staff off counters for the day (keeping one counter open);
-   administrative work that still does not fit is overtime, up to a cap; the rest is late.  This
-   is how government errands crowd out services, the problem the Changsha reforms set out to
-   solve.
+   should be cleared within a week (a fifth of it each day).  The head counts on the back-office
+   hours, on the lulls at the counters (one pool of staff time: the share of counter time she has
+   lately seen spent in the back office) and on tonight's overtime, up to its cap: counters stay
+   open in the day and the forms are filled in at night ("白加黑", days plus nights, as
+   grassroots workers describe it).  Only for what none of these covers does she pull staff off
+   counters for the day (keeping one counter open); the rest is late.  This is how government
+   errands crowd out services, the problem the Changsha reforms set out to solve.
 5. **Leftover time** goes to casework (social assistance, elderly care, online matters), then to
    administrative work ahead of its deadline, then to outreach home visits.
 """
@@ -180,6 +182,8 @@ def plan_day(
     fixed: np.ndarray,
     backoffice_due_h: float,
     first_queue: int = 0,
+    reclaim_share: float = 0.0,
+    overtime_h: float = 0.0,
 ) -> DayPlan:
     """Decide the counters for one day (rules 2-4 of the module docstring).
 
@@ -187,7 +191,11 @@ def plan_day(
     each queue has room for, ``on_duty`` and ``fixed`` (staff in meetings/inspections) per slot.
     When there are fewer people than counters, queues are served in turn starting at
     ``first_queue``; the caller rotates it day by day so that no department's desk is always the
-    one left empty.
+    one left empty.  ``reclaim_share`` is the back-office time the head expects from each staffed
+    counter hour while the counter is free (one pool of staff time), and ``overtime_h`` the deadline
+    work the staff will do in the evening (overtime first: counters stay open in the day and the
+    forms are filled in at night); she pulls counters only for the deadline work that none of these
+    covers.
     """
     taken = np.minimum(fixed, on_duty)
     available = on_duty - taken
@@ -207,9 +215,12 @@ def plan_day(
     pulled = 0
     open_any = queue_open.any(axis=0)
     open_h = float(open_any.sum()) * SLOT_H
-    if backoffice_due_h > backoffice_h and open_h > 0:
+    expected_h = backoffice_h + reclaim_share * float(total.sum()) * SLOT_H + overtime_h
+    if backoffice_due_h > expected_h + 1e-9 and open_h > 0:
+        # A pulled counter gives the back office its whole time, not just its free stretches.
+        gain_h = (1.0 - reclaim_share) * open_h
         max_staffed = int(total.max())
-        pulled = min(math.ceil((backoffice_due_h - backoffice_h) / open_h), max(max_staffed - 1, 0))
+        pulled = min(math.ceil((backoffice_due_h - expected_h) / gain_h), max(max_staffed - 1, 0))
         if pulled:
             staffed, removed = _pull(staffed, pulled)
             backoffice_h += removed

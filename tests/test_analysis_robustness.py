@@ -118,6 +118,65 @@ def test_role_must_be_known():
         experiment_from_mapping(doc)
 
 
+def test_an_uncertainty_can_keep_the_values_a_scenario_sets_itself():
+    """The calibration's 2002 money: sampled for the baseline, which leaves it at the default,
+    while the 2014 funding reform keeps its own 470,000 yuan."""
+    funding = (SCENARIOS / "reforms" / "funding.toml").as_posix()
+    doc = {
+        "name": "kept",
+        "days": 5,
+        "design": {"kind": "crossed", "uncertainty_samples": 4},
+        "factors": {
+            "scenario": {"values": [BASE, funding], "labels": ["2002", "funding"], "role": "lever"},
+            "finance.fiscal_yuan_year": {"range": [150000, 350000], "keep_scenario_values": True},
+        },
+    }
+    exp = experiment_from_mapping(doc)
+    base, funded = next(f.values for f in exp.factors if f.key == "scenario")
+    drawn = {p.values["finance.fiscal_yuan_year"] for p in exp.points()}
+    assert len(drawn) == 4
+    for x in drawn:
+        values = {"finance.fiscal_yuan_year": x}
+        assert exp.scenario_for(base, values, 0).params["finance.fiscal_yuan_year"] == x
+        assert exp.scenario_for(funded, values, 0).params["finance.fiscal_yuan_year"] == 470000.0
+    # Without the option the factor overrides every scenario, as before.
+    del doc["factors"]["finance.fiscal_yuan_year"]["keep_scenario_values"]
+    plain = experiment_from_mapping(doc)
+    assert (
+        plain.scenario_for(funded, {"finance.fiscal_yuan_year": 2e5}, 0).params["finance.fiscal_yuan_year"]
+        == 2e5
+    )
+    assert "kept" not in plain.identity() and exp.identity()["kept"] == ["finance.fiscal_yuan_year"]
+
+
+@pytest.mark.parametrize(
+    ("factor", "spec", "message"),
+    [
+        ("finance.fiscal_yuan_year", {"range": [1, 2], "keep_scenario_values": "yes"}, "true or false"),
+        ("scenario", {"values": [BASE], "keep_scenario_values": True}, "scenario factor takes values"),
+    ],
+)
+def test_keep_scenario_values_errors(factor, spec, message):
+    doc = {"name": "k", "base": BASE, "days": 5, "factors": {factor: spec}}
+    if factor == "scenario":
+        del doc["base"]
+    with pytest.raises(ExperimentError, match=message):
+        experiment_from_mapping(doc)
+
+
+def test_keep_scenario_values_that_would_vary_nothing_is_refused():
+    funding = (SCENARIOS / "reforms" / "funding.toml").as_posix()
+    doc = {
+        "name": "k",
+        "base": funding,
+        "days": 5,
+        "design": {"kind": "lhs", "samples": 4},
+        "factors": {"finance.fiscal_yuan_year": {"range": [1, 2], "keep_scenario_values": True}},
+    }
+    with pytest.raises(ExperimentError, match="vary nothing"):
+        experiment_from_mapping(doc)
+
+
 def test_plots_of_a_store(store, tmp_path):
     figs = plot_store(store, tmp_path / "figs")
     assert {"pairs", "heatmap", "parallel"} <= set(figs)  # no daily series: no envelopes

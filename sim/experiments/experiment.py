@@ -84,7 +84,16 @@ DESIGN_KEYS = (
     "uncertainty_sampler",
 )
 DESIGN_KINDS = ("factorial", "lhs", "sobol", "saltelli", "morris", "list", "crossed")
-FACTOR_KEYS = ("values", "range", "levels", "labels", "leave_one_out", "include_full", "role")
+FACTOR_KEYS = (
+    "values",
+    "range",
+    "levels",
+    "labels",
+    "leave_one_out",
+    "include_full",
+    "role",
+    "keep_scenario_values",
+)
 ROLES = ("uncertainty", "lever")
 #: A factor without ``role`` is an uncertainty: most experiments vary what nobody knows, and a
 #: lever (what a planner sets) is a deliberate claim the file should make.
@@ -178,6 +187,20 @@ class Factor:
     levels: int | None = None
     integer: bool = False
     role: str = DEFAULT_ROLE
+    #: A scenario that sets this parameter itself keeps its value: the factor varies an assumption
+    #: beneath the scenarios (e.g. the 2002 money, which the 2014 package replaces by its own).
+    keep_scenario_values: bool = False
+
+    def set_by(self, scenario: Scenario) -> bool:
+        """Whether ``scenario`` sets this factor's parameter (or its member) away from the default."""
+        from sim.parameters import defaults
+
+        if self.param is None:
+            return False
+        value, default = scenario.params[self.param], defaults()[self.param]
+        if self.member is not None:
+            value, default = value[self.member], default[self.member]
+        return bool(value != default)
 
     @property
     def is_range(self) -> bool:
@@ -332,7 +355,7 @@ class Experiment:
         """``base`` with the fixed settings and the factor values applied (validated)."""
         changes: dict[str, Any] = dict(self.fixed)
         for f in self.factors:
-            if f.key not in values:
+            if f.key not in values or (f.keep_scenario_values and f.set_by(base)):
                 continue
             for key, v in f.change(values[f.key]).items():
                 if isinstance(v, Mapping) and isinstance(changes.get(key), Mapping):
@@ -354,6 +377,8 @@ class Experiment:
             "days": self.days,
             "kpis": list(self.kpis),
             "daily": self.daily,
+            # Only when used, so that stores written before the option still resume.
+            **({"kept": kept} if (kept := [f.key for f in self.factors if f.keep_scenario_values]) else {}),
         }
 
 

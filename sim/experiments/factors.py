@@ -265,6 +265,17 @@ def _role(src: str, key: str, spec: Mapping[str, Any]) -> str:
     return str(role)
 
 
+def _keep(src: str, key: str, spec: Mapping[str, Any]) -> bool:
+    """``keep_scenario_values``: a parameter factor only, true or false."""
+    keep = spec.get("keep_scenario_values", False)
+    where = f"factors.{key}.keep_scenario_values"
+    if not isinstance(keep, bool):
+        raise _err(src, where, f"must be true or false, got {keep!r}")
+    if keep and key.startswith(DISTRICT_PREFIX):
+        raise _err(src, where, "a district setting is the district file's own: it has nothing to keep")
+    return keep
+
+
 def _district_factor(src: str, key: str, spec: Mapping[str, Any], probe: Any, kind: str) -> Factor:
     """A district setting as a factor (``district.allocation``, ``district.budget_yuan_year``):
     checked against :data:`sim.district.settings.SETTINGS`, as a district file's own value is."""

@@ -38,6 +38,7 @@ from sim.experiments.experiment import (
 from sim.experiments.factors import (
     DISTRICT_PREFIX,
     _flatten_factors,
+    _keep,
     _param_factor,
     _role,
     _scenario_factor,
@@ -130,7 +131,8 @@ def parse(
     factors: list[Factor] = []
     for key, spec in flat.items():
         role = _role(src, key, spec)
-        spec = {k: v for k, v in spec.items() if k != "role"}
+        keep = _keep(src, key, spec)
+        spec = {k: v for k, v in spec.items() if k not in ("role", "keep_scenario_values")}
         if key == SCENARIO_FACTOR:
             assert scenario_values is not None
             factors.append(
@@ -139,7 +141,14 @@ def parse(
         else:
             probe = base if base is not None else scenario_values[0]  # type: ignore[index]
             kind = "factorial" if design.kind == "crossed" and role == "lever" else design.kind
-            factors.append(replace(_param_factor(src, key, spec, probe, kind), role=role))
+            factor = replace(_param_factor(src, key, spec, probe, kind), role=role, keep_scenario_values=keep)
+            if keep and all(factor.set_by(sc) for sc in scenario_values or (base,)):
+                raise _err(
+                    src,
+                    f"factors.{key}.keep_scenario_values",
+                    "every scenario sets this parameter itself, so the factor would vary nothing",
+                )
+            factors.append(factor)
     _check_design_fits(src, design, factors)
     _check_roles(src, design, factors)
 

@@ -51,7 +51,7 @@ PARAMS: list[Param] = [
     ),
     Param(
         "residents.household_errands",
-        False,
+        True,
         "bool",
         "",
         "A resident with no free time when the centre is open asks a household member with freer days "

@@ -72,7 +72,12 @@ def experiment(spec: Spec, scenarios_dir: str | Path, claims: Sequence[Claim]) -
         "kpis": kpis,
         "factors": {
             "scenario": {"values": list(runs.values()), "labels": list(runs), "role": "lever"},
-            **{p.key: {"range": [p.low, p.high], "role": "uncertainty"} for p in spec.parameters},
+            # The ranges are the assumptions beneath the scenarios: a scenario that sets a parameter
+            # itself (the 2014 package's money, its burden levels) keeps its own value.
+            **{
+                p.key: {"range": [p.low, p.high], "role": "uncertainty", "keep_scenario_values": True}
+                for p in spec.parameters
+            },
         },
         "design": {"kind": "crossed", "uncertainty_samples": spec.samples, "uncertainty_sampler": "lhs"},
     }
