@@ -59,10 +59,11 @@ SPENDING_ITEMS = (
 
 
 def salary_yuan_year(params: Mapping[str, Any], degree: bool) -> float:
-    """What one staff member costs the community a year: pay (with the degree premium) and social
-    insurance, less what departments pay for staff they hired themselves."""
+    """What one staff member costs the community a year: pay (with the degree premium and the
+    reforms' pay rise) and social insurance, less what departments pay for staff they hired
+    themselves."""
     premium = params["finance.degree_premium"] if degree else 0.0
-    monthly = params["finance.salary_yuan_month"] * (1.0 + premium)
+    monthly = params["finance.salary_yuan_month"] * (1.0 + premium) * (1.0 + params["finance.pay_rise_share"])
     own_share = 1.0 - params["finance.department_paid_staff_share"]
     return 12.0 * monthly * (1.0 + params["finance.social_insurance_share"]) * own_share
 

@@ -23,8 +23,10 @@ PARAMS: list[Param] = [
         2000.0,
         "float",
         "yuan/month",
-        "Monthly pay of a staff member without a degree (the same real pay assumed in 2002 and 2014).",
-        ASSUMED + "Changsha community workers earned about 2,000-3,000 yuan a month around 2014",
+        "Monthly pay of a staff member without a degree before the reforms, in constant yuan (the "
+        "2014 package adds finance.pay_rise_share).",
+        ASSUMED + "Changsha community workers earned about 2,000-3,000 yuan a month around 2014, less "
+        "before: the bottom of that band",
         0,
         1e6,
     ),

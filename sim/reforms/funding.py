@@ -38,6 +38,17 @@ PARAMS = (
         2,
     ),
     Param(
+        "finance.pay_rise_share",
+        0.0,
+        "float",
+        "share of pay",
+        "Real pay rise of the centre's staff over the pay before the reforms.",
+        ASSUMED + "none before the reforms; the article's 'regular raises' read as 0.25 by 2014: "
+        "2,500 yuan a month, the middle of the 2,000-3,000 yuan reported around 2014",
+        0,
+        5,
+    ),
+    Param(
         "finance.fiscal_yuan_year",
         200000.0,
         "float",
