@@ -11,13 +11,15 @@ earns a premium; the 2014 package pays the full 五险一金), overtime pay, the
 office space, councils, hearings and activities, the cost of every task taken on, a care station
 and the information platform while they exist.
 
-**Budget policy** (``finance.budget_policy``): every ``finance.review_days`` the centre projects the
-year's end from the flows in force: today's daily funds and running costs (salaries of the staff
+**Budget policy** (``finance.budget_policy``): every ``finance.review_days`` the centre projects its
+balance twelve months ahead from the flows in force: today's daily funds and running costs (salaries of the staff
 it has now, space, station, platform), and this year's average so far of what comes in lumps
 (tasks and their money, events, overtime).  A projection from the year's average of every flow
 would still count the salaries of posts already left vacant, and cut again and again until the
 average caught up (measured: short of three posts' pay, 11 staff were cut to 5 and the year
-ended 30,000 yuan over).  If it would end short by more than a reserve band, it makes one cut, in
+ended 30,000 yuan over).  Twelve months ahead, not to the calendar year's end: a deficit run up
+before the cuts is made up over the next year, so cuts late in the year do not chase it down to
+the minimum staff.  If it would end short by more than a reserve band, it makes one cut, in
 this order: stop paying overtime (no overtime is worked), leave a post vacant (one staff member
 fewer, down to ``finance.min_staff``), close the care station.  If it would end
 with more than the band plus a year of one more salary to spare, it undoes its cuts in the
@@ -157,12 +159,15 @@ class Books:
         m = self.model
         p = m.params
         done = day % DAYS_PER_YEAR + 1
-        left = DAYS_PER_YEAR - done
         lumps = (self._year_income - self._year_daily_in) - (self._year_spending - self._year_daily_out)
         net_rate = self._daily_in - self._daily_out + lumps / done
-        projected = self.balance + net_rate * left
+        # Twelve months ahead, not to the calendar year's end: a post is a year's commitment, and a
+        # deficit run up before the cuts is made up over the next year.  To the year's end, each
+        # cut late in the year saved less than the deficit to recover, so the policy cut on to the
+        # minimum staff (measured: 11 staff five posts short fell to 2).
+        projected = self.balance + net_rate * DAYS_PER_YEAR
         band = p["finance.reserve_share"] * self._year_income / done * DAYS_PER_YEAR
-        one_more = salary_yuan_year(p, degree=False) * max(left, 30) / DAYS_PER_YEAR
+        one_more = salary_yuan_year(p, degree=False)
         spare_posts = self._spare_posts(p)
         if projected < -band:
             change = self._cut(p)

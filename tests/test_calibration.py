@@ -201,7 +201,7 @@ def test_calibrate_command_writes_its_evidence_and_resumes(tmp_path, capsys):
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        (SPEC.read_text().replace("samples = 64", "samples = 0"), "key 'samples'"),
+        (SPEC.read_text().replace("samples = 512", "samples = 0"), "key 'samples'"),
         ('[[pattern]]\nid = "a"\ntext = "a"\nsource = "s"\nexpression = "y2002.x > 0"\n', "unknown KPI"),
     ],
 )

@@ -24,7 +24,7 @@ PARAMS: list[Param] = [
         "float",
         "yuan/month",
         "Monthly pay of a staff member without a degree before the reforms, in constant yuan (the "
-        "2014 package adds finance.pay_rise_share).",
+        "2014 package adds the reforms' pay rise).",
         ASSUMED + "Changsha community workers earned about 2,000-3,000 yuan a month around 2014, less "
         "before: the bottom of that band",
         0,
