@@ -12,8 +12,9 @@ office space, councils, hearings and activities, the cost of every task taken on
 and the information platform while they exist.
 
 **Budget policy** (``finance.budget_policy``): every ``finance.review_days`` the centre projects its
-balance twelve months ahead from the flows in force: today's daily funds and running costs (salaries of the staff
-it has now, space, station, platform), and this year's average so far of what comes in lumps
+balance twelve months ahead from the flows in force: today's daily funds and running costs
+(salaries of the staff it has now, space, station, platform), and this year's average so far of
+what comes in lumps
 (tasks and their money, events, overtime).  A projection from the year's average of every flow
 would still count the salaries of posts already left vacant, and cut again and again until the
 average caught up (measured: short of three posts' pay, 11 staff were cut to 5 and the year
