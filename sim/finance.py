@@ -12,21 +12,20 @@ office space, councils, hearings and activities, the cost of every task taken on
 and the information platform while they exist.
 
 **Budget policy** (``finance.budget_policy``): every ``finance.review_days`` the centre projects its
-balance twelve months ahead from the flows in force: today's daily funds and running costs
-(salaries of the staff it has now, space, station, platform), and this year's average so far of
-what comes in lumps
-(tasks and their money, events, overtime).  A projection from the year's average of every flow
+balance twelve months ahead from the flows in force: today's daily funds and running costs (salaries
+of the staff it has now, space, station, platform), and this year's average so far of what comes in
+lumps (tasks and their money, events, overtime). A projection from the year's average of every flow
 would still count the salaries of posts already left vacant, and cut again and again until the
-average caught up (measured: short of three posts' pay, 11 staff were cut to 5 and the year
-ended 30,000 yuan over).  Twelve months ahead, not to the calendar year's end: a deficit run up
-before the cuts is made up over the next year, so cuts late in the year do not chase it down to
-the minimum staff.  If it would end short by more than a reserve band, it makes one cut, in
-this order: stop paying overtime (no overtime is worked), leave a post vacant (one staff member
-fewer, down to ``finance.min_staff``), close the care station.  If it would end
-with more than the band plus a year of one more salary to spare, it undoes its cuts in the
-reverse order, then hires (up to ``finance.max_staff_per_10k`` per 10,000 residents).  Each change
-takes effect at once through the parameters in force (:meth:`sim.model.CommunityModel.adjust`), so
-money moves service: fewer staff, no overtime, no station.
+average caught up (measured: short of three posts' pay, 11 staff were cut to 5 and the year ended
+30,000 yuan over). Twelve months ahead, not to the calendar year's end: a deficit run up before the
+cuts is made up over the next year, so cuts late in the year do not chase it down to the minimum
+staff. If it would be short by more than a reserve band, it makes one cut, in this order: stop
+paying overtime (no overtime is worked), leave a post vacant (one staff member fewer, down to
+``finance.min_staff``), close the care station. If it would have more than the band plus a year of
+one more salary to spare, it undoes its cuts in the reverse order, then hires (up to
+``finance.max_staff_per_10k`` per 10,000 residents). Each change takes effect at once through the
+parameters in force (:meth:`sim.model.CommunityModel.adjust`), so money moves service: fewer staff,
+no overtime, no station.
 
 **Staff time in the review** (issue 9: a centre does not keep half-idle staff on the payroll): the
 staff's *spare* hours since the last review are their idle hours less their overtime.  A post is
