@@ -199,27 +199,34 @@ def test_deadlines_pull_counters_but_one_always_stays_open():
     assert swamped.backoffice_h == pytest.approx(30.0)
 
 
-def test_the_head_counts_the_lulls_at_the_counters_before_pulling_one():
-    # 4 counters 08:00-18:00 (40 counter hours), no back-office time, 15 h due.  Free counters
-    # are expected to give a quarter of their time to the back office: 10 h, so 5 h are missing.
-    # A pulled counter gives its whole 10 h but loses its 2.5 h of lulls: 7.5 h each, so one.
+@pytest.mark.parametrize(
+    ("due_h", "reclaim_share", "overtime_h", "pulled"),
+    [
+        # 4 counters 08:00-18:00 (40 counter hours), no back-office time.  Lulls worth a quarter
+        # of the counter time give 10 h: 15 h due leave 5 h missing, and a pulled counter gives
+        # its 10 h less its 2.5 h of lulls (7.5 h), so one is pulled; 10 h due pull none.
+        (15.0, 0.25, 0.0, 1),
+        (10.0, 0.25, 0.0, 0),
+        # Tonight's overtime comes first: 12 h of it leave 3 h missing (one counter, 10 h); 15 h
+        # leave nothing, and every counter stays open.
+        (15.0, 0.0, 12.0, 1),
+        (15.0, 0.0, 15.0, 0),
+    ],
+)
+def test_the_head_pulls_counters_only_for_what_lulls_and_overtime_cannot_cover(
+    due_h, reclaim_share, overtime_h, pulled
+):
     is_open = one_day(1, 8, 18).astype(bool)
-    p = plan(is_open, room=[4], on_duty=one_day(4, 8, 18), due_h=15.0, reclaim_share=0.25)
-    assert p.pulled_counters == 1
-    # Lulls that cover what is due pull nothing.
-    calm = plan(is_open, room=[4], on_duty=one_day(4, 8, 18), due_h=10.0, reclaim_share=0.25)
-    assert calm.pulled_counters == 0
-
-
-def test_overtime_comes_before_closing_counters():
-    # The same 15 h due: with 12 h of tonight's overtime to come only 3 h are missing, one counter
-    # (10 h) covers them; with 15 h of overtime the counters all stay open.
-    is_open = one_day(1, 8, 18).astype(bool)
-    some = plan(is_open, room=[4], on_duty=one_day(4, 8, 18), due_h=15.0, overtime_h=12.0)
-    assert some.pulled_counters == 1
-    enough = plan(is_open, room=[4], on_duty=one_day(4, 8, 18), due_h=15.0, overtime_h=15.0)
-    assert enough.pulled_counters == 0
-    assert (enough.staffed[0][is_open] == 4).all()
+    p = plan(
+        is_open,
+        room=[4],
+        on_duty=one_day(4, 8, 18),
+        due_h=due_h,
+        reclaim_share=reclaim_share,
+        overtime_h=overtime_h,
+    )
+    assert p.pulled_counters == pulled
+    assert (p.staffed[0][is_open] == 4 - pulled).all()
 
 
 def test_no_counter_is_pulled_when_the_back_office_can_do_what_is_due():
