@@ -101,17 +101,20 @@ def _gather() -> dict[str, Param]:
 PARAMS: dict[str, Param] = _gather()
 
 
-def defaults() -> dict[str, Any]:
-    """A fresh copy of every default, keyed by dotted name (schedules in their normal form, as
-    scenario files are read, so that equal schedules compare equal)."""
+def default(key: str) -> Any:
+    """A fresh copy of one parameter's default (a schedule in its normal form, as scenario files
+    are read, so that equal schedules compare equal)."""
     import copy
 
     from sim.calendar import mask_to_spec, weekly_mask
 
-    return {
-        k: mask_to_spec(weekly_mask(p.default)) if p.kind == "schedule" else copy.deepcopy(p.default)
-        for k, p in PARAMS.items()
-    }
+    p = PARAMS[key]
+    return mask_to_spec(weekly_mask(p.default)) if p.kind == "schedule" else copy.deepcopy(p.default)
+
+
+def defaults() -> dict[str, Any]:
+    """A fresh copy of every default, keyed by dotted name (see :func:`default`)."""
+    return {k: default(k) for k in PARAMS}
 
 
 def parse_date(value: Any) -> dt.date:

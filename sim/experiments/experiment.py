@@ -193,11 +193,12 @@ class Factor:
 
     def set_by(self, scenario: Scenario) -> bool:
         """Whether ``scenario`` sets this factor's parameter (or its member) away from the default."""
-        from sim.parameters import defaults
+        from sim.parameters import default as default_of
 
         if self.param is None:
             return False
-        value, default = scenario.params[self.param], defaults()[self.param]
+        # One parameter's default, not a copy of all of them: this runs for every design point.
+        value, default = scenario.params[self.param], default_of(self.param)
         if self.member is not None:
             value, default = value[self.member], default[self.member]
         return bool(value != default)

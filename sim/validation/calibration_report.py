@@ -76,13 +76,12 @@ def _met(at_defaults: pd.DataFrame | None) -> dict[str, bool]:
 
 def default_of(key: str) -> float:
     """A parameter's shipped default; ``group.key.member`` reads one entry of a table."""
-    from sim.parameters import defaults
+    from sim.parameters import PARAMS, default
 
-    d = defaults()
-    if key in d:
-        return float(d[key])
+    if key in PARAMS:
+        return float(default(key))
     head, _, member = key.rpartition(".")
-    return float(d[head][member])
+    return float(default(head)[member])
 
 
 def summary_lines(cal: Calibration, at_defaults: pd.DataFrame | None = None) -> list[str]:
