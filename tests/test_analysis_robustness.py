@@ -54,6 +54,18 @@ def test_crossed_design_shares_one_sample_of_uncertainties():
     assert sorted(int(20 * x) for x in by_lever[0.2]) == list(range(20))
 
 
+def test_crossed_design_takes_given_futures_with_their_unit_rows():
+    """uncertainty_points: each lever setting meets exactly the given futures, in their order,
+    and the unit row kept for scenario discovery is where each value lies in its range."""
+    futures = [[0.9], [0.3], [0.4]]
+    doc = crossed_doc(design={"kind": "crossed", "uncertainty_points": futures})
+    doc["factors"][synthetic.X1]["range"] = [0.2, 1.0]
+    pts = experiment_from_mapping(doc).points()
+    assert [p.values[synthetic.X2] for p in pts] == [lv for lv in LEVELS for _ in futures]
+    assert [p.values[synthetic.X1] for p in pts] == [0.9, 0.3, 0.4] * 3
+    assert [p.unit[0] for p in pts[:3]] == pytest.approx([0.875, 0.125, 0.25])
+
+
 def test_constraints_mark_runs_without_dropping_them(store):
     data = load(store)
     assert len(data.runs) == 3 * 20 * 2
@@ -95,6 +107,14 @@ def test_robustness_needs_levers(tmp_path, capsys):
         ({"constraints": [{"expr": "finance.balanse_yuan >= 0"}]}, "unknown KPI"),
         ({"constraints": [{"expr": "finance.balance_yuan"}]}, "no comparison"),
         ({"design": {"kind": "crossed"}}, "uncertainty_samples"),
+        ({"design": {"kind": "crossed", "uncertainty_points": [[0.5, 1.0]]}}, r"points\[0\].*2 values for 1"),
+        ({"design": {"kind": "crossed", "uncertainty_points": [[0.5], [1.5]]}}, r"points\[1\].*outside"),
+        ({"design": {"kind": "crossed", "uncertainty_points": []}}, "non-empty list of rows"),
+        (
+            {"design": {"kind": "crossed", "uncertainty_points": [[0.5]], "uncertainty_samples": 3}},
+            "not both",
+        ),
+        ({"design": {"kind": "lhs", "samples": 4, "uncertainty_points": [[0.5]]}}, 'for kind = "crossed"'),
         ({"design": {"kind": "lhs", "samples": 4, "uncertainty_samples": 3}}, 'for kind = "crossed"'),
         (
             {"design": {"kind": "crossed", "uncertainty_samples": 12, "uncertainty_sampler": "sobol"}},

@@ -111,7 +111,8 @@ def test_shipped_calibration_file_is_valid_and_names_its_sources():
     assert all(p.source.strip() for p in spec.patterns)
     assert all(u.reason.strip() and u.low < u.high for u in spec.parameters)
     # Every parameter resolves against the scenarios (the sweep validates each sampled value).
-    exp = cal.experiment(load_spec(quick=True), ROOT / "scenarios", CLAIMS)
+    quick = load_spec(quick=True)
+    exp = cal.experiment(quick, cal.scenarios(ROOT / "scenarios", CLAIMS), CLAIMS)
     assert {u.key for u in spec.parameters} <= set(exp.factor_keys)
 
 
@@ -268,3 +269,46 @@ def test_patterns_are_judged_on_the_mean_of_the_runs_at_the_defaults():
     assert not got["busy"] and not got["less_idle_before"]
     got = cal.patterns_at_defaults(runs, {"y2002": "B", "y2014": "A"}, spec).set_index("pattern")["met"]
     assert not got["busy"] and got["less_idle_before"]
+
+
+def test_the_search_moves_each_accepted_set_in_turn_within_its_box_and_the_ranges():
+    accepted = np.array([[0.5, 0.5], [0.95, 0.1]])
+    new = cal.search_sets(accepted, 6, 0.2, seed=3, round_no=1)
+    parents = accepted[[0, 1, 0, 1, 0, 1]]
+    assert new.shape == (6, 2)
+    assert (np.abs(new - parents) <= 0.2 + 1e-12).all()
+    assert ((new >= 0) & (new <= 1)).all()
+    assert (new[1::2, 0] >= 0.75).all() and (new[1::2, 1] <= 0.3).all()
+    assert not np.allclose(new[0], new[2])  # each draw its own
+    # Deterministic in (seed, round), different across rounds.
+    assert np.array_equal(new, cal.search_sets(accepted, 6, 0.2, seed=3, round_no=1))
+    assert not np.array_equal(new, cal.search_sets(accepted, 6, 0.2, seed=3, round_no=2))
+
+
+def test_a_calibration_with_too_few_accepted_sets_searches_near_them_and_runs_claims_only_there(tmp_path):
+    """Quick runs, one pattern that few sets meet: the search adds a round of sets, each within
+    the search width of an accepted set, numbered after the Latin hypercube's; the reform files
+    run for the accepted sets only; a second call resumes every stage from its store."""
+    import dataclasses
+
+    spec = load_spec(quick=True)
+    money = next(p for p in spec.patterns if p.id == "2014_money_spent")
+    search = dataclasses.replace(spec.search, wanted=8, samples=6, rounds=1)
+    spec = dataclasses.replace(spec, samples=8, patterns=(money,), search=search)
+    found = cal.calibrate(spec, ROOT / "scenarios", CLAIMS, tmp_path / "c.sqlite", workers=2)
+    screen = found.sets[found.sets["stage"] == "screen"]
+    searched = found.sets[found.sets["stage"] == "search 1"]
+    assert list(screen["set"]) == list(range(8)) and list(searched["set"]) == list(range(8, 14))
+    first = screen[screen["accepted"]]
+    assert 1 <= len(first) < 8, "the test needs a pattern that some, not all, of the 8 sets meet"
+    span = np.array([p.high - p.low for p in spec.parameters])
+    keys = [p.key for p in spec.parameters]
+    for _, row in searched.iterrows():
+        gap = np.abs(first[keys].to_numpy(dtype=float) - row[keys].to_numpy(dtype=float)) / span
+        assert (gap <= spec.search.width + 1e-9).all(axis=1).any()
+    reform_runs = found.runs[~found.runs["scenario"].isin(["y2002", "y2014"])]
+    assert set(reform_runs["set"]) == set(found.accepted["set"])
+    assert (tmp_path / "c.search1.sqlite").is_file() and (tmp_path / "c.claims.sqlite").is_file()
+    again = cal.calibrate(spec, ROOT / "scenarios", CLAIMS, tmp_path / "c.sqlite", workers=1)
+    pd.testing.assert_frame_equal(again.sets, found.sets)
+    assert "Latin-hypercube sets and" in found.how_found()

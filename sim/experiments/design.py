@@ -60,6 +60,8 @@ def design_size(design: Design, factors: Sequence[Factor]) -> int:
             if n > 10**18:
                 break
         uncertain = any(f.role != "lever" for f in factors)
+        if design.uncertainty_points is not None:
+            return n * len(design.uncertainty_points)
         return n * (int(design.uncertainty_samples or 0) if uncertain else 1)
     raise AssertionError(design.kind)
 
@@ -103,27 +105,37 @@ def unit_matrix(exp: Experiment) -> np.ndarray | None:
 def crossed_rows(exp: Experiment) -> list[tuple[dict[str, Any], tuple[float, ...] | None]]:
     """Levers crossed with one shared sample of the uncertainties (EMA Workbench's
     ``perform_experiments(scenarios=n, policies=...)``): the first lever slowest, and within each
-    lever setting the same ``uncertainty_samples`` uncertainty points in the same order.  The unit
-    row kept with each point is that of the uncertainties (what scenario discovery reads)."""
+    lever setting the same ``uncertainty_samples`` uncertainty points in the same order, or the
+    given ``uncertainty_points`` (``perform_experiments(scenarios=[...])``).  The unit row kept
+    with each point is that of the uncertainties (what scenario discovery reads)."""
     from scipy.stats import qmc
 
     d = exp.design
     levers = [f for f in exp.factors if f.role == "lever"]
     uncertain = [f for f in exp.factors if f.role != "lever"]
-    assert d.uncertainty_samples is not None
-    if uncertain:
+    futures: list[tuple[dict[str, Any], tuple[float, ...]]]
+    if d.uncertainty_points is not None:
+        futures = []
+        for row in d.uncertainty_points:
+            values = dict(zip((f.key for f in uncertain), row, strict=True))
+            futures.append((values, tuple(float(f.to_unit(values[f.key])) for f in uncertain)))
+    elif uncertain:
+        assert d.uncertainty_samples is not None
         engine = qmc.Sobol if d.uncertainty_sampler == "sobol" else qmc.LatinHypercube
         kw = {"scramble": True} if d.uncertainty_sampler == "sobol" else {}
         unit = engine(d=len(uncertain), seed=d.seed, **kw).random(d.uncertainty_samples)
+        futures = [
+            ({f.key: f.from_unit(x) for f, x in zip(uncertain, u, strict=True)}, tuple(float(x) for x in u))
+            for u in unit
+        ]
     else:
-        unit = np.zeros((1, 0))
+        futures = [({}, ())]
     out = []
     for combo in itertools.product(*(f.level_list() for f in levers)):
         setting = dict(zip((f.key for f in levers), combo, strict=True))
-        for u in unit:
-            values = {**setting, **{f.key: f.from_unit(x) for f, x in zip(uncertain, u, strict=True)}}
-            ordered = {f.key: values[f.key] for f in exp.factors}
-            out.append((ordered, tuple(float(x) for x in u)))
+        for future, u in futures:
+            values = {**setting, **future}
+            out.append(({f.key: values[f.key] for f in exp.factors}, u))
     return out
 
 

@@ -82,6 +82,7 @@ DESIGN_KEYS = (
     "points",
     "uncertainty_samples",
     "uncertainty_sampler",
+    "uncertainty_points",
 )
 DESIGN_KINDS = ("factorial", "lhs", "sobol", "saltelli", "morris", "list", "crossed")
 FACTOR_KEYS = (
@@ -242,6 +243,18 @@ class Factor:
             return min(lo + int(u * (hi - lo + 1)), hi)
         return self.lo + u * (self.hi - self.lo)
 
+    def to_unit(self, value: Any) -> float:
+        """Where ``value`` lies in [0, 1]: the inverse of :meth:`from_unit` (a category or an
+        integer at the middle of its part)."""
+        if self.values is not None:
+            i = next(i for i, v in enumerate(self.values) if v is value or v == value)
+            return (i + 0.5) / len(self.values)
+        assert self.lo is not None and self.hi is not None
+        if self.integer:
+            lo, hi = int(self.lo), int(self.hi)
+            return (int(value) - lo + 0.5) / (hi - lo + 1)
+        return (float(value) - self.lo) / (self.hi - self.lo) if self.hi > self.lo else 0.0
+
     def label_of(self, value: Any) -> Any:
         """What the results table shows for ``value``: the value, or its label."""
         if not self.labelled:
@@ -276,6 +289,8 @@ class Design:
     points: tuple[tuple[Any, ...], ...] | None = None
     uncertainty_samples: int | None = None  # crossed: one shared sample of the uncertainties
     uncertainty_sampler: str = "lhs"
+    # crossed: or given futures, one value per uncertainty factor (e.g. a calibration's accepted sets)
+    uncertainty_points: tuple[tuple[Any, ...], ...] | None = None
 
 
 @dataclass(frozen=True)

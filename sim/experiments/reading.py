@@ -34,6 +34,7 @@ from sim.experiments.experiment import (
     _check_positive,
     _close,
     _err,
+    _is_number,
 )
 from sim.experiments.factors import (
     DISTRICT_PREFIX,
@@ -405,12 +406,15 @@ def _constraints(src: str, value: Any, catalogue: list[str] | None = None) -> tu
     return tuple(out)
 
 
+CROSSED_KEYS = ("uncertainty_samples", "uncertainty_sampler", "uncertainty_points")
+
+
 def _without_crossed(table: Any) -> Any:
     """The design table as :func:`_design` knows it: a crossed design is checked as a factorial
     of its levers, and its own keys by :func:`_crossed`."""
     if not isinstance(table, Mapping):
         return table
-    out = {k: v for k, v in table.items() if k not in ("uncertainty_samples", "uncertainty_sampler")}
+    out = {k: v for k, v in table.items() if k not in CROSSED_KEYS}
     if out.get("kind") == "crossed":
         out["kind"] = "factorial"
     return out
@@ -418,21 +422,41 @@ def _without_crossed(table: Any) -> Any:
 
 def _crossed(src: str, table: Any, design: Design) -> Design:
     """``kind = "crossed"``: every combination of the levers' values against one shared sample
-    of ``uncertainty_samples`` uncertainty points (``uncertainty_sampler`` lhs or sobol), the
-    same sample for every lever setting; with the replication seeds common to every point, each
-    lever setting meets exactly the same uncertain futures and the same random numbers."""
+    of ``uncertainty_samples`` uncertainty points (``uncertainty_sampler`` lhs or sobol), or
+    against the given ``uncertainty_points`` (rows of one value per uncertainty factor, in the
+    file's order), the same for every lever setting; with the replication seeds common to every
+    point, each lever setting meets exactly the same uncertain futures and the same random numbers."""
     if not isinstance(table, Mapping):
         return design
     crossed = table.get("kind") == "crossed"
-    for k in ("uncertainty_samples", "uncertainty_sampler"):
+    for k in CROSSED_KEYS:
         if k in table and not crossed:
             kind = table.get("kind", "factorial")
             raise _err(src, f"design.{k}", f'{k} is for kind = "crossed", not {kind}')
     if not crossed:
         return design
+    given = table.get("uncertainty_points")
+    if given is not None:
+        if "uncertainty_samples" in table or "uncertainty_sampler" in table:
+            raise _err(
+                src, "design.uncertainty_points", "give uncertainty_points or uncertainty_samples, not both"
+            )
+        if not isinstance(given, list) or not given or not all(isinstance(r, list) for r in given):
+            raise _err(
+                src, "design.uncertainty_points", "must be a non-empty list of rows, a value per uncertainty"
+            )
+        if len(given) > budgets.MAX_POINTS:
+            limit = budgets.MAX_POINTS
+            raise _err(src, "design.uncertainty_points", f"{len(given):,} rows; at most {limit:,}")
+        rows = tuple(tuple(r) for r in given)
+        return replace(design, kind="crossed", uncertainty_samples=len(rows), uncertainty_points=rows)
     n = table.get("uncertainty_samples")
     if n is None:
-        raise _err(src, "design.uncertainty_samples", "a crossed design needs uncertainty_samples = n")
+        raise _err(
+            src,
+            "design.uncertainty_samples",
+            "a crossed design needs uncertainty_samples = n (or uncertainty_points = [[...], ...])",
+        )
     n = _check_int(src, "design.uncertainty_samples", n, 1)
     sampler = table.get("uncertainty_sampler", "lhs")
     if sampler not in UNCERTAINTY_SAMPLERS:
@@ -459,9 +483,26 @@ def _check_roles(src: str, design: Design, factors: list[Factor]) -> None:
             raise _err(
                 src, f"factors.{f.key}", "a lever of a crossed design needs values = [...] or levels = n"
             )
+    if design.uncertainty_points is not None:
+        _check_futures(src, design.uncertainty_points, [f for f in factors if f.role != "lever"])
     size = 1
     for f in levers:
         size *= len(f.level_list())
     assert design.uncertainty_samples is not None
     if size * design.uncertainty_samples > MAX_POINTS:
         raise _err(src, "design", f"the crossed design has {size * design.uncertainty_samples:,} points")
+
+
+def _check_futures(src: str, rows: tuple[tuple[Any, ...], ...], uncertain: list[Factor]) -> None:
+    """Each given future has one value per uncertainty factor, within its range or among its values."""
+    for i, row in enumerate(rows):
+        where = f"design.uncertainty_points[{i}]"
+        if len(row) != len(uncertain):
+            names = ", ".join(f.key for f in uncertain)
+            raise _err(src, where, f"has {len(row)} values for {len(uncertain)} uncertainties ({names})")
+        for f, v in zip(uncertain, row, strict=True):
+            if f.values is not None:
+                if not any(v == x for x in f.values):
+                    raise _err(src, where, f"{f.key} = {v!r} is not one of the factor's values")
+            elif not _is_number(v) or not (f.lo <= v <= f.hi):  # type: ignore[operator]
+                raise _err(src, where, f"{f.key} = {v!r} is outside its range [{f.lo}, {f.hi}]")

@@ -7,17 +7,21 @@ as in pattern-oriented modelling (Grimm et al. 2005) and EMA Workbench's scenari
 uncertain parameters are sampled (a Latin hypercube over stated ranges), every sampled *set* is
 run for the 2002 baseline and the 2014 package with common random numbers, and a set is
 *accepted* when the means over its replications meet every pattern.  Nothing is optimised: the
-accepted sets are the ones the evidence cannot reject, and how many there are is itself a result.
+accepted sets are the ones the evidence cannot reject.  How many of the Latin hypercube's sets are
+accepted says how much of the ranges the patterns leave; when that is fewer than the claims'
+robustness needs, a *search* runs more sets near the accepted ones (:func:`search_sets`) until
+there are enough, and the report says which sets came from where.
 The evidence also judges every pattern at the shipped defaults (:func:`patterns_at_defaults`) and
 shows the accepted sets' *medoid* (:func:`medoid`), the defaults a calibration would ship.
 
-The same sweep runs every reform file that carries a claim, so the claims' robustness (in how many
-accepted sets each holds, :mod:`sim.validation.robustness`) is read from the same runs.
+Then every reform file that carries a claim is run in each accepted set, so the claims'
+robustness (in how many accepted sets each holds, :mod:`sim.validation.robustness`) is read from
+runs paired with the sets' 2002 runs.
 
 The targets and ranges live in ``experiments/calibration/patterns.toml``, written before any run
 and read by :mod:`sim.validation.calibration_file`; the patterns and their test are
-:mod:`sim.validation.patterns`.  The runs go through :func:`sim.sweep` (a crossed design: the
-scenarios as levers, the sample as uncertainties), so they are kept in an SQLite store and an
+:mod:`sim.validation.patterns`.  The runs go through :func:`sim.sweep` (crossed designs: the
+scenarios as levers, the sets as uncertainties), so they are kept in SQLite stores and an
 interrupted calibration resumes.  What it found is written and summarised by
 :mod:`sim.validation.calibration_report`.
 """
@@ -33,6 +37,7 @@ from sim.validation.calibration_file import Spec
 from sim.validation.patterns import RUNS, judge_sets
 
 if TYPE_CHECKING:
+    import numpy as np
     import pandas as pd
 
     from sim.reforms import Claim
@@ -55,16 +60,26 @@ def scenarios(
     return out
 
 
-def experiment(spec: Spec, scenarios_dir: str | Path, claims: Sequence[Claim]) -> Any:
-    """The calibration as a crossed sweep: every scenario (a lever) against the same Latin
-    hypercube of the uncertain parameters, with the same replication seeds everywhere."""
+def experiment(
+    spec: Spec,
+    runs: dict[str, Any],
+    claims: Sequence[Claim],
+    futures: Sequence[Sequence[float]] | None = None,
+) -> Any:
+    """A calibration stage as a crossed sweep: every scenario of ``runs`` (a lever) against the
+    Latin hypercube of the uncertain parameters, or against the given ``futures`` (one value per
+    parameter), with the same replication seeds everywhere."""
     from sim.experiments.experiment import experiment_from_mapping
 
-    runs = scenarios(scenarios_dir, claims, spec.residents)
     # Little's law is checked in every run of the validation, these included.
     kpis = list(
         dict.fromkeys([*spec.kpis, *(c.kpi for c in claims), "verify.little_L", "verify.little_lambda_W"])
     )
+    design: dict[str, Any] = {"kind": "crossed"}
+    if futures is None:
+        design |= {"uncertainty_samples": spec.samples, "uncertainty_sampler": "lhs"}
+    else:
+        design["uncertainty_points"] = [list(map(float, row)) for row in futures]
     doc: dict[str, Any] = {
         "name": spec.name + (" (quick)" if spec.quick else ""),
         "seed": spec.seed,
@@ -79,11 +94,24 @@ def experiment(spec: Spec, scenarios_dir: str | Path, claims: Sequence[Claim]) -
                 for p in spec.parameters
             },
         },
-        "design": {"kind": "crossed", "uncertainty_samples": spec.samples, "uncertainty_sampler": "lhs"},
+        "design": design,
     }
     if spec.days is not None:
         doc["days"] = spec.days
     return experiment_from_mapping(doc, source=spec.source)
+
+
+def search_sets(accepted: np.ndarray, n: int, width: float, seed: int, round_no: int) -> np.ndarray:
+    """``n`` new sets in unit coordinates (one column per parameter, each range scaled to [0, 1]):
+    the accepted sets taken in turn, each moved uniformly by up to ``width`` in every coordinate
+    and kept within the ranges.  Like the proposal step of ABC-SMC (Beaumont et al. 2009) without
+    its weights: the search finds more sets the evidence cannot reject, near those already found;
+    it does not say how likely each is."""
+    import numpy as np
+
+    rng = np.random.default_rng([seed, round_no])
+    parents = accepted[np.arange(n) % len(accepted)]
+    return rng.uniform(np.clip(parents - width, 0.0, 1.0), np.clip(parents + width, 0.0, 1.0))
 
 
 @dataclass
@@ -91,26 +119,50 @@ class Calibration:
     """What a calibration found."""
 
     spec: Spec
-    sets: pd.DataFrame  # one row per set: its parameter values, the pattern runs' KPI means, verdicts
-    runs: pd.DataFrame  # one row per run: set, scenario, replication, KPIs
+    sets: pd.DataFrame  # one row per set: stage, parameter values, the pattern runs' KPI means, verdicts
+    runs: pd.DataFrame  # one row per run: set, stage, scenario, replication, KPIs
     store: Path
 
     @property
     def accepted(self) -> pd.DataFrame:
         return self.sets[self.sets["accepted"]]
 
+    @property
+    def screened(self) -> pd.DataFrame:
+        """The Latin hypercube's sets: a sample of the ranges, unlike the search's."""
+        return self.sets[self.sets["stage"] == SCREEN] if "stage" in self.sets else self.sets
+
+    def how_found(self) -> str:
+        """Where the accepted sets came from, in words."""
+        screen = self.screened
+        n_acc = int(screen["accepted"].sum())
+        text = f"{n_acc} of the {len(screen)} Latin-hypercube sets"
+        searched = self.sets[self.sets["stage"] != SCREEN] if "stage" in self.sets else self.sets.iloc[:0]
+        if len(searched):
+            rounds = searched["stage"].nunique()
+            text += (
+                f" and {int(searched['accepted'].sum())} of {len(searched)} sets searched around accepted "
+                f"ones ({rounds} round{'s' if rounds > 1 else ''}, each set an accepted one moved by up to "
+                f"{self.spec.search.width:.0%} of every range)"
+            )
+        return text
+
     def pattern_counts(self) -> pd.DataFrame:
-        """Per pattern (and all of them): how many sets met it."""
+        """Per pattern (and all of them): how many sets met it, in the Latin hypercube (``met`` of
+        ``sets``: how much of the ranges each pattern leaves) and in every set run (``met_all``)."""
         import pandas as pd
 
+        screen = self.screened
         rows = [
             {
                 "pattern": p.id,
                 "text": p.text,
                 "expression": p.expression,
                 "source": p.source,
-                "met": int(self.sets[p.id].sum()),
-                "sets": len(self.sets),
+                "met": int(screen[p.id].sum()),
+                "sets": len(screen),
+                "met_all": int(self.sets[p.id].sum()),
+                "sets_all": len(self.sets),
             }
             for p in self.spec.patterns
         ]
@@ -120,11 +172,25 @@ class Calibration:
                 "text": "every pattern at once (accepted)",
                 "expression": " and ".join(f"({p.id})" for p in self.spec.patterns),
                 "source": "",
-                "met": int(self.sets["accepted"].sum()),
-                "sets": len(self.sets),
+                "met": int(screen["accepted"].sum()),
+                "sets": len(screen),
+                "met_all": int(self.sets["accepted"].sum()),
+                "sets_all": len(self.sets),
             }
         )
         return pd.DataFrame(rows)
+
+
+#: The stage of the Latin hypercube's sets; the search's are "search 1", "search 2", ...
+SCREEN = "screen"
+
+
+def stage_store(store: str | Path, stage: str) -> Path:
+    """The store of one stage: the screen in ``store`` itself, the others beside it."""
+    store = Path(store)
+    return (
+        store if stage == SCREEN else store.with_name(f"{store.stem}.{stage.replace(' ', '')}{store.suffix}")
+    )
 
 
 def calibrate(
@@ -135,10 +201,60 @@ def calibrate(
     workers: int | None = None,
     progress: bool = False,
 ) -> Calibration:
-    """Run (or resume) the calibration sweep and judge every set against the patterns."""
+    """Run (or resume) the calibration and judge every set against the patterns.
+
+    Three stages, each a crossed sweep kept in its own store (so each resumes): the Latin
+    hypercube over the ranges for the two pattern runs; while fewer than ``spec.search.wanted``
+    sets are accepted, rounds of :func:`search_sets` around the accepted ones; then every reform
+    file that carries a claim, for the accepted sets only (for every set if none is)."""
+    import numpy as np
+    import pandas as pd
+
+    every = scenarios(scenarios_dir, claims, spec.residents)
+    pattern_runs = {k: every[k] for k in RUNS}
+    reforms = {k: v for k, v in every.items() if k not in RUNS}
+    keys = [p.key for p in spec.parameters]
+    low = np.array([p.low for p in spec.parameters])
+    span = np.array([p.high - p.low for p in spec.parameters])
+
+    def stage(name: str, exp: Any, ids: Sequence[int]) -> pd.DataFrame:
+        runs = _sweep(exp, stage_store(store, name), workers, progress)
+        # A crossed design runs the first lever slowest, and every lever setting meets the same
+        # futures in the same order (sim.experiments.design.crossed_rows).
+        runs = runs.assign(set=np.asarray(ids)[runs["point"].to_numpy() % len(ids)], stage=name)
+        _check_complete(runs, len(ids), spec.replications, store)
+        return runs
+
+    screen = stage(SCREEN, experiment(spec, pattern_runs, claims), range(spec.samples))
+    found = [screen]
+    sets = sets_table(screen, spec)
+    for k in range(1, spec.search.rounds + 1):
+        accepted = sets[sets["accepted"]]
+        if accepted.empty or len(accepted) >= spec.search.wanted:
+            break
+        unit = search_sets(
+            (accepted[keys].to_numpy(dtype=float) - low) / span,
+            spec.search.samples,
+            spec.search.width,
+            spec.seed,
+            k,
+        )
+        futures = np.clip(low + unit * span, low, low + span)
+        first = len(sets)
+        exp = experiment(spec, pattern_runs, claims, futures.tolist())
+        found.append(stage(f"search {k}", exp, range(first, first + len(futures))))
+        sets = sets_table(pd.concat(found, ignore_index=True), spec)
+    judged = sets[sets["accepted"]] if sets["accepted"].any() else sets
+    runs = pd.concat(found, ignore_index=True)
+    if reforms:
+        exp = experiment(spec, reforms, claims, judged[keys].to_numpy(dtype=float).tolist())
+        runs = pd.concat([runs, stage("claims", exp, judged["set"].astype(int).tolist())], ignore_index=True)
+    return Calibration(spec, sets, runs, Path(store))
+
+
+def _sweep(exp: Any, store: Path, workers: int | None, progress: bool) -> pd.DataFrame:
     from sim.experiments.sweep import sweep
 
-    exp = experiment(spec, scenarios_dir, claims)
     res = sweep(exp, store=store, workers=workers, progress=progress, yes=True, command="govsim calibrate")
     if res.interrupted:
         raise RuntimeError(f"calibration interrupted; run it again to resume from {store}")
@@ -146,20 +262,21 @@ def calibrate(
     failed = runs[runs["status"] != "ok"]
     if len(failed):
         raise RuntimeError(f"{len(failed)} calibration runs failed, first: {failed['error'].iloc[0]}")
-    # In a crossed design the first lever is slowest and every lever setting meets the same sample
-    # in the same order (sim.experiments.design.crossed_rows): the set is the point modulo N.
-    runs = runs.assign(set=runs["point"] % spec.samples)
+    return runs
+
+
+def _check_complete(runs: pd.DataFrame, n_sets: int, replications: int, store: str | Path) -> None:
     per_cell = runs.groupby(["set", "scenario"]).size()
-    expected = spec.samples * runs["scenario"].nunique()
-    if len(per_cell) != expected or (per_cell != spec.replications).any():
+    if len(per_cell) != n_sets * runs["scenario"].nunique() or (per_cell != replications).any():
         raise RuntimeError(f"calibration store {store} does not hold every run of every set; run again")
-    return Calibration(spec, sets_table(runs, spec), runs, Path(store))
 
 
 def sets_table(runs: pd.DataFrame, spec: Spec) -> pd.DataFrame:
-    """One row per set: its parameter values, the KPI means of the pattern runs, the verdicts."""
+    """One row per set: its stage, its parameter values, the KPI means of the pattern runs, the
+    verdicts."""
     keys = [p.key for p in spec.parameters]
-    values = runs.drop_duplicates("set").set_index("set")[keys].sort_index()
+    first = runs.drop_duplicates("set").set_index("set").sort_index()
+    values = first[["stage", *keys]] if "stage" in first else first[keys]
     means = {}
     for prefix in RUNS:
         sub = runs[runs["scenario"] == prefix].groupby("set")[spec.kpis].mean()

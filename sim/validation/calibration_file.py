@@ -18,8 +18,20 @@ from typing import Any
 from sim.validation.patterns import CalibrationError, Pattern, is_number, parse_expression
 
 SPEC = Path(__file__).resolve().parents[2] / "experiments" / "calibration" / "patterns.toml"
-TOP_KEYS = ("name", "seed", "replications", "samples", "days", "residents", "quick", "pattern", "parameters")
-QUICK_KEYS = ("seed", "replications", "samples", "days", "residents")
+TOP_KEYS = (
+    "name",
+    "seed",
+    "replications",
+    "samples",
+    "days",
+    "residents",
+    "search",
+    "quick",
+    "pattern",
+    "parameters",
+)
+QUICK_KEYS = ("seed", "replications", "samples", "days", "residents", "search")
+SEARCH_KEYS = ("wanted", "samples", "rounds", "width")
 
 
 @dataclass(frozen=True)
@@ -30,6 +42,18 @@ class Uncertain:
     low: float
     high: float
     reason: str
+
+
+@dataclass(frozen=True)
+class Search:
+    """The search after the Latin hypercube: while fewer than ``wanted`` sets are accepted, up to
+    ``rounds`` rounds of ``samples`` new sets, each an accepted set moved by up to ``width`` of
+    every range (uniformly, within the range)."""
+
+    wanted: int = 50
+    samples: int = 128
+    rounds: int = 4
+    width: float = 0.25
 
 
 @dataclass(frozen=True)
@@ -46,6 +70,7 @@ class Spec:
     days: int | None = None
     residents: int | None = None
     quick: bool = False
+    search: Search = Search()
 
     @property
     def kpis(self) -> list[str]:
@@ -73,6 +98,8 @@ def spec_from_mapping(doc: Mapping[str, Any], src: str = "<calibration>", *, qui
     if not isinstance(q, Mapping) or any(k not in QUICK_KEYS for k in q):
         raise CalibrationError(src, "quick", f"a table with keys among {', '.join(QUICK_KEYS)}")
     merged = {**doc, **q} if quick else dict(doc)
+    if quick and isinstance(q.get("search"), Mapping) and isinstance(doc.get("search"), Mapping):
+        merged["search"] = {**doc["search"], **q["search"]}
 
     def count(key: str, default: int | None, low: int, high: int) -> int | None:
         v = merged.get(key, default)
@@ -98,7 +125,28 @@ def spec_from_mapping(doc: Mapping[str, Any], src: str = "<calibration>", *, qui
         days=count("days", None, 1, 366 * 20),
         residents=count("residents", None, 10, 1_000_000),
         quick=quick,
+        search=_search(merged.get("search", {}), src),
     )
+
+
+def _search(table: Any, src: str) -> Search:
+    """The ``[search]`` table (every key optional)."""
+    if not isinstance(table, Mapping) or any(k not in SEARCH_KEYS for k in table):
+        raise CalibrationError(src, "search", f"a table with keys among {', '.join(SEARCH_KEYS)}")
+    out = {}
+    for key, low, high in (("wanted", 1, 100_000), ("samples", 1, 100_000), ("rounds", 0, 100)):
+        v = table.get(key, getattr(Search, key))
+        if not isinstance(v, int) or isinstance(v, bool) or not low <= v <= high:
+            raise CalibrationError(
+                src, f"search.{key}", f"must be a whole number from {low} to {high:,}, got {v!r}"
+            )
+        out[key] = v
+    width = table.get("width", Search.width)
+    if not is_number(width) or not 0 < width <= 1:
+        raise CalibrationError(
+            src, "search.width", f"must be a share of each range, above 0 and at most 1, got {width!r}"
+        )
+    return Search(width=float(width), **out)
 
 
 def _patterns(doc: Mapping[str, Any], src: str) -> list[Pattern]:

@@ -26,20 +26,20 @@ def figure(cal: Calibration) -> Figure:
     y = range(len(counts))[::-1]
     ax1.barh(list(y), counts["met"], color=["#4c72b0"] * (len(counts) - 1) + ["#dd8452"])
     ax1.set_yticks(list(y), counts["pattern"], fontsize=8)
-    ax1.set_xlim(0, max(1, len(cal.sets)))
-    ax1.set_xlabel(f"parameter sets meeting the pattern (of {len(cal.sets)})", fontsize=8)
+    ax1.set_xlim(0, max(1, len(cal.screened)))
+    ax1.set_xlabel(f"Latin-hypercube sets meeting the pattern (of {len(cal.screened)})", fontsize=8)
     ax1.set_title("Pattern targets", fontsize=9)
     ax1.grid(axis="x", alpha=0.3)
     acc = cal.accepted
     for i, p in enumerate(cal.spec.parameters):
-        u_all = (cal.sets[p.key] - p.low) / (p.high - p.low)
+        u_all = (cal.screened[p.key] - p.low) / (p.high - p.low)
         ax2.scatter(u_all, [i] * len(u_all), s=8, color="lightgrey")
         if len(acc):
             ax2.scatter((acc[p.key] - p.low) / (p.high - p.low), [i] * len(acc), s=14, color="#dd8452")
     ax2.set_yticks(range(len(cal.spec.parameters)), [p.key for p in cal.spec.parameters], fontsize=7)
     ax2.set_xlim(-0.05, 1.05)
     ax2.set_xlabel("position in the range (0 = low, 1 = high); orange: accepted sets", fontsize=8)
-    ax2.set_title("Sampled sets (grey) and accepted sets", fontsize=9)
+    ax2.set_title("Latin-hypercube sets (grey) and accepted sets, searched ones included", fontsize=9)
     return fig
 
 
@@ -90,8 +90,9 @@ def summary_lines(cal: Calibration, at_defaults: pd.DataFrame | None = None) -> 
     from sim.validation.calibration import medoid
 
     counts = cal.pattern_counts()
-    n = len(cal.sets)
+    n = len(cal.screened)
     s = cal.spec
+    searched = len(cal.sets) - n
     lines = [
         f"A Latin hypercube of {n} sets over {len(s.parameters)} uncertain parameters "
         f"(`experiments/calibration/patterns.toml`, ranges and reasons there), each run for the "
@@ -103,21 +104,43 @@ def summary_lines(cal: Calibration, at_defaults: pd.DataFrame | None = None) -> 
         "and thresholds were written before the first run and are not moved after it (a pattern added "
         "later says so in its source).",
         "",
-        f"**{int(cal.sets['accepted'].sum())} of {n} sets meet every pattern.**",
+        f"**{int(cal.screened['accepted'].sum())} of the {n} Latin-hypercube sets meet every pattern**: "
+        "the patterns leave that share of the ranges.",
         "",
-        "| pattern | test | source | sets meeting it | at the shipped defaults |",
-        "|---|---|---|---|---|",
+    ]
+    if searched:
+        w = s.search
+        lines += [
+            f"The claims' robustness needs at least {w.wanted} accepted sets, so a search ran more sets near "
+            f"the accepted ones (`[search]` in the file: rounds of {w.samples} sets, each an accepted set "
+            f"moved uniformly by up to {w.width:.0%} of every range, within the ranges; "
+            "`sim.validation.calibration.search_sets`) until there were enough or the rounds ran out: "
+            f"**{int(cal.sets['accepted'].sum())} accepted sets in all**: {cal.how_found()}. The searched "
+            "sets are not a sample of the ranges, so the counts per pattern below are the Latin "
+            "hypercube's; the column beside them counts every set run.",
+            "",
+        ]
+    lines += [
+        "| pattern | test | source | Latin-hypercube sets meeting it | every set run "
+        "| at the shipped defaults |",
+        "|---|---|---|---|---|---|",
     ]
     met = _met(at_defaults)
     shown = {True: "met", False: "**not met**"}
     for r in counts.itertuples():
         if r.pattern == "all":
             every = shown[all(met.values())] if met else ""
-            lines.append(f"| **all of them** | | | **{r.met} of {r.sets}** | {every} |")
+            lines.append(
+                f"| **all of them** | | | **{r.met} of {r.sets}** "
+                f"| **{r.met_all} of {r.sets_all}** | {every} |"
+            )
         else:
             src = " ".join(r.source.split())
             here = shown[met[r.pattern]] if r.pattern in met else ""
-            lines.append(f"| {r.text} | `{r.expression}` | {src} | {r.met} of {r.sets} | {here} |")
+            lines.append(
+                f"| {r.text} | `{r.expression}` | {src} | {r.met} of {r.sets} "
+                f"| {r.met_all} of {r.sets_all} | {here} |"
+            )
     centre = medoid(cal.sets, s)
     lines += [
         "",
@@ -156,7 +179,7 @@ def report(cal: Calibration, robust: pd.DataFrame, basis: str) -> str:
     lines += [
         "## Robustness of the claims",
         "",
-        basis_sentence(int(robust["sets"].max()) if len(robust) else 0, basis, len(cal.sets)),
+        basis_sentence(int(robust["sets"].max()) if len(robust) else 0, basis, cal.how_found()),
         "",
         "| claim (reform file) | KPI, claimed, threshold | median difference | holds in |",
         "|---|---|---|---|",

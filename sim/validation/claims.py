@@ -243,9 +243,10 @@ CLAIMS_INTRO = (
 )
 
 
-def claims_section(claims: pd.DataFrame, identities: pd.DataFrame, basis: str, sampled: int) -> list[str]:
+def claims_section(claims: pd.DataFrame, identities: pd.DataFrame, basis: str, found: str) -> list[str]:
     """The evidence's section on the claims: each one at the defaults with its robustness over the
-    calibration's ``basis`` sets (of ``sampled``), then the identities run as checks."""
+    calibration's ``basis`` sets (``found`` says where they came from), then the identities run as
+    checks."""
     from sim.kpis import format_value
     from sim.validation.robustness import basis_sentence
 
@@ -277,7 +278,7 @@ def claims_section(claims: pd.DataFrame, identities: pd.DataFrame, basis: str, s
         "",
         CLAIMS_INTRO,
         "",
-        basis_sentence(int(claims["sets"].max()) if len(claims) else 0, basis, sampled),
+        basis_sentence(int(claims["sets"].max()) if len(claims) else 0, basis, found),
         "",
         f"**{n_ok} of {len(claims)} claims reproduced at the defaults.** The sizes rest on assumed "
         "parameters (`docs/parameters.md`); the article gives none.",

@@ -71,11 +71,14 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     (out / "calibration.md").write_text(report(found, robust, basis))
     counts = found.pattern_counts()
     for r in counts.itertuples():
-        print(f"  {r.pattern:<28} met in {r.met} of {r.sets} sets")
-    print(rb.basis_sentence(int(robust["sets"].max()) if len(robust) else 0, basis, len(found.sets)))
+        print(
+            f"  {r.pattern:<28} met in {r.met} of {r.sets} Latin-hypercube sets "
+            f"({r.met_all} of {r.sets_all} in all)"
+        )
+    print(rb.basis_sentence(int(robust["sets"].max()) if len(robust) else 0, basis, found.how_found()))
     for r in robust.itertuples():
         print(f"  {r.reform:<22} {r.kpi:<40} holds in {r.holds_in} of {r.sets} {basis} sets")
-    print(f"evidence in {out}/calibration.md; runs kept in {store} (run again to resume)")
+    print(f"evidence in {out}/calibration.md; runs kept in {store} and beside it (run again to resume)")
     return 0
 
 

@@ -195,7 +195,10 @@ def _calibration(root: Path, settings: Settings, workers: int | None, say: Progr
     spec = load_spec(quick=settings.quick)
     if settings.calibration_samples is not None:
         spec = dataclasses.replace(spec, samples=settings.calibration_samples)
-    say(f"calibration: {spec.samples} parameter sets x {spec.replications} runs")
+    say(
+        f"calibration: a Latin hypercube of {spec.samples} parameter sets, then a search until "
+        f"{spec.search.wanted} are accepted, x {spec.replications} runs"
+    )
     with tempfile.TemporaryDirectory(prefix="govsim-calibration-") as tmp:
         return calibrate(spec, root, cl.CLAIMS, Path(tmp) / "calibration.sqlite", workers)
 
@@ -293,8 +296,8 @@ def main_for_cli(
     ev = run_validation(out, settings, scenarios_dir, workers, say)
     n_ok = int((ev.claims["reproduced"] == "yes").sum())
     if ev.calibration is not None:
-        sets = ev.calibration.sets
-        print(f"calibration: {int(sets['accepted'].sum())} of {len(sets)} parameter sets meet every pattern")
+        n_acc = len(ev.calibration.accepted)
+        print(f"calibration: {n_acc} parameter sets meet every pattern: {ev.calibration.how_found()}")
     print(
         f"claims reproduced at the defaults: {n_ok} of {len(ev.claims)} "
         f"(robustness over {ev.robustness_basis} sets)"

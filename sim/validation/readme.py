@@ -103,7 +103,7 @@ def render_readme(ev: Evidence, settings: Mapping[str, Any], main: Comparison) -
             ev.claims,
             ev.identities,
             ev.robustness_basis,
-            len(calibration.sets) if calibration is not None else 0,
+            calibration.how_found() if calibration is not None else "no calibration",
         ),
         *tradeoff_section(ev.tradeoff),
         *mmc_section(ev.mmc),

@@ -85,17 +85,22 @@ def robustness_table(cal: Calibration, claims: Sequence[Claim]) -> tuple[pd.Data
     return pd.DataFrame(rows), basis
 
 
-def basis_sentence(n_sets: int, basis: str, sampled: int) -> str:
-    """What the robustness counts are taken over, in words (including when there are too few)."""
+def basis_sentence(n_sets: int, basis: str, found: str) -> str:
+    """What the robustness counts are taken over, in words (including when there are too few);
+    ``found`` says where the sets came from (:meth:`Calibration.how_found`)."""
     if basis == "sampled":
         return (
-            f"No parameter set met every pattern, so the counts below are over all {sampled} sampled "
+            f"No parameter set met every pattern, so the counts below are over all {n_sets} sampled "
             "sets, not over accepted ones: they say how the claims fare across the ranges, not across "
             "calibrated settings."
         )
     if n_sets < ENOUGH_SETS:
         return (
-            f"Only {n_sets} of {sampled} sampled sets met every pattern (fewer than the "
-            f"{ENOUGH_SETS} asked for): the counts are over those {n_sets}; more samples would firm them up."
+            f"Only {n_sets} sets met every pattern ({found}), fewer than the {ENOUGH_SETS} asked for: "
+            f"the counts are over those {n_sets}; more samples would firm them up."
         )
-    return f"The counts are over the {n_sets} accepted sets (of {sampled} sampled)."
+    return (
+        f"The counts are over the {n_sets} accepted sets: {found}. Sets found by the search lie near "
+        "those found first, so the counts say how the claims fare across the calibrated region the "
+        "search explored, not across every setting the ranges allow."
+    )
