@@ -203,6 +203,9 @@ def test_calibrate_command_writes_its_evidence_and_resumes(tmp_path, capsys):
     ("text", "message"),
     [
         (SPEC.read_text().replace("samples = 512", "samples = 0"), "key 'samples'"),
+        (SPEC.read_text().replace("width = 0.25 ", "width = 2.5 "), "key 'search.width'"),
+        (SPEC.read_text().replace("wanted = 50 ", "wanted = 'many' "), "key 'search.wanted'"),
+        (SPEC.read_text().replace("rounds = 4 ", "roundz = 4 "), "key 'search'"),
         ('[[pattern]]\nid = "a"\ntext = "a"\nsource = "s"\nexpression = "y2002.x > 0"\n', "unknown KPI"),
     ],
 )
