@@ -77,3 +77,7 @@ def per_group(
 
 #: Source prefix of a parameter whose value is our choice (the reason follows it).
 ASSUMED = "assumption: "
+#: Source prefix of an assumed parameter whose value is the pattern calibration's accepted set
+#: (docs/validation): what the evidence says about it follows.  The number is stated only as the
+#: default, so a new calibration changes the value alone.
+CALIBRATED = ASSUMED + "calibrated to the pattern targets (docs/validation); "

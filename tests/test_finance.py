@@ -4,6 +4,7 @@ import pytest
 from helpers import ROOT
 
 from sim.finance import salary_yuan_year
+from sim.kpis import KPIS
 from sim.model import CommunityModel
 from sim.parameters import defaults
 from sim.scenario import load_scenario
@@ -52,10 +53,12 @@ def test_the_2014_package_has_about_the_articles_600000_yuan_and_the_policy_says
 
 
 def test_without_freezing_idle_posts_the_2014_package_spends_its_money_on_idle_staff():
-    """The other side of the rule: kept on, the posts use the money and the staff sit idle."""
+    """The other side of the rule: kept on, the posts use the money and the staff sit idle, more
+    than the 2014 pattern allows (at most 20 % of the hours worked: "2014_not_idle" in
+    experiments/calibration/patterns.toml)."""
     k = _run(PKG.with_changes({"finance.freeze_idle_posts": False})).summary()
     assert abs(k["finance.balance_yuan"]) <= 0.10 * k["finance.income_yuan"]
-    assert k["staff.idle_time_share"] > 0.25
+    assert k["staff.idle_time_share"] > 0.20
 
 
 def test_short_of_money_the_centre_cuts_overtime_then_posts_then_the_station_in_that_order():
@@ -71,16 +74,22 @@ def test_short_of_money_the_centre_cuts_overtime_then_posts_then_the_station_in_
 
 
 def test_with_money_to_spare_the_centre_hires_only_into_work():
-    """Two million yuan a year.  The 2002 staff are idle more than they work overtime (short idle
-    stretches at five department counters), so nobody is hired; three staff who work more overtime
-    than they are idle get colleagues, and hiring stops once the new ones would be idle."""
+    """Two million yuan a year.  The 2014 package's staff are idle more than they work overtime, so
+    nobody is hired although the cap would allow more (raised here, so that only the work decides;
+    idle posts are not frozen, so that only hiring is judged).  The 2002 staff, six or only three,
+    work more overtime than they are idle (the 2002 pattern "staff work overtime"): they get
+    colleagues, and hiring stops below the cap, once the new ones would be idle."""
     rich = {"finance.fiscal_yuan_year": 2_000_000.0}
-    idle = _run(BASE.with_changes(rich))
-    assert len(idle.centre.staff) == BASE["staff.count"] and idle.books.additions == 0
-    few = _run(BASE.with_changes({**rich, "staff.count": 3}))
+    per_10k = 30.0
+    roomy = {**rich, "finance.freeze_idle_posts": False, "finance.max_staff_per_10k": per_10k}
+    idle = _run(PKG.with_changes(roomy))
+    assert PKG["staff.count"] < int(per_10k * PKG["population.residents"] / 10_000)  # room to hire
+    assert len(idle.centre.staff) == PKG["staff.count"] and idle.books.additions == 0
     cap = int(BASE["finance.max_staff_per_10k"] * BASE["population.residents"] / 10_000)
-    assert 3 < len(few.centre.staff) < cap
-    assert all(a == "added: one more staff member hired" for _, a in few.books.actions)
+    for n in (int(BASE["staff.count"]), 3):
+        few = _run(BASE.with_changes({**rich, "staff.count": n}))
+        assert n < len(few.centre.staff) < cap
+        assert all(a == "added: one more staff member hired" for _, a in few.books.actions)
 
 
 def test_without_the_policy_money_changes_nothing_but_the_books():
@@ -125,13 +134,15 @@ def test_value_for_money_prices_each_sure_gain_with_the_extra_spending():
 
 def test_one_pool_of_staff_time_turns_idle_counters_into_back_office_work():
     """Paired: the same 2002 community with and without one pool, budget policy off so that the
-    staff stay the same.  Idle time falls and the back office gets more done, so overtime falls and
-    the head pulls fewer staff off the counters for deadlines: waits are no longer than before."""
+    staff stay the same.  Idle time falls by more than the size that matters (sim.kpis) and the back
+    office gets more done, so overtime falls and the head pulls fewer staff off the counters for
+    deadlines: waits are no longer than before."""
     off = {"finance.budget_policy": False}
     pool = _run(BASE.with_changes(off)).summary()
     apart = _run(BASE.with_changes({**off, "staff.one_pool": False})).summary()
     assert pool["service.queue_wait_mean_min"] <= apart["service.queue_wait_mean_min"]
-    assert pool["staff.idle_time_share"] < apart["staff.idle_time_share"] - 0.1
+    matters = KPIS["staff.idle_time_share"].matters.threshold(apart["staff.idle_time_share"])
+    assert pool["staff.idle_time_share"] < apart["staff.idle_time_share"] - matters
     assert pool["staff.overtime_h_per_staff"] < apart["staff.overtime_h_per_staff"]
 
 

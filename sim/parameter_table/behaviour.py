@@ -5,7 +5,7 @@ Part of the parameter table (:mod:`sim.parameters` gathers every section)."""
 
 from __future__ import annotations
 
-from sim.param import ASSUMED, Param
+from sim.param import ASSUMED, CALIBRATED, Param
 
 PARAMS: list[Param] = [
     # -- residents' behaviour: learning and interaction (switched off in the 2002/2014 files) --
@@ -60,12 +60,13 @@ PARAMS: list[Param] = [
     ),
     Param(
         "residents.errand_allowed_share",
-        0.5,
+        0.63,
         "float",
         "share",
         "With household errands: share of matters a household member may do in the resident's place "
         "(the rest need the resident in person, e.g. a residence permit or a signature).",
-        ASSUMED + "about half of counter matters accept an authorised family member",
+        CALIBRATED + "many counter matters accept an authorised family member (代办), others "
+        "need the resident; the share is not reported",
         0,
         1,
     ),

@@ -5,7 +5,7 @@ Part of the parameter table (:mod:`sim.parameters` gathers every section)."""
 
 from __future__ import annotations
 
-from sim.param import ASSUMED, Param
+from sim.param import ASSUMED, CALIBRATED, Param
 
 PARAMS: list[Param] = [
     # -- departments -------------------------------------------------------------------------
@@ -46,21 +46,21 @@ PARAMS: list[Param] = [
     ),
     Param(
         "departments.tasks_per_function_year",
-        3.0,
+        4.1,
         "float",
         "tasks/function/year",
         "Tasks a function pushes down to the community in a year.",
-        ASSUMED + "quarterly-ish",
+        CALIBRATED + "about quarterly; the article gives no figure",
         0,
         365,
     ),
     Param(
         "departments.task_hours_mean",
-        6.0,
+        9.9,
         "float",
         "staff-hours",
         "Mean staff hours (exponential) of one pushed-down task.",
-        ASSUMED + "surveys, checks, forms",
+        CALIBRATED + "surveys, checks, forms: from half a day to more than a day",
         0,
         1000,
     ),
@@ -76,12 +76,12 @@ PARAMS: list[Param] = [
     ),
     Param(
         "departments.task_cost_yuan_mean",
-        300.0,
+        90.0,
         "float",
         "yuan",
         "Mean money cost (exponential) of one task (materials, printing, transport, allowances).",
-        ASSUMED + "printing, materials, transport and small allowances for one task (staff time is "
-        "counted apart); 800 yuan made the 2002 community's unfunded tasks exceed its whole budget",
+        CALIBRATED + "printing, materials, transport and small allowances for one task (staff time "
+        "is counted apart); 800 yuan made the 2002 community's unfunded tasks exceed its whole budget",
         0,
         1e7,
     ),

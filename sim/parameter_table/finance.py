@@ -4,29 +4,29 @@ Part of the parameter table (:mod:`sim.parameters` gathers every section)."""
 
 from __future__ import annotations
 
-from sim.param import ASSUMED, Param
+from sim.param import ASSUMED, CALIBRATED, Param
 
 PARAMS: list[Param] = [
     # -- money -------------------------------------------------------------------------
     Param(
         "finance.operating_cost_yuan_per_m2",
-        100.0,
+        84.0,
         "float",
         "yuan/m2/year",
         "Running cost of office space (utilities, upkeep).",
-        ASSUMED + "utilities, cleaning and upkeep of office space",
+        CALIBRATED + "utilities, cleaning and upkeep of office space",
         0,
         1e6,
     ),
     Param(
         "finance.salary_yuan_month",
-        2000.0,
+        1950.0,
         "float",
         "yuan/month",
         "Monthly pay of a staff member without a degree before the reforms, in constant yuan (the "
         "2014 package adds the reforms' pay rise).",
-        ASSUMED + "Changsha community workers earned about 2,000-3,000 yuan a month around 2014, less "
-        "before: the bottom of that band",
+        CALIBRATED + "Changsha community workers earned about 2,000-3,000 yuan a month around "
+        "2014, less before",
         0,
         1e6,
     ),
@@ -42,11 +42,11 @@ PARAMS: list[Param] = [
     ),
     Param(
         "finance.overtime_pay_yuan_h",
-        20.0,
+        34.0,
         "float",
         "yuan/hour",
         "Pay for an hour of overtime (evening work to meet department deadlines, meetings outside duty).",
-        ASSUMED + "about 1.5 times the hourly wage of 2,000 yuan a month",
+        CALIBRATED + "overtime was often unpaid, and paid at most about twice the hourly wage",
         0,
         10000,
     ),
@@ -57,7 +57,7 @@ PARAMS: list[Param] = [
         "yuan/year",
         "The community's share of running the information platform (phones, data, terminals), paid "
         "while online services or grid reporting exist.",
-        ASSUMED + "a few terminals, phones and data plans",
+        CALIBRATED + "a few terminals, phones and data plans",
         0,
         1e8,
     ),
@@ -127,11 +127,11 @@ PARAMS: list[Param] = [
     ),
     Param(
         "finance.event_cost_yuan",
-        500.0,
+        920.0,
         "float",
         "yuan/event",
         "Cost of one council, hearing or activity.",
-        ASSUMED + "materials, refreshments and a venue for one event",
+        CALIBRATED + "materials, refreshments and a venue for one event",
         0,
         1e7,
     ),

@@ -5,7 +5,7 @@ Part of the parameter table (:mod:`sim.parameters` gathers every section)."""
 
 from __future__ import annotations
 
-from sim.param import ASSUMED, Param, per_group
+from sim.param import ASSUMED, CALIBRATED, Param, per_group
 
 PARAMS: list[Param] = [
     # -- needs -------------------------------------------------------------------------------
@@ -82,21 +82,22 @@ PARAMS: list[Param] = [
     ),
     Param(
         "needs.patience_days",
-        14.0,
+        22.5,
         "float",
         "days",
         "How long a resident looks for a time that is free and open before giving up (or taking leave).",
-        ASSUMED + "two weeks",
+        CALIBRATED + "one to four weeks before a resident gives a need up",
         0,
         365,
     ),
     Param(
         "needs.take_leave_prob",
-        per_group(0.50, 0.70, 1.0, 0.30, 1.0),
+        per_group(0.26, 0.70, 1.0, 0.56, 1.0),
         "groups",
         "probability",
         "Chance that a resident with no free time when the centre is open takes time off to go.",
-        ASSUMED + "commuters and migrants lose pay or face their employer",
+        ASSUMED + "commuters and migrants lose pay or face their employer, and how often they take "
+        "leave is not reported: their values are calibrated to the pattern targets (docs/validation)",
         0,
         1,
     ),
@@ -120,11 +121,11 @@ PARAMS: list[Param] = [
     ),
     Param(
         "needs.retry_prob",
-        0.6,
+        0.93,
         "float",
         "probability",
         "Chance that a resident turned away or who left the queue tries again another day.",
-        ASSUMED + "most come back",
+        CALIBRATED + "most come back: a certificate a resident needs is worth another trip",
         0,
         1,
     ),

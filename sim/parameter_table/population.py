@@ -56,7 +56,8 @@ PARAMS: list[Param] = [
         "groups",
         "share",
         "Share of each group with a smartphone and the habit of using it for public matters.",
-        ASSUMED + "younger and working groups far more online than retirees",
+        ASSUMED + "younger and working groups far more online than retirees (CNNIC reports 45-90 % "
+        "online by age); the commuters' value is calibrated to the pattern targets (docs/validation)",
         0,
         1,
     ),

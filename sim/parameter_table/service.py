@@ -5,17 +5,17 @@ Part of the parameter table (:mod:`sim.parameters` gathers every section)."""
 
 from __future__ import annotations
 
-from sim.param import ASSUMED, Param
+from sim.param import ASSUMED, CALIBRATED, Param
 
 PARAMS: list[Param] = [
     # -- service hall and casework --------------------------------------------------------------
     Param(
         "service.counter_service_min",
-        12.0,
+        9.3,
         "float",
         "minutes",
         "Mean time a counter needs for one resident's matter (team with no degree holders).",
-        ASSUMED + "short administrative transactions",
+        CALIBRATED + "short administrative transactions; hall studies put simple matters at 5-20 min",
         0.5,
         600,
     ),
@@ -58,21 +58,22 @@ PARAMS: list[Param] = [
     ),
     Param(
         "service.first_visit_success",
-        0.70,
+        0.62,
         "float",
         "probability",
         "Chance a counter closes the matter at the first visit (team with no degree holders).",
-        ASSUMED + "missing papers are common",
+        CALIBRATED + "missing papers are common; the article says only that one-stop service made "
+        "matters quick",
         0,
         1,
     ),
     Param(
         "service.casework_hours",
-        3.0,
+        2.4,
         "float",
         "staff-hours",
         "Staff hours to handle one social-assistance case (team without certified social workers).",
-        ASSUMED + "interview, home visit, file",
+        CALIBRATED + "interview, home visit, file",
         0,
         100,
     ),

@@ -10,7 +10,7 @@ inspections take named staff off duty, forms and ledgers are back-office work wi
 from __future__ import annotations
 
 from sim.i18n import N_
-from sim.param import ASSUMED, Param
+from sim.param import ASSUMED, CALIBRATED, Param
 from sim.reforms.base import Control, Reform
 
 STEM = "burden_reduction"
@@ -30,31 +30,33 @@ PARAMS = (
     ),
     Param(
         "burden.meetings_per_week",
-        3.0,
+        2.0,
         "float",
         "meetings/week",
         "Department and sub-district meetings one staff member must attend.",
-        ASSUMED + "sub-district and departments' briefings several times a week before 2009",
+        CALIBRATED + "sub-district and departments' briefings, 'several a week' in the sources before 2009",
         0,
         30,
     ),
     Param(
         "burden.forms_per_month",
-        20.0,
+        43.0,
         "float",
         "forms/month",
         "Report forms departments ask for.",
-        ASSUMED + "departments' statistical and report forms, about one per working day",
+        CALIBRATED + "departments' statistical and report forms, from one every other working "
+        "day to several a day",
         0,
         1000,
     ),
     Param(
         "burden.ledger_hours_per_week",
-        12.0,
+        40.0,
         "float",
         "staff-hours/week",
         "Keeping departments' ledgers (台帐) and archives.",
-        ASSUMED + "about a day and a half a week keeping departments' ledgers and archives",
+        CALIBRATED + "departments' ledgers and archives before 2009; reports of dozens of "
+        "ledgers per community put them at up to one full-time post",
         0,
         500,
     ),

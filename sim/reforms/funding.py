@@ -9,7 +9,7 @@ day (:class:`sim.finance.Books`).
 from __future__ import annotations
 
 from sim.i18n import N_
-from sim.param import ASSUMED, Param
+from sim.param import ASSUMED, CALIBRATED, Param
 from sim.reforms.base import Control, Reform
 
 STEM = "funding"
@@ -43,19 +43,20 @@ PARAMS = (
         "float",
         "share of pay",
         "Real pay rise of the centre's staff over the pay before the reforms.",
-        ASSUMED + "none before the reforms; the article's 'regular raises' read as 0.25 by 2014: "
-        "2,500 yuan a month, the middle of the 2,000-3,000 yuan reported around 2014",
+        ASSUMED + "none before the reforms; the article's 'regular raises' read as 0.25 by 2014, "
+        "which lifts the pay before the reforms toward the middle of the 2,000-3,000 yuan a month "
+        "reported around 2014",
         0,
         5,
     ),
     Param(
         "finance.fiscal_yuan_year",
-        200000.0,
+        272000.0,
         "float",
         "yuan/year",
         "Operating funds from the city and district budgets.",
-        ASSUMED + "before funds entered the budget: about what the 2002 community spends with half "
-        "its staff paid by departments (article: ~600,000 yuan from all sources in 2014)",
+        CALIBRATED + "the allocation before funds entered the budget, a fraction of the "
+        "article's ~600,000 yuan from all sources in 2014 (the 2014 package sets its own)",
         0,
         1e9,
     ),
