@@ -34,6 +34,14 @@ def comparison(request):
 #: Claims the model no longer reproduces at its defaults, each with the finding.  Strict: the test
 #: fails if such a claim holds again, so that the finding is re-read rather than left stale.
 NOT_REPRODUCED = {
+    ("funding_follows_task", "staff.count_end"): (
+        "the calibrated defaults (stop 19: the medoid of the sets that meet every pattern) leave the "
+        "2002 community money to spare, about a fifth of its income at the year's end, so its budget "
+        "policy cuts no post and the tasks' money only raises the balance; no calibration pattern "
+        "asks that the 2002 community be short of money, and none of the 86 accepted sets of stop 19 "
+        "ended 2002 in deficit. The claim holds in 7 of those 86 sets. Reported in docs/validation, "
+        "not tuned away."
+    ),
     ("staggered_hours", "service.daytime_wait_mean_min"): (
         "with one pool of staff time (issue 9) the 2002 staff keep the longer day's counters staffed "
         "without falling behind on paperwork: under the pilot the head pulled staff off the counters "

@@ -78,18 +78,23 @@ def test_with_money_to_spare_the_centre_hires_only_into_work():
     nobody is hired although the cap would allow more (raised here, so that only the work decides;
     idle posts are not frozen, so that only hiring is judged).  The 2002 staff, six or only three,
     work more overtime than they are idle (the 2002 pattern "staff work overtime"): they get
-    colleagues, and hiring stops below the cap, once the new ones would be idle."""
+    colleagues, and hiring stops below the cap (the staffing reform's 18 per 10,000 residents), once
+    the new ones would be idle; without the reform's cap the 2002 committee hires nobody (its posts
+    are elected, not hired)."""
     rich = {"finance.fiscal_yuan_year": 2_000_000.0}
     per_10k = 30.0
     roomy = {**rich, "finance.freeze_idle_posts": False, "finance.max_staff_per_10k": per_10k}
     idle = _run(PKG.with_changes(roomy))
     assert PKG["staff.count"] < int(per_10k * PKG["population.residents"] / 10_000)  # room to hire
     assert len(idle.centre.staff) == PKG["staff.count"] and idle.books.additions == 0
-    cap = int(BASE["finance.max_staff_per_10k"] * BASE["population.residents"] / 10_000)
+    hiring = {**rich, "finance.max_staff_per_10k": 18.0}
+    cap = int(18.0 * BASE["population.residents"] / 10_000)
     for n in (int(BASE["staff.count"]), 3):
-        few = _run(BASE.with_changes({**rich, "staff.count": n}))
+        few = _run(BASE.with_changes({**hiring, "staff.count": n}))
         assert n < len(few.centre.staff) < cap
         assert all(a == "added: one more staff member hired" for _, a in few.books.actions)
+        elected = _run(BASE.with_changes({**rich, "staff.count": n}))
+        assert len(elected.centre.staff) == n and elected.books.additions == 0
 
 
 def test_without_the_policy_money_changes_nothing_but_the_books():

@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
     from sim.validation.calibration import Calibration
+    from sim.validation.calibration_file import Spec
 
 
 def figure(cal: Calibration) -> Figure:
@@ -151,8 +152,8 @@ def summary_lines(cal: Calibration, at_defaults: pd.DataFrame | None = None) -> 
         "the accepted sets' medoid (the accepted set nearest all the others, each parameter scaled to "
         "its range"
         + (f": set {int(centre['set'])}" if centre is not None else "; no set is accepted, so none")
-        + "): the defaults a calibration would ship. The defaults stay the stated assumptions until a "
-        "set is accepted whose other outputs are plausible too.",
+        + "): the defaults a calibration would ship. "
+        + _shipped(centre, s),
         "",
         "| uncertain parameter | range | why | medoid of the accepted sets | shipped default |",
         "|---|---|---|---|---|",
@@ -162,6 +163,24 @@ def summary_lines(cal: Calibration, at_defaults: pd.DataFrame | None = None) -> 
         lines.append(f"| `{p.key}` | {p.low:g} - {p.high:g} | {p.reason} | {mid} | {default_of(p.key):g} |")
     lines.append("")
     return lines
+
+
+#: A default within this share of its range of the medoid's value is the medoid's, rounded.
+ROUNDED = 0.01
+
+
+def _shipped(centre: pd.Series | None, spec: Spec) -> str:
+    """Whether the shipped defaults are the medoid (rounded), in words, from the numbers."""
+    if centre is None:
+        return "The shipped defaults are the stated assumptions."
+    off = [
+        p.key
+        for p in spec.parameters
+        if abs(default_of(p.key) - float(centre[p.key])) > ROUNDED * (p.high - p.low)
+    ]
+    if not off:
+        return f"The shipped defaults are the medoid, rounded (each within {ROUNDED:.0%} of its range)."
+    return f"The shipped defaults differ from the medoid in {len(off)} of {len(spec.parameters)} parameters."
 
 
 def report(cal: Calibration, robust: pd.DataFrame, basis: str) -> str:
