@@ -234,7 +234,7 @@ def test_leave_one_out_rebuilds_the_2014_package():
     assert pairs[0][0].content_hash() == full.content_hash() and pairs[0][1] == "full package"
     by_label = {label: sc for sc, label in pairs}
     staffing = by_label["without staffing"]
-    assert staffing.diff(full) == {"staff.count": (11, 6)}
+    assert staffing.diff(full) == {"staff.count": (11, 6), "finance.max_staff_per_10k": (18.0, 0.0)}
     # The access system switches the classification on too, so leaving the classification out
     # alone changes nothing: the same scenario, hence the same runs.
     assert by_label["without classification"].content_hash() == full.content_hash()

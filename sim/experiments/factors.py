@@ -326,3 +326,18 @@ def _setting_value(src: str, where: str, name: str, value: Any) -> Any:
         return check_setting(src, name, value)
     except ScenarioError as e:
         raise _err(src, where, e.message) from None
+
+
+def _check_futures(src: str, rows: tuple[tuple[Any, ...], ...], uncertain: list[Factor]) -> None:
+    """Each given future has one value per uncertainty factor, within its range or among its values."""
+    for i, row in enumerate(rows):
+        where = f"design.uncertainty_points[{i}]"
+        if len(row) != len(uncertain):
+            names = ", ".join(f.key for f in uncertain)
+            raise _err(src, where, f"has {len(row)} values for {len(uncertain)} uncertainties ({names})")
+        for f, v in zip(uncertain, row, strict=True):
+            if f.values is not None:
+                if not any(v == x for x in f.values):
+                    raise _err(src, where, f"{f.key} = {v!r} is not one of the factor's values")
+            elif not _is_number(v) or not (f.lo <= v <= f.hi):  # type: ignore[operator]
+                raise _err(src, where, f"{f.key} = {v!r} is outside its range [{f.lo}, {f.hi}]")

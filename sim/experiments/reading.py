@@ -34,10 +34,10 @@ from sim.experiments.experiment import (
     _check_positive,
     _close,
     _err,
-    _is_number,
 )
 from sim.experiments.factors import (
     DISTRICT_PREFIX,
+    _check_futures,
     _flatten_factors,
     _keep,
     _param_factor,
@@ -491,18 +491,3 @@ def _check_roles(src: str, design: Design, factors: list[Factor]) -> None:
     assert design.uncertainty_samples is not None
     if size * design.uncertainty_samples > MAX_POINTS:
         raise _err(src, "design", f"the crossed design has {size * design.uncertainty_samples:,} points")
-
-
-def _check_futures(src: str, rows: tuple[tuple[Any, ...], ...], uncertain: list[Factor]) -> None:
-    """Each given future has one value per uncertainty factor, within its range or among its values."""
-    for i, row in enumerate(rows):
-        where = f"design.uncertainty_points[{i}]"
-        if len(row) != len(uncertain):
-            names = ", ".join(f.key for f in uncertain)
-            raise _err(src, where, f"has {len(row)} values for {len(uncertain)} uncertainties ({names})")
-        for f, v in zip(uncertain, row, strict=True):
-            if f.values is not None:
-                if not any(v == x for x in f.values):
-                    raise _err(src, where, f"{f.key} = {v!r} is not one of the factor's values")
-            elif not _is_number(v) or not (f.lo <= v <= f.hi):  # type: ignore[operator]
-                raise _err(src, where, f"{f.key} = {v!r} is outside its range [{f.lo}, {f.hi}]")

@@ -116,19 +116,6 @@ PARAMS: list[Param] = [
         1000,
     ),
     Param(
-        "finance.max_staff_per_10k",
-        0.0,
-        "float",
-        "staff/10,000 residents",
-        "Most staff the budget policy hires with money to spare and work for them (0: none beyond "
-        "the posts the scenario plans).",
-        "article: centre staff are hired only under 'election plus hiring'; before the reforms a "
-        "committee had its elected posts and no more.  The staffing reform sets the planning figure "
-        "of 18 per 10,000 residents",
-        0,
-        1000,
-    ),
-    Param(
         "finance.event_cost_yuan",
         920.0,
         "float",

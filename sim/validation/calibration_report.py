@@ -85,6 +85,43 @@ def default_of(key: str) -> float:
     return float(default(head)[member])
 
 
+def _pattern_rows(counts: pd.DataFrame, at_defaults: pd.DataFrame | None) -> list[str]:
+    """The rows of the pattern table: each pattern's counts and its verdict at the defaults."""
+    lines: list[str] = []
+    met = _met(at_defaults)
+    shown = {True: "met", False: "**not met**"}
+    for r in counts.itertuples():
+        if r.pattern == "all":
+            every = shown[all(met.values())] if met else ""
+            lines.append(
+                f"| **all of them** | | | **{r.met} of {r.sets}** "
+                f"| **{r.met_all} of {r.sets_all}** | {every} |"
+            )
+        else:
+            src = " ".join(r.source.split())
+            here = shown[met[r.pattern]] if r.pattern in met else ""
+            lines.append(
+                f"| {r.text} | `{r.expression}` | {src} | {r.met} of {r.sets} "
+                f"| {r.met_all} of {r.sets_all} | {here} |"
+            )
+    return lines
+
+
+def _search_lines(cal: Calibration) -> list[str]:
+    """The paragraph on the search after the Latin hypercube."""
+    w = cal.spec.search
+    return [
+        f"The claims' robustness needs at least {w.wanted} accepted sets, so a search ran more sets near "
+        f"the accepted ones (`[search]` in the file: rounds of {w.samples} sets, each an accepted set "
+        f"moved uniformly by up to {w.width:.0%} of every range, within the ranges; "
+        "`sim.validation.calibration.search_sets`) until there were enough or the rounds ran out: "
+        f"**{int(cal.sets['accepted'].sum())} accepted sets in all**: {cal.how_found()}. The searched "
+        "sets are not a sample of the ranges, so the counts per pattern below are the Latin "
+        "hypercube's; the column beside them counts every set run.",
+        "",
+    ]
+
+
 def summary_lines(cal: Calibration, at_defaults: pd.DataFrame | None = None) -> list[str]:
     """The calibration's section of the validation README (``at_defaults``: each pattern judged at
     the shipped defaults, :func:`~sim.validation.calibration.patterns_at_defaults`)."""
@@ -109,39 +146,13 @@ def summary_lines(cal: Calibration, at_defaults: pd.DataFrame | None = None) -> 
         "the patterns leave that share of the ranges.",
         "",
     ]
-    if searched:
-        w = s.search
-        lines += [
-            f"The claims' robustness needs at least {w.wanted} accepted sets, so a search ran more sets near "
-            f"the accepted ones (`[search]` in the file: rounds of {w.samples} sets, each an accepted set "
-            f"moved uniformly by up to {w.width:.0%} of every range, within the ranges; "
-            "`sim.validation.calibration.search_sets`) until there were enough or the rounds ran out: "
-            f"**{int(cal.sets['accepted'].sum())} accepted sets in all**: {cal.how_found()}. The searched "
-            "sets are not a sample of the ranges, so the counts per pattern below are the Latin "
-            "hypercube's; the column beside them counts every set run.",
-            "",
-        ]
+    lines += _search_lines(cal) if searched else []
     lines += [
         "| pattern | test | source | Latin-hypercube sets meeting it | every set run "
         "| at the shipped defaults |",
         "|---|---|---|---|---|---|",
     ]
-    met = _met(at_defaults)
-    shown = {True: "met", False: "**not met**"}
-    for r in counts.itertuples():
-        if r.pattern == "all":
-            every = shown[all(met.values())] if met else ""
-            lines.append(
-                f"| **all of them** | | | **{r.met} of {r.sets}** "
-                f"| **{r.met_all} of {r.sets_all}** | {every} |"
-            )
-        else:
-            src = " ".join(r.source.split())
-            here = shown[met[r.pattern]] if r.pattern in met else ""
-            lines.append(
-                f"| {r.text} | `{r.expression}` | {src} | {r.met} of {r.sets} "
-                f"| {r.met_all} of {r.sets_all} | {here} |"
-            )
+    lines += _pattern_rows(counts, at_defaults)
     centre = medoid(cal.sets, s)
     lines += [
         "",

@@ -84,9 +84,14 @@ def test_money_short_comes_first_overtime_before_posts():
     assert m.adjusted == [{"staff.overtime_cap_h_per_day": 0.0}]
 
 
-@pytest.mark.parametrize(("idle_h", "overtime_h", "hired"), [(0.0, 10.0, True), (10.0, 0.0, False)])
-def test_money_to_spare_hires_only_when_overtime_exceeds_idle_time(idle_h, overtime_h, hired):
-    m = StandIn()
+@pytest.mark.parametrize(
+    ("idle_h", "overtime_h", "per_10k", "hired"),
+    [(0.0, 10.0, 18.0, True), (10.0, 0.0, 18.0, False), (0.0, 10.0, 0.0, False)],
+)
+def test_money_to_spare_hires_only_when_overtime_exceeds_idle_time(idle_h, overtime_h, per_10k, hired):
+    """With the staffing reform's cap (18 per 10,000 residents); without it (the elected 2002
+    committee) nobody is hired whatever the money and the overtime."""
+    m = StandIn(**{"finance.max_staff_per_10k": per_10k})
     review(m, idle_h=idle_h, overtime_h=overtime_h, net_yuan_day=2000.0)
     assert m.adjusted == ([{"staff.count": 9}] if hired else [])
 
