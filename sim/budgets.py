@@ -74,17 +74,19 @@ class RunCost:
 
 
 def expected_needs_per_year(params: Mapping[str, Any]) -> float:
-    """Needs that arise in a year: residents x their rates, as :mod:`sim.residents` draws them."""
+    """Needs that arise in a year: residents x their rates, as :mod:`sim.residents` draws them
+    (latent elderly-care requests too: they are drawn, and held, whether or not they are asked)."""
     residents = float(params["population.residents"])
     shares = params["population.group_shares"]
     admin = sum(shares[g] * params["needs.admin_rate"][g] for g in shares)
     vulnerable = sum(shares[g] * params["population.vulnerable_share"][g] for g in shares)
     elderly = shares.get("retiree", 1.0) * params["population.elderly_alone_share"]
+    elderly_rate = params["needs.elderly_care_rate"] + params["elderly_care.latent_request_rate"]
     households = residents / float(params["population.household_size"])
     return (
         residents * admin
         + residents * vulnerable * params["needs.social_assistance_rate"]
-        + residents * elderly * params["needs.elderly_care_rate"]
+        + residents * elderly * elderly_rate
         + households * (params["needs.public_space_rate"] + params["needs.dispute_rate"])
     )
 

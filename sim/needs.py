@@ -5,6 +5,11 @@ social-assistance cases (vulnerable residents) and elderly-care requests (elderl
 arrive as Poisson processes per resident and kind.  Each need carries its own uniform draws and
 per-visit draws, so the same need meets the same luck in every scenario run with the same seed
 (common random numbers): a reform changes what happens to a need, never which needs there are.
+
+Latent elderly-care requests (``elderly_care.latent_request_rate``) are requests an elderly person
+living alone makes only while a care station is open: a service that exists draws use.  They are
+drawn in every run, station or not, from their own stream (so the other needs and their draws stay
+as they are), and marked ``Needs.latent``; without a station they are never asked (``NOT_ASKED``).
 """
 
 from __future__ import annotations
@@ -23,8 +28,8 @@ if TYPE_CHECKING:
 
 # Kinds of individual needs (public-space problems and disputes are handled separately).
 ADMIN, ASSIST, ELDERLY = 0, 1, 2
-# What became of a need.
-PENDING, RESOLVED, UNMET = 0, 1, 2
+# What became of a need (NOT_ASKED: a latent request that arose with no care station open).
+PENDING, RESOLVED, UNMET, NOT_ASKED = 0, 1, 2, 3
 
 # Columns of the per-need draws (``Needs.u``).
 U_DELAY, U_SLOT, U_ONLINE, U_PREFER, U_LEAVE, U_STAGES, U_DEPTS, U_PATIENCE = range(8)
@@ -43,6 +48,7 @@ class Needs:
     u: np.ndarray  # (n, 8) float32
     v: np.ndarray  # (n, PREDRAWN_VISITS, 5) float32
     service_unit: np.ndarray  # (n, PREDRAWN_VISITS) service time in units of the mean
+    latent: np.ndarray  # bool: an elderly-care request made only while a care station is open
 
     def __len__(self) -> int:
         return len(self.t)
@@ -59,35 +65,56 @@ def draw_needs(
     days: int,
     rng_needs: np.random.Generator,
     rng_visits: np.random.Generator,
+    rng_latent: np.random.Generator,
 ) -> Needs:
-    """Poisson arrivals of every individual need over the run, per resident and kind."""
+    """Poisson arrivals of every individual need over the run, per resident and kind.
+
+    The latent elderly-care requests come last, from ``rng_latent`` with their own draws, so that
+    the other needs and every draw they carry do not depend on the latent rate."""
     years = days / 365.0
     horizon_h = days * 24.0
     admin_rate = by_group(params["needs.admin_rate"], pop.group)
     rates = [
-        (ADMIN, admin_rate),
-        (ASSIST, pop.vulnerable * params["needs.social_assistance_rate"]),
-        (ELDERLY, pop.elderly_alone * params["needs.elderly_care_rate"]),
+        (ADMIN, admin_rate, rng_needs),
+        (ASSIST, pop.vulnerable * params["needs.social_assistance_rate"], rng_needs),
+        (ELDERLY, pop.elderly_alone * params["needs.elderly_care_rate"], rng_needs),
+        (ELDERLY, pop.elderly_alone * params["elderly_care.latent_request_rate"], rng_latent),
     ]
     ts, kinds, who = [], [], []
-    for kind, rate in rates:
-        counts = rng_needs.poisson(rate * years)
+    for kind, rate, rng in rates:
+        counts = rng.poisson(rate * years)
         residents = np.repeat(np.arange(len(pop), dtype=np.int32), counts)
-        ts.append(rng_needs.uniform(0.0, horizon_h, len(residents)))
+        ts.append(rng.uniform(0.0, horizon_h, len(residents)))
         kinds.append(np.full(len(residents), kind, dtype=np.int8))
         who.append(residents)
-    t = np.concatenate(ts)
+    n_latent = len(ts[-1])
+    asked = np.concatenate(ts[:-1])
+    n = len(asked)
+    # Each need's draws in time order, as before latent requests existed; theirs come after.
+    asked_order = np.argsort(asked, kind="stable")
+    latent_order = np.argsort(ts[-1], kind="stable")
+    u = np.concatenate(
+        [rng_needs.random((n, 8), dtype=np.float32), rng_latent.random((n_latent, 8), dtype=np.float32)]
+    )
+    v = np.concatenate(
+        [
+            rng_visits.random((n, PREDRAWN_VISITS, 5), dtype=np.float32),
+            rng_latent.random((n_latent, PREDRAWN_VISITS, 5), dtype=np.float32),
+        ]
+    )
+    t = np.concatenate([asked[asked_order], ts[-1][latent_order]])
+    kind = np.concatenate([np.concatenate(kinds[:-1])[asked_order], kinds[-1]])
+    resident = np.concatenate([np.concatenate(who[:-1])[asked_order], who[-1][latent_order]])
+    latent = np.arange(n + n_latent) >= n
     order = np.argsort(t, kind="stable")
-    n = len(t)
-    u = rng_needs.random((n, 8), dtype=np.float32)
-    v = rng_visits.random((n, PREDRAWN_VISITS, 5), dtype=np.float32)
     return Needs(
         t=t[order],
-        kind=np.concatenate(kinds)[order],
-        resident=np.concatenate(who)[order],
-        u=u,
-        v=v,
-        service_unit=service_units(v[:, :, V_SERVICE], params),
+        kind=kind[order],
+        resident=resident[order],
+        u=u[order],
+        v=v[order],
+        service_unit=service_units(v[order][:, :, V_SERVICE], params),
+        latent=latent[order],
     )
 
 

@@ -63,6 +63,8 @@ class Reporting(Protocol):
 class ElderlyCare(Protocol):
     """Who answers an elderly-care request of an elderly resident living alone."""
 
+    station_open: bool  # whether a care station is open, drawing out the latent requests
+
     def request(self, centre: ServiceCentre, need: int, t: float, u_delay: float) -> None: ...
 
     def new_week(self, centre: ServiceCentre, t: float) -> None: ...

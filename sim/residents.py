@@ -38,6 +38,7 @@ from sim.needs import (
     ADMIN,
     ASSIST,
     ELDERLY,
+    NOT_ASKED,
     PREDRAWN_VISITS,
     RESOLVED,
     U_DELAY,
@@ -112,7 +113,12 @@ class Residents:
         seed, days = model.seed, model.days
         self.population = make_population(params, streams.stream(seed, "population"))
         self.needs = draw_needs(
-            self.population, params, days, streams.stream(seed, "needs"), streams.stream(seed, "visits")
+            self.population,
+            params,
+            days,
+            streams.stream(seed, "needs"),
+            streams.stream(seed, "visits"),
+            streams.stream(seed, "latent_needs"),
         )
         self._late_rng = streams.stream(seed, "late_visits")
         needs = self.needs
@@ -164,39 +170,54 @@ class Residents:
         self.errands = 0  # needs for which a household member went in the resident's place
         self._by_proxy: np.ndarray | None = None  # needs a household member may see to
         if self.neighbours is not None and self.neighbours.errands:
-            u = streams.stream(seed, "errands").random(len(self.needs))
-            self._by_proxy = u < params["residents.errand_allowed_share"]
+            # One draw per need that can be seen to (latent ones are elderly care: never errands).
+            asked = ~self.needs.latent
+            u = streams.stream(seed, "errands").random(int(asked.sum()))
+            self._by_proxy = np.zeros(len(self.needs), dtype=bool)
+            self._by_proxy[asked] = u < params["residents.errand_allowed_share"]
         self._errand_run: set[int] = set()
         self.ways = Ways(self)
         self._visits_by_day: dict[int, list[tuple[float, int, Visitor]]] = {}
         self.resolved = 0
         self.unmet = 0
+        self.not_asked = 0  # latent elderly-care requests that arose with no care station open
 
     def __len__(self) -> int:
         return len(self.population)
 
     def __repr__(self) -> str:
-        return f"Residents({len(self)}, {len(self.needs)} needs, {len(self._trips)} open trips)"
+        return f"Residents({len(self)}, {len(self.needs)} needs drawn, {len(self._trips)} open trips)"
+
+    def asked(self) -> np.ndarray:
+        """Which needs residents had (all but the latent requests never asked): KPIs over needs
+        count these."""
+        return self.status != NOT_ASKED
 
     # -- the day's needs --------------------------------------------------------------------
     def needs_of_the_day(self, t_end: float) -> int:
         """Every need that arises before ``t_end``: the resident decides what to do about it.
-        Returns how many arose."""
+        Returns how many arose and were asked (latent requests with no station open are not)."""
         needs = self.needs
         i0 = self._next_need
         i1 = int(np.searchsorted(needs.t, t_end))
+        not_asked = self.not_asked
         # Read as Python lists once: numpy scalar access is slow in a loop.
-        for i, kind, t, r, u in zip(
+        for i, kind, t, r, u, latent in zip(
             range(i0, i1),
             needs.kind[i0:i1].tolist(),
             needs.t[i0:i1].tolist(),
             needs.resident[i0:i1].tolist(),
             needs.u[i0:i1].tolist(),
+            needs.latent[i0:i1].tolist(),
             strict=True,
         ):
+            if latent and not self.model.policy.elderly_care.station_open:
+                self.status[i] = NOT_ASKED  # no station to draw it out: the need is never voiced
+                self.not_asked += 1
+                continue
             self._need_arises(i, kind, t, r, u)
         self._next_need = i1
-        return i1 - i0
+        return i1 - i0 - (self.not_asked - not_asked)
 
     def walk_in(self, day: int) -> int:
         """Residents who planned today's visit on an earlier day arrive; returns how many."""

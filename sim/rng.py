@@ -26,6 +26,7 @@ STREAMS = (
     "households",  # who lives with whom, which building, which buildings have an active head
     "word_of_mouth",  # who hears of the online channel from neighbours, week by week
     "errands",  # which needs a household member may see to in the resident's place
+    "latent_needs",  # elderly-care requests made only while a care station is open, and their draws
 )
 
 

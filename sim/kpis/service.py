@@ -4,7 +4,9 @@ These are the KPIs a resident feels: the time in a hall queue (all day, and in w
 hours, when commuters cannot come), the days from a need arising to its resolution, the shares of
 needs resolved, given up or still open, trips per matter, the online and household-errand
 channels, and the staff's home visits.  ``access.resolved_share.<group>`` splits the resolved
-share by resident group, to show who gains from a reform.
+share by resident group, to show who gains from a reform.  Shares over needs count the needs
+residents had: latent elderly-care requests that arose with no care station open (never asked) are
+left out.
 """
 
 from __future__ import annotations
@@ -130,11 +132,12 @@ GROUP_LABELS = {"access.resolved_share": N_("Needs resolved")}
 
 def measure(m: CommunityModel) -> dict[str, float]:
     """This family's KPIs of a finished model."""
-    from sim.needs import RESOLVED, UNMET  # here, so that reading the catalogue stays light
+    from sim.needs import PENDING, RESOLVED, UNMET  # here, so that reading the catalogue stays light
 
     t = m.tally
     residents = m.residents
-    status = residents.status
+    asked = residents.asked()  # latent elderly-care requests never asked are no needs residents had
+    status = residents.status[asked]
     waits = np.asarray(t.waits_min)
     out = {
         "service.queue_wait_mean_min": mean_or_nan(waits),
@@ -143,13 +146,13 @@ def measure(m: CommunityModel) -> dict[str, float]:
         "service.time_to_resolution_mean_d": mean_or_nan(t.resolution_days),
         "service.resolved_share": float(np.mean(status == RESOLVED)) if len(status) else math.nan,
         "service.unmet_share": float(np.mean(status == UNMET)) if len(status) else math.nan,
-        "service.pending_share": float(np.mean(status == 0)) if len(status) else math.nan,
+        "service.pending_share": float(np.mean(status == PENDING)) if len(status) else math.nan,
         "service.visits_per_matter": mean_or_nan(t.matter_trips),
         "service.online_share": ratio(t.online_matters, t.admin_matters),
         "service.errand_share": ratio(residents.errands, len(status)),
         "service.outreach_visits": float(t.outreach_visits),
     }
-    need_group = residents.population.group[residents.needs.resident]
+    need_group = residents.population.group[residents.needs.resident[asked]]
     for gi, g in enumerate(GROUPS):
         mine = need_group == gi
         out[f"access.resolved_share.{g}"] = (

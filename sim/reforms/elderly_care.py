@@ -70,6 +70,20 @@ PARAMS = (
         10000,
     ),
     Param(
+        "elderly_care.latent_request_rate",
+        3.0,
+        "float",
+        "requests/elderly alone/year",
+        "Further elderly-care requests a year, per elderly person living alone, that are made only "
+        "while a care station is open.",
+        ASSUMED + "a station nearby draws requests an elderly person living alone would not bring to "
+        "the committee (day care, help at home): that supply draws its own use is general knowledge, "
+        "the article gives no uptake figure; the default adds half as many again as the 6 a year "
+        "they ask for anyway",
+        0,
+        365,
+    ),
+    Param(
         "elderly_care.station_visits_per_place_week",
         1.0,
         "float",
@@ -173,6 +187,8 @@ class VolunteersThenStaff:
     """Without a station, a request waits for the evening: volunteers take it if they have hours
     left this week, otherwise staff visit as casework (:meth:`sim.centre.ServiceCentre.back_office_day`)."""
 
+    station_open = False  # latent requests (``elderly_care.latent_request_rate``) are not made
+
     def __repr__(self) -> str:
         return "VolunteersThenStaff()"
 
@@ -199,6 +215,8 @@ class VolunteersThenStaff:
 class CareStation:
     """A home elderly-care station answers a request after an exponential response time, if it
     has a place free this week; otherwise the request waits on its list (:class:`StationPlaces`)."""
+
+    station_open = True  # it draws the latent requests (``elderly_care.latent_request_rate``)
 
     def __repr__(self) -> str:
         return "CareStation()"

@@ -43,6 +43,7 @@ STRUCTURAL_KEYS = {
     "needs.admin_rate",
     "needs.social_assistance_rate",
     "needs.elderly_care_rate",
+    "elderly_care.latent_request_rate",
     "needs.public_space_rate",
     "needs.dispute_rate",
     "departments.count",

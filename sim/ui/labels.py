@@ -208,6 +208,7 @@ KPI_SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "service.outreach_visits",
             "elderly_care.station_share",
             "elderly_care.waiting_list_end",
+            "elderly_care.requests_drawn",
         ),
     ),
     (

@@ -187,7 +187,7 @@ def test_no_window_left_in_the_run_means_no_visit():
 # -- draw_needs --------------------------------------------------------------------------------
 
 ADMIN_RATE = {"commuter": 1.0, "local_worker": 2.0, "retiree": 3.0, "migrant": 0.5, "not_working": 1.5}
-ASSIST_RATE, ELDERLY_RATE = 2.0, 4.0
+ASSIST_RATE, ELDERLY_RATE, LATENT_RATE = 2.0, 4.0, 3.0
 PER_GROUP, NEED_DAYS = 2000, 500
 
 
@@ -196,6 +196,7 @@ def need_params(**changes) -> dict:
     p["needs.admin_rate"] = ADMIN_RATE
     p["needs.social_assistance_rate"] = ASSIST_RATE
     p["needs.elderly_care_rate"] = ELDERLY_RATE
+    p["elderly_care.latent_request_rate"] = LATENT_RATE
     p.update(changes)
     return p
 
@@ -209,7 +210,14 @@ def residents() -> Population:
 
 
 def needs_for(pop: Population, seed: int, **changes):
-    return draw_needs(pop, need_params(**changes), NEED_DAYS, stream(seed, "needs"), stream(seed, "visits"))
+    return draw_needs(
+        pop,
+        need_params(**changes),
+        NEED_DAYS,
+        stream(seed, "needs"),
+        stream(seed, "visits"),
+        stream(seed, "latent_needs"),
+    )
 
 
 @pytest.fixture(scope="module")
@@ -218,12 +226,13 @@ def needs(residents):
 
 
 def rate_of_each_resident(pop: Population, kind: int) -> np.ndarray:
-    """Needs per resident-year of ``kind``, by the rules (what the draws must follow)."""
+    """Needs per resident-year of ``kind``, by the rules (what the draws must follow).  Elderly
+    care: the requests made anyway and the latent ones, two Poisson processes, so Poisson too."""
     if kind == ADMIN:
         return np.array([ADMIN_RATE[g] for g in GROUPS])[pop.group]
     if kind == ASSIST:
         return pop.vulnerable * ASSIST_RATE
-    return pop.elderly_alone * ELDERLY_RATE
+    return pop.elderly_alone * (ELDERLY_RATE + LATENT_RATE)
 
 
 @pytest.mark.parametrize("kind", [ADMIN, ASSIST, ELDERLY])
@@ -280,9 +289,10 @@ def test_same_seed_same_needs_whatever_the_policy(residents, needs):
         "staff.count": 14,
         "participation.online_channels": True,
         "service.service_time_cv": 1.5,
+        "elderly_care.station": True,
     }
     again = needs_for(residents, seed=11, **policy)
-    for column in ("t", "kind", "resident", "u", "v"):
+    for column in ("t", "kind", "resident", "u", "v", "latent"):
         assert np.array_equal(getattr(needs, column), getattr(again, column)), column
     # Service times are drawn by inversion: a longer service stays longer when its spread changes.
     before, after = needs.service_unit.ravel(), again.service_unit.ravel()
@@ -291,3 +301,24 @@ def test_same_seed_same_needs_whatever_the_policy(residents, needs):
     assert not np.array_equal(before, after)
     other = needs_for(residents, seed=12)
     assert not np.array_equal(other.t[:100], needs.t[:100])
+
+
+def test_latent_requests_are_elderly_care_at_their_own_rate(residents, needs):
+    """The latent requests alone: elderly care of the elderly living alone, Poisson at the latent
+    rate (the chi-squared test of the counts per resident above, on their total)."""
+    latent = needs.latent
+    assert (needs.kind[latent] == ELDERLY).all()
+    assert residents.elderly_alone[needs.resident[latent]].all()
+    expected = residents.elderly_alone.sum() * LATENT_RATE * NEED_DAYS / 365.0
+    z = (latent.sum() - expected) / np.sqrt(expected)
+    assert abs(z) < stats.norm.ppf(1 - ALPHA / 2), (latent.sum(), expected)
+
+
+def test_the_latent_rate_changes_no_other_need_or_draw(residents, needs):
+    """Latent requests come from their own stream: without them (rate 0) the other needs, their
+    times and every draw they carry are the same, in the same order."""
+    none = needs_for(residents, seed=11, **{"elderly_care.latent_request_rate": 0.0})
+    assert not none.latent.any() and needs.latent.any()
+    asked = ~needs.latent
+    for column in ("t", "kind", "resident", "u", "v", "service_unit"):
+        assert np.array_equal(getattr(needs, column)[asked], getattr(none, column)), column

@@ -76,6 +76,7 @@ _COST_PARAMS = (
     "needs.admin_rate",
     "needs.social_assistance_rate",
     "needs.elderly_care_rate",
+    "elderly_care.latent_request_rate",
     "needs.public_space_rate",
     "needs.dispute_rate",
 )
