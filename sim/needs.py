@@ -107,13 +107,14 @@ def draw_needs(
     resident = np.concatenate([np.concatenate(who[:-1])[asked_order], who[-1][latent_order]])
     latent = np.arange(n + n_latent) >= n
     order = np.argsort(t, kind="stable")
+    v = v[order]
     return Needs(
         t=t[order],
         kind=kind[order],
         resident=resident[order],
         u=u[order],
-        v=v[order],
-        service_unit=service_units(v[order][:, :, V_SERVICE], params),
+        v=v,
+        service_unit=service_units(v[:, :, V_SERVICE], params),
         latent=latent[order],
     )
 

@@ -222,7 +222,7 @@ def calibrate(
         # A crossed design runs the first lever slowest, and every lever setting meets the same
         # futures in the same order (sim.experiments.design.crossed_rows).
         runs = runs.assign(set=np.asarray(ids)[runs["point"].to_numpy() % len(ids)], stage=name)
-        _check_complete(runs, len(ids), spec.replications, store)
+        _check_complete(runs, len(ids), spec.replications, stage_store(store, name))
         return runs
 
     screen = stage(SCREEN, experiment(spec, pattern_runs, claims), range(spec.samples))
