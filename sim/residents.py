@@ -180,7 +180,6 @@ class Residents:
         self._visits_by_day: dict[int, list[tuple[float, int, Visitor]]] = {}
         self.resolved = 0
         self.unmet = 0
-        self.not_asked = 0  # latent elderly-care requests that arose with no care station open
 
     def __len__(self) -> int:
         return len(self.population)
@@ -200,7 +199,7 @@ class Residents:
         needs = self.needs
         i0 = self._next_need
         i1 = int(np.searchsorted(needs.t, t_end))
-        not_asked = self.not_asked
+        not_asked = 0
         # Read as Python lists once: numpy scalar access is slow in a loop.
         for i, kind, t, r, u, latent in zip(
             range(i0, i1),
@@ -213,11 +212,11 @@ class Residents:
         ):
             if latent and not self.model.policy.elderly_care.station_open:
                 self.status[i] = NOT_ASKED  # no station to draw it out: the need is never voiced
-                self.not_asked += 1
+                not_asked += 1
                 continue
             self._need_arises(i, kind, t, r, u)
         self._next_need = i1
-        return i1 - i0 - (self.not_asked - not_asked)
+        return i1 - i0 - not_asked
 
     def walk_in(self, day: int) -> int:
         """Residents who planned today's visit on an earlier day arrive; returns how many."""
