@@ -20,7 +20,8 @@ average caught up (measured: short of three posts' pay, 11 staff were cut to 5 a
 30,000 yuan over). Twelve months ahead, not to the calendar year's end: a deficit run up before the
 cuts is made up over the next year, so cuts late in the year do not chase it down to the minimum
 staff. If it would be short by more than a reserve band, it makes one cut, in this order: stop
-paying overtime (no overtime is worked), leave a post vacant (one staff member fewer, down to
+paying overtime (no overtime is worked; skipped when overtime is unpaid, as stopping it would save
+nothing), leave a post vacant (one staff member fewer, down to
 ``finance.min_staff``), close the care station. If it would have more than the band plus a year of
 one more salary to spare, it undoes its cuts in the reverse order, then hires (up to
 ``finance.max_staff_per_10k`` per 10,000 residents). Each change takes effect at once through the
@@ -200,7 +201,8 @@ class Books:
         return spare_h / (p["staff.weekly_hours"] * p["finance.review_days"] / 7.0)
 
     def _cut(self, p: Mapping[str, Any]) -> tuple[dict[str, Any], str] | None:
-        if p["staff.overtime_cap_h_per_day"] > 0:
+        # Unpaid overtime costs nothing, so stopping it would save nothing and only lose the work.
+        if p["staff.overtime_cap_h_per_day"] > 0 and p["finance.overtime_pay_yuan_h"] > 0:
             return {"staff.overtime_cap_h_per_day": 0.0}, "no overtime paid"
         if p["staff.count"] > p["finance.min_staff"]:
             return {"staff.count": int(p["staff.count"]) - 1}, "a post left vacant"

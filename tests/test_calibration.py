@@ -189,10 +189,13 @@ def test_calibrate_command_writes_its_evidence_and_resumes(tmp_path, capsys):
         assert (out / f).is_file() and (out / f).stat().st_size > 0, f
     sets = pd.read_csv(out / "calibration_sets.csv")
     counts = pd.read_csv(out / "calibration_patterns.csv").set_index("pattern")
-    assert len(sets) == 3 and counts.loc["all", "met"] == sets["accepted"].sum()
+    screen = sets[sets["stage"] == "screen"]
+    assert len(screen) == 3 and counts.loc["all", "met"] == screen["accepted"].sum()
+    assert counts.loc["all", "met_all"] == sets["accepted"].sum()
     spec = load_spec(quick=True)
     for p in spec.patterns:
-        assert counts.loc[p.id, "met"] == sets[p.id].sum()
+        assert counts.loc[p.id, "met"] == screen[p.id].sum()
+        assert counts.loc[p.id, "met_all"] == sets[p.id].sum()
     first = (out / "calibration_sets.csv").read_text()
     # Run again: every run is already in the store, the numbers are the same.
     assert main([*args, "--workers", "1"]) == 0
@@ -286,6 +289,22 @@ def test_the_search_moves_each_accepted_set_in_turn_within_its_box_and_the_range
     # Deterministic in (seed, round), different across rounds.
     assert np.array_equal(new, cal.search_sets(accepted, 6, 0.2, seed=3, round_no=1))
     assert not np.array_equal(new, cal.search_sets(accepted, 6, 0.2, seed=3, round_no=2))
+
+
+def test_the_search_starts_from_the_accepted_sets_or_while_there_are_none_the_nearest_misses():
+    """No pattern is relaxed: the near misses only seed the search, and acceptance still needs
+    every pattern."""
+    spec = load_spec(quick=True)
+    ids = [p.id for p in spec.patterns]
+    sets = pd.DataFrame({i: [True, True, False, True] for i in ids}).assign(set=range(4))
+    sets.loc[1, ids[0]] = False  # set 1 misses one pattern, set 2 all, set 3 none
+    sets["accepted"] = sets[ids].all(axis=1)
+    assert list(cal.search_parents(sets, spec)["set"]) == [0, 3]
+    sets.loc[[0, 3], ids[-1]] = False  # now nobody is accepted; sets 0, 1 and 3 miss one each
+    sets["accepted"] = sets[ids].all(axis=1)
+    assert list(cal.search_parents(sets, spec)["set"]) == [0, 1, 3]
+    sets.loc[0, ids[1]] = False  # set 0 now misses two
+    assert list(cal.search_parents(sets, spec)["set"]) == [1, 3]
 
 
 def test_a_calibration_with_too_few_accepted_sets_searches_near_them_and_runs_claims_only_there(tmp_path):

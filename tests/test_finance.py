@@ -75,6 +75,22 @@ def test_short_of_money_the_centre_cuts_overtime_then_posts_then_the_station_in_
     assert m.books.shortfall_days > 0
 
 
+def test_short_of_money_with_unpaid_overtime_the_centre_keeps_the_overtime_and_cuts_posts_first():
+    """Stopping unpaid overtime would save nothing: the first cut is a post, and overtime is still
+    worked at the year's end."""
+    poor = PKG.with_changes(
+        {
+            "finance.fiscal_yuan_year": 0.0,
+            "finance.co_building_yuan_year": 0.0,
+            "finance.overtime_pay_yuan_h": 0.0,
+        }
+    )
+    m = _run(poor)
+    what = [a for _, a in m.books.actions]
+    assert what[0] == "cut: a post left vacant" and "cut: no overtime paid" not in what
+    assert m.params["staff.overtime_cap_h_per_day"] == PKG["staff.overtime_cap_h_per_day"] > 0
+
+
 def test_with_money_to_spare_the_centre_hires_only_into_work():
     """Two million yuan a year.  The 2014 package's staff are idle more than they work overtime, so
     nobody is hired although the cap would allow more (raised here, so that only the work decides;

@@ -114,6 +114,18 @@ def search_sets(accepted: np.ndarray, n: int, width: float, seed: int, round_no:
     return rng.uniform(np.clip(parents - width, 0.0, 1.0), np.clip(parents + width, 0.0, 1.0))
 
 
+def search_parents(sets: pd.DataFrame, spec: Spec) -> pd.DataFrame:
+    """The sets a search round starts from: the accepted ones; while none is accepted, those that
+    meet the most patterns (the nearest misses), so that a pattern which no Latin-hypercube set
+    meets together with all the others can still be searched for.  The patterns are not relaxed:
+    only a set that meets every one is accepted."""
+    accepted = sets[sets["accepted"]]
+    if not accepted.empty:
+        return accepted
+    met = sets[[p.id for p in spec.patterns]].sum(axis=1)
+    return sets[met == met.max()]
+
+
 @dataclass
 class Calibration:
     """What a calibration found."""
@@ -140,9 +152,17 @@ class Calibration:
         searched = self.sets[self.sets["stage"] != SCREEN] if "stage" in self.sets else self.sets.iloc[:0]
         if len(searched):
             rounds = searched["stage"].nunique()
+            start = "an accepted one"
+            if n_acc == 0:
+                met = screen[[p.id for p in self.spec.patterns]].sum(axis=1)
+                best = int(met.max())
+                start = (
+                    f"an accepted one, or while none was, one of the {int((met == best).sum())} that "
+                    f"met {best} of the {len(self.spec.patterns)} patterns"
+                )
             text += (
-                f" and {int(searched['accepted'].sum())} of {len(searched)} sets searched around accepted "
-                f"ones ({rounds} round{'s' if rounds > 1 else ''}, each set an accepted one moved by up to "
+                f" and {int(searched['accepted'].sum())} of {len(searched)} sets searched around them "
+                f"({rounds} round{'s' if rounds > 1 else ''}, each set {start} moved by up to "
                 f"{self.spec.search.width:.0%} of every range)"
             )
         return text
@@ -229,11 +249,11 @@ def calibrate(
     found = [screen]
     sets = sets_table(screen, spec)
     for k in range(1, spec.search.rounds + 1):
-        accepted = sets[sets["accepted"]]
-        if accepted.empty or len(accepted) >= spec.search.wanted:
+        if int(sets["accepted"].sum()) >= spec.search.wanted:
             break
+        parents = search_parents(sets, spec)
         unit = search_sets(
-            (accepted[keys].to_numpy(dtype=float) - low) / span,
+            (parents[keys].to_numpy(dtype=float) - low) / span,
             spec.search.samples,
             spec.search.width,
             spec.seed,

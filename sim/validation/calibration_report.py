@@ -113,8 +113,9 @@ def _search_lines(cal: Calibration) -> list[str]:
     return [
         f"The claims' robustness needs at least {w.wanted} accepted sets, so a search ran more sets near "
         f"the accepted ones (`[search]` in the file: rounds of {w.samples} sets, each an accepted set "
-        f"moved uniformly by up to {w.width:.0%} of every range, within the ranges; "
-        "`sim.validation.calibration.search_sets`) until there were enough or the rounds ran out: "
+        f"moved uniformly by up to {w.width:.0%} of every range, within the ranges; while no set is "
+        "accepted, a set that meets the most patterns; `sim.validation.calibration.search_sets`, "
+        "`sim.validation.calibration.search_parents`) until there were enough or the rounds ran out: "
         f"**{int(cal.sets['accepted'].sum())} accepted sets in all**: {cal.how_found()}. The searched "
         "sets are not a sample of the ranges, so the counts per pattern below are the Latin "
         "hypercube's; the column beside them counts every set run.",
