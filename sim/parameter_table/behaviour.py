@@ -60,7 +60,7 @@ PARAMS: list[Param] = [
     ),
     Param(
         "residents.errand_allowed_share",
-        0.63,
+        0.484,
         "float",
         "share",
         "With household errands: share of matters a household member may do in the resident's place "

@@ -30,7 +30,7 @@ PARAMS = (
     ),
     Param(
         "burden.meetings_per_week",
-        2.0,
+        3.6,
         "float",
         "meetings/week",
         "Department and sub-district meetings one staff member must attend.",
@@ -40,7 +40,7 @@ PARAMS = (
     ),
     Param(
         "burden.forms_per_month",
-        43.0,
+        48.0,
         "float",
         "forms/month",
         "Report forms departments ask for.",
@@ -51,7 +51,7 @@ PARAMS = (
     ),
     Param(
         "burden.ledger_hours_per_week",
-        40.0,
+        34.0,
         "float",
         "staff-hours/week",
         "Keeping departments' ledgers (台帐) and archives.",
