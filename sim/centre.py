@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from sim.backoffice import BackOffice, CaseItem
-from sim.calendar import SLOT_H, SLOTS_PER_DAY, horizon_mask, weekly_mask
+from sim.calendar import CORE_HOURS, SLOT_H, SLOTS_PER_DAY, horizon_mask, weekly_mask
 from sim.needs import ELDERLY
 from sim.policy import build_policy
 from sim.reforms.elderly_care import StationPlaces
@@ -104,18 +104,32 @@ class ServiceCentre:
         per_queue[self.one_stop_queue] = space
         self._counters = per_queue
 
-    def plan_opening(self) -> None:
-        """Lay out when each queue is open over the run, from the plan's periods (again when a
-        district's roll-out changes the plan)."""
-        self.queue_open = self._queue_open_horizon()
+    def unsocial_staff_h_per_week(self) -> float:
+        """Staff-hours a week on duty in the hall outside the core weekday hours, as rostered (the
+        extended-hours crew, :func:`sim.staff.roster`): what evening and weekend pay is paid on."""
+        return float(self._on_duty[~CORE_HOURS].sum()) * SLOT_H
 
-    def _queue_open_horizon(self) -> np.ndarray:
+    def plan_opening(self, from_day: int = 0) -> None:
+        """Lay out when each queue is open over the run, from the parameters in force period by
+        period (:meth:`sim.model.CommunityModel.periods_in_force`); again from ``from_day`` on
+        when a district's roll-out changes the plan or the budget policy the opening hours (the
+        days before keep the hours they had)."""
+        self.queue_open = self._queue_open_horizon(from_day)
+
+    def _queue_open_horizon(self, from_day: int) -> np.ndarray:
         """Whether each queue is open in each half-hour slot of the run, period by period."""
         model = self.model
         k = self.n_dept_queues
-        out = np.zeros((k + 1, model.days * SLOTS_PER_DAY), dtype=bool)
-        bounds = [s for s, _ in model.periods] + [model.days]
-        for (start, p), end in zip(model.periods, bounds[1:], strict=True):
+        if from_day > 0:
+            out = self.queue_open.copy()
+        else:
+            out = np.zeros((k + 1, model.days * SLOTS_PER_DAY), dtype=bool)
+        periods = model.periods_in_force()
+        bounds = [s for s, _ in periods] + [model.days]
+        for (first, p), end in zip(periods, bounds[1:], strict=True):
+            start = max(first, from_day)
+            if start >= end:
+                continue
             weeks = build_policy(p).hall.queue_weeks(weekly_mask(p["service.opening"]), k, p)
             wd = (model.weekday0 + start) % 7
             for q, wk in enumerate(weeks):

@@ -131,9 +131,30 @@ class CommunityModel(mesa.Model):
         """The scenario's parameters for today, before the budget policy's changes."""
         return self._planned
 
+    def periods_in_force(self) -> list[tuple[int, Mapping[str, Any]]]:
+        """The parameters in force from each timeline date, as far as they are known today: the
+        plan's periods, with the budget policy's changes laid over the current period and the later
+        ones until a timeline step changes the same parameter (as :meth:`switch_policy` does)."""
+        if not self.adjustments:
+            return self.periods
+        starts = [s for s, _ in self.periods]
+        now = bisect.bisect_right(starts, max(self.day, 0)) - 1
+        out = list(self.periods[:now])
+        kept, before = dict(self.adjustments), self.periods[now][1]
+        for start, p in self.periods[now:]:
+            kept = {k: v for k, v in kept.items() if p[k] == before[k]}
+            out.append((start, {**p, **kept}))
+            before = p
+        return out
+
     def adjust(self, changes: Mapping[str, Any]) -> None:
-        """The budget policy changes parameters in force from today (staff, overtime, station)."""
+        """The budget policy changes parameters in force from tomorrow (staff, overtime, opening
+        hours, station).  New opening hours are laid out over the rest of the run, as a district's
+        roll-out's are (:meth:`change_plan`): residents who planned a visit in hours now closed find
+        the door shut and, like anyone turned away at closing, set out again or give up."""
         self.adjustments.update(changes)
+        if "service.opening" in changes:
+            self._opening_changed(self.day + 1)
         self._put_in_force(self.day + 1)
 
     def change_plan(self, changes: Mapping[str, Any]) -> None:
@@ -155,10 +176,14 @@ class CommunityModel(mesa.Model):
         self._planned = laid_over(self._planned)
         for key in [k for k in self.adjustments if k in changes]:
             del self.adjustments[key]
-        self.centre.plan_opening()
+        self._opening_changed(day)
+        self._put_in_force(day)
+
+    def _opening_changed(self, day: int) -> None:
+        """Lay out the hall's opening hours again from ``day`` on, and tell those who read them."""
+        self.centre.plan_opening(from_day=day)
         self.public_space.opening_changed()
         self.residents.ways.opening_changed()
-        self._put_in_force(day)
 
     def _put_in_force(self, day: int) -> None:
         self.params = {**self._planned, **self.adjustments} if self.adjustments else self._planned

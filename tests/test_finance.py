@@ -1,5 +1,7 @@
 """The community's books and its budget policy: money binds (issue 9, items 1 and 6)."""
 
+import dataclasses
+
 import pytest
 from helpers import ROOT
 
@@ -8,13 +10,39 @@ from sim.kpis import KPIS
 from sim.model import CommunityModel
 from sim.parameters import defaults
 from sim.scenario import load_scenario
+from sim.scenario.resolved import TimelineStep
 
 BASE = load_scenario(ROOT / "scenarios/baseline_2002.toml")
 PKG = load_scenario(ROOT / "scenarios/changsha_2014.toml")
+POOR = {"finance.fiscal_yuan_year": 0.0, "finance.co_building_yuan_year": 0.0}
+WEEK = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
 def _run(sc, days=365, seed=3):
     return CommunityModel(sc, seed=seed, days=days).run()
+
+
+def _poor_then(step):
+    """The 2014 package with no money, leaving posts vacant only down to 9 (so that it soon comes to
+    its hours), then one timeline step."""
+    return dataclasses.replace(PKG.with_changes({**POOR, "finance.min_staff": 9}), timeline=(step,))
+
+
+def _hours_outside_core(opening):
+    """Weekly hours a schedule table opens outside Monday-Friday 08:00-18:00, read by hand (not
+    with the model's masks): groups first, then named days, which override them."""
+    per_day = {}
+    for key in ("daily", "weekdays", "weekend", *WEEK):
+        if key in opening:
+            days = {"daily": WEEK, "weekdays": WEEK[:5], "weekend": WEEK[5:]}.get(key, (key,))
+            per_day.update(dict.fromkeys(days, opening[key]))
+    hours = 0.0
+    for day, intervals in per_day.items():
+        for interval in intervals:
+            start, end = (int(t[:2]) + int(t[3:]) / 60 for t in interval.split("-"))
+            core = max(0.0, min(end, 18.0) - max(start, 8.0)) if day in WEEK[:5] else 0.0
+            hours += end - start - core
+    return hours
 
 
 def test_salary_counts_the_degree_premium_insurance_and_what_departments_pay():
@@ -66,16 +94,81 @@ def test_with_money_for_every_post_the_idle_post_rule_keeps_the_staff_busy():
     assert k["staff.idle_time_share"] - k_on["staff.idle_time_share"] > matters
 
 
-def test_short_of_money_the_centre_cuts_overtime_then_posts_then_the_station_in_that_order():
-    poor = PKG.with_changes({"finance.fiscal_yuan_year": 0.0, "finance.co_building_yuan_year": 0.0})
-    m = _run(poor)
+def test_evening_and_weekend_pay_is_the_crew_times_the_hours_outside_core_times_the_premium():
+    """An accounting check: the staggered-hours crew is paid the premium for every hour the hall
+    opens outside the core weekday hours, week after week (budget policy off, so that the hours and
+    staff stay); weekday office hours cost nothing."""
+    crew, premium, days = 2, 7.5, 120
+    extra = _hours_outside_core(PKG["service.opening"])
+    assert extra == 18.0  # the 2014 package: weekday evenings 18:00-20:00 and Saturday 09:00-17:00
+    paid = {"finance.budget_policy": False, "finance.unsocial_hours_premium_yuan_h": premium}
+    m = _run(PKG.with_changes({**paid, "staff.extended_hours_crew": crew}), days=days)
+    assert m.books.spending_by["evening and weekend pay"] == pytest.approx(crew * extra * premium * days / 7)
+    assert _hours_outside_core(BASE["service.opening"]) == 0.0
+    office = _run(BASE.with_changes(paid), days=days)
+    assert office.books.spending_by.get("evening and weekend pay", 0.0) == 0.0
+
+
+def test_short_of_money_the_centre_cuts_overtime_then_posts_then_hours_then_the_station_in_that_order():
+    """The 2014 package has staggered hours: with no money it stops paid overtime, leaves posts
+    vacant down to the minimum, shortens its opening to the core weekday hours (keeping the midday
+    hours, which cost no premium), then closes the care station."""
+    assert _hours_outside_core(PKG["service.opening"]) > 0
+    m = _run(PKG.with_changes(POOR))
     what = [a for _, a in m.books.actions]
     assert what[0] == "cut: no overtime paid"
     posts = [a for a in what if a == "cut: a post left vacant"]
     assert len(posts) == int(PKG["staff.count"]) - int(PKG["finance.min_staff"])
-    assert what.index("cut: care station closed") > what.index(posts[-1])
+    assert what.index(posts[-1]) < what.index("cut: opening hours shortened")
+    assert what.index("cut: opening hours shortened") < what.index("cut: care station closed")
     assert len(m.centre.staff) == PKG["finance.min_staff"] and not m.params["elderly_care.station"]
+    assert m.params["service.opening"] == {"weekdays": ["08:00-18:00"]}
     assert m.books.shortfall_days > 0
+
+
+def test_short_of_money_the_hall_closes_in_the_evening_and_with_money_back_opens_again():
+    """The 2014 package with no money, and posts left vacant only down to 9, until a timeline step
+    brings two million yuan a year: the hours are shortened once no more posts can be left vacant,
+    and restored once money is back, before any post is filled.  In between the hall is shut at
+    19:00 on weekdays and on Saturdays (staggered hours keep it open then), and no evening and
+    weekend pay is spent."""
+    back = 150
+    step = TimelineStep(back, "money back", {"finance.fiscal_yuan_year": 2_000_000.0})
+    m = _run(_poor_then(step))
+    first = {what: day for day, what in reversed(m.books.actions)}
+    shortened, restored = first["cut: opening hours shortened"], first["added: opening hours restored"]
+    before = [what for day, what in m.books.actions if day < shortened]
+    assert before.count("cut: a post left vacant") == int(PKG["staff.count"]) - 9
+    assert shortened < back < restored < first.get("added: a vacant post filled", m.days)
+    assert m.params["service.opening"] == PKG["service.opening"]
+    hall = m.centre.queue_open.any(axis=0)
+    for day in range(m.days):
+        weekday = (m.weekday0 + day) % 7
+        if weekday == 6:
+            continue
+        slot = day * 48 + (38 if weekday < 5 else 24)  # a weekday's 19:00, or Saturday's noon
+        assert hall[slot] == (not shortened < day <= restored), day
+    premium = m.params["finance.unsocial_hours_premium_yuan_h"] * m.params["staff.extended_hours_crew"]
+    paid_days = (shortened + 1) + (m.days - restored - 1)
+    pay = m.books.spending_by["evening and weekend pay"]
+    assert pay == pytest.approx(premium * _hours_outside_core(PKG["service.opening"]) * paid_days / 7)
+
+
+def test_a_timeline_step_that_sets_the_opening_hours_replaces_the_shortened_ones():
+    """As for any parameter the budget policy changed: a plan that later sets the opening hours
+    itself (here: the weekend too, from day 200) replaces the shortened hours from that day, until
+    the policy, still short of money, shortens them again at its next review."""
+    longer = {"weekdays": ["08:00-20:00"], "weekend": ["09:00-17:00"]}
+    step = TimelineStep(200, "the weekend too", {"service.opening": longer})
+    m = _run(_poor_then(step), days=260)
+    shortened = [day for day, what in m.books.actions if what == "cut: opening hours shortened"]
+    assert len(shortened) == 2 and shortened[0] < 200 < shortened[1]
+    noon = m.centre.queue_open.any(axis=0)[24::48]  # each day at 12:00
+    weekend = {day: (m.weekday0 + day) % 7 for day in range(m.days) if (m.weekday0 + day) % 7 >= 5}
+    assert [day for day in weekend if noon[day]] == [
+        day for day, wd in weekend.items() if (wd == 5 and day <= shortened[0]) or 200 <= day <= shortened[1]
+    ]
+    assert m.params["service.opening"] == {"weekdays": ["08:00-18:00"]}
 
 
 def test_short_of_money_with_unpaid_overtime_the_centre_keeps_the_overtime_and_cuts_posts_first():

@@ -90,8 +90,9 @@ def test_without_latent_demand_the_model_behaves_as_before():
 
 def test_a_station_closed_for_lack_of_money_draws_no_more_latent_requests():
     """The setup of tests/test_finance.py: the 2014 package with no money cuts overtime, then posts,
-    then the station.  The budget review closes it at the end of a day; from the next day on, until
-    it reopens, the latent requests are not asked; before, every one was."""
+    then its evening and weekend hours, then the station.  The budget review closes it at the end of
+    a day; from the next day on, until it reopens, the latent requests are not asked; before, every
+    one was."""
     poor = PKG.with_changes({"finance.fiscal_yuan_year": 0.0, "finance.co_building_yuan_year": 0.0})
     m = _run(poor, seed=3)
     closed = [day for day, what in m.books.actions if what == "cut: care station closed"]

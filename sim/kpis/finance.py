@@ -59,14 +59,15 @@ KPIS = [
         "finance.budget_cuts",
         "changes",
         "",
-        "Cuts the budget policy made (overtime unpaid, a post left vacant, the care station closed).",
+        "Cuts the budget policy made (overtime unpaid, a post left vacant, opening hours shortened, the "
+        "care station closed).",
     ),
     KPI(
         "finance.budget_additions",
         "changes",
         "",
         "What the budget policy added back or added with money to spare (a post filled or created, "
-        "overtime paid again, the station reopened).",
+        "overtime paid again, opening hours restored, the station reopened).",
     ),
     KPI(
         "staff.count_end",

@@ -67,8 +67,8 @@ PARAMS: list[Param] = [
         "bool",
         "",
         "The community adjusts to its money: when the year would end short it stops paying overtime, "
-        "leaves posts vacant, closes the care station; with money to spare it undoes those cuts and "
-        "hires (sim/finance.py).",
+        "leaves posts vacant, shortens the opening hours to the core weekday hours, closes the care "
+        "station; with money to spare it undoes those cuts and hires (sim/finance.py).",
         ASSUMED + "a community cannot spend money it does not have, nor leave it unspent for long",
     ),
     # The budget policy reads the staff's idle time as well as the money.

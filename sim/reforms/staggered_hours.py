@@ -4,6 +4,12 @@ In the model it is the hall's weekly opening schedule and the duty crew kept for
 weekday 08:00-18:00; the roster spreads the same staff-hours over the longer week
 (:func:`sim.staff.roster`), so without more staff fewer people are on duty in the day.  The
 trade-off is one of its claims.
+
+The extra hours are not free (issue 9: the books include "premiums or overtime pay for evening and
+weekend hours"): the crew's staff-hours outside the core weekday hours are paid
+``finance.unsocial_hours_premium_yuan_h`` on top of the salary (:class:`sim.finance.Books`).  A
+community short of money shortens its opening to the core weekday hours once it can leave no more
+posts vacant, and restores them first when money allows (``Books._cut``, ``Books._add``).
 """
 
 from __future__ import annotations
@@ -39,6 +45,20 @@ PARAMS = (
         ASSUMED + "staggered-hours pilots keep a small duty crew for the extra hours",
         0,
         50,
+    ),
+    Param(
+        "finance.unsocial_hours_premium_yuan_h",
+        6.0,
+        "float",
+        "yuan/hour",
+        "Evening and weekend pay: the premium on top of the salary for each staff-hour on duty in the "
+        "hall outside weekday 08:00-18:00.",
+        ASSUMED + "about half the hourly wage (2,030 yuan a month over the standard 174 hours is "
+        "11.7 yuan an hour). The crew's hours are contract hours moved, not extra hours: China's "
+        "Labour Law (art. 44) pays rest-day work at 200 % only when no time off is given in lieu, "
+        "and staggered-hours pilots give time off in lieu plus a small allowance",
+        0,
+        1000,
     ),
 )
 
