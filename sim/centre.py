@@ -58,7 +58,8 @@ class ServiceCentre:
         self.backoffice = BackOffice()
         self.staff: list[StaffMember] = []
         self.elderly_waiting: deque[tuple[int, float]] = deque()  # (need, time) for tonight
-        self.volunteer_h = 0.0
+        self.volunteer_h = 0.0  # volunteers' hours left this week
+        self.volunteer_visits = 0  # elderly-care requests volunteers took
         self.station = StationPlaces()  # the care station's places and waiting list, if there is one
         self.elderly_requests = 0
         self._outreach_due = 0.0
@@ -150,8 +151,11 @@ class ServiceCentre:
 
     # -- the morning --------------------------------------------------------------------------
     def new_week(self, params: Mapping[str, Any], t: float) -> None:
-        """Monday 00:00 (time t): volunteers' hours and the care station's places for the week."""
-        self.volunteer_h = params["elderly_care.volunteer_hours_per_week"]
+        """Monday 00:00 (time t): volunteers' hours (the volunteer stations' and those the paired
+        units send) and the care station's places for the week."""
+        self.volunteer_h = (
+            params["elderly_care.volunteer_hours_per_week"] + self.model.committee.unit_volunteer_h_per_week()
+        )
         self.model.policy.elderly_care.new_week(self, t)
 
     def plan_the_day(self, day: int, weekday: int, fixed: np.ndarray) -> None:
@@ -249,6 +253,7 @@ class ServiceCentre:
             i, t = self.elderly_waiting.popleft()
             if self.volunteer_h >= visit_h:
                 self.volunteer_h -= visit_h
+                self.volunteer_visits += 1
                 m.residents.resolve(i, max(t, workday_end))
             else:
                 bo.add_case(CaseItem(i, ELDERLY, visit_h * self.team.casework_factor, t))

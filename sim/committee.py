@@ -2,8 +2,9 @@
 
 Full-time members work weekday office hours; before "election plus hiring, three in one" half of
 their time went on government errands.  Part-time members come from enterprises and local units
-and serve in the evenings and at weekends; each brings paired-unit support (money, and resources
-to fix some public problems) and can mediate disputes at times when working residents are free.
+and serve in the evenings and at weekends; each brings paired-unit support (money, resources to fix
+some public problems, volunteer hours and a hall for some events, each a yearly budget) and can
+mediate disputes at times when working residents are free.
 
 How the committee decides (ODD+D):
 
@@ -24,7 +25,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import deque
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import mesa
@@ -122,6 +123,27 @@ def plan_events(
 
 
 @dataclass
+class UnitBudget:
+    """What the part-time members' units give out of a yearly budget (fixes, events in their halls),
+    counted by 365-day year from day 0."""
+
+    by_year: dict[int, int] = field(default_factory=dict)
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_year.values())
+
+    def take(self, day: int, allowance: float) -> bool:
+        """One more use on ``day`` if this year's uses are still below ``allowance``."""
+        year = day // 365
+        used = self.by_year.get(year, 0)
+        if used < allowance:
+            self.by_year[year] = used + 1
+            return True
+        return False
+
+
+@dataclass
 class Dispute:
     index: int
     t: float
@@ -163,8 +185,8 @@ class Committee:
         self._event_queue: deque[tuple[float, int, CommitteeEvent]] = deque()
         self.disputes_closed = 0
         self.disputes_settled = 0
-        self._fix_year = 0
-        self.unit_fixes = 0  # public problems the part-time members' units fixed this year
+        self.unit_fixes = UnitBudget()  # public problems the part-time members' units fixed
+        self.unit_venues = UnitBudget()  # events held in the part-time members' units' halls
 
     def __repr__(self) -> str:
         return f"Committee({len(self.members)} members, {self.part_time} part-time)"
@@ -188,13 +210,21 @@ class Committee:
         """A part-time member's unit can fix a public problem on ``day``: it does if the units'
         yearly budget of fixes (``committee.paired_unit_fixes_per_year`` each, for the members
         now in office) is not yet spent.  Budgets run in 365-day years from day 0."""
-        year = day // 365
-        if year != self._fix_year:
-            self._fix_year, self.unit_fixes = year, 0
-        if self.unit_fixes < self.part_time * self.model.params["committee.paired_unit_fixes_per_year"]:
-            self.unit_fixes += 1
-            return True
-        return False
+        per_unit = self.model.params["committee.paired_unit_fixes_per_year"]
+        return self.unit_fixes.take(day, self.part_time * per_unit)
+
+    def unit_lends_venue(self, day: int) -> bool:
+        """A part-time member's unit lends its hall for an event on ``day`` if the units' yearly
+        budget of events (``committee.paired_unit_venue_events_per_year`` each, for the members now
+        in office) is not yet spent; the first events of each 365-day year get it."""
+        per_unit = self.model.params["committee.paired_unit_venue_events_per_year"]
+        return self.unit_venues.take(day, self.part_time * per_unit)
+
+    def unit_volunteer_h_per_week(self) -> float:
+        """Volunteer hours the part-time members' units send in a week: a 52nd of their yearly
+        hours (``committee.paired_unit_volunteer_h_per_year`` each, for the members in office).
+        They join the volunteers' weekly pool (:meth:`sim.centre.ServiceCentre.new_week`)."""
+        return self.part_time * self.model.params["committee.paired_unit_volunteer_h_per_year"] / 52.0
 
     # -- self-governance time ---------------------------------------------------------------
     def _self_governance_h_per_week(self) -> float:
@@ -322,4 +352,8 @@ class Committee:
         )
         pop.took_part |= came
         m.today["participants"] += int(came.sum())
-        m.books.spend("events", p["finance.event_cost_yuan"])
+        # In a paired unit's hall the community pays no rent: the venue's share of the cost is saved.
+        cost = p["finance.event_cost_yuan"]
+        if self.unit_lends_venue(int(m.time // 24.0)):
+            cost *= 1.0 - p["finance.venue_share_of_event_cost"]
+        m.books.spend("events", cost)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import time
+import zlib
 from pathlib import Path
 
 import ipyvuetify as v
@@ -91,15 +92,20 @@ def _alerts(rc) -> str:
 
 def synthetic_comparison(effects: dict[str, float], noise: float = 1.0, n: int = 10) -> Comparison:
     """A comparison built from made-up runs through the real ``comparison_table``: scenario B is
-    scenario A plus ``effects[key]`` with paired noise, so verdicts are known in advance."""
-    rng = np.random.default_rng(7)
+    scenario A plus ``effects[key]`` with paired noise, so verdicts are known in advance.  Each KPI's
+    noise comes from a stream keyed by its name, so a KPI added to the model does not redraw the
+    others' (and a verdict a test relies on)."""
     a_sc = load_scenario(SCENARIOS / "baseline_2002.toml")
     b_sc = dataclasses.replace(a_sc, name="Package B")
     # A community comparison: the community KPIs.  Shares live in [0, 1]; the rest on a scale of ten.
     scale = {k: 0.05 if KPIS[k].unit == "share" else 1.0 for k in COMMUNITY_KPIS}
+    # Per KPI and replication: the noise of scenario A's value, then of B's difference.
+    draws = {
+        k: np.random.default_rng([7, zlib.crc32(k.encode())]).normal(size=(n, 2)) for k in COMMUNITY_KPIS
+    }
     rows = []
     for r in range(n):
-        base = {k: (0.5 if scale[k] < 1 else 10.0) + scale[k] * rng.normal() for k in COMMUNITY_KPIS}
+        base = {k: (0.5 if scale[k] < 1 else 10.0) + scale[k] * draws[k][r, 0] for k in COMMUNITY_KPIS}
         rows.append({"scenario": a_sc.name, "replication": r, "seed": r, **base})
         rows.append(
             {
@@ -107,7 +113,8 @@ def synthetic_comparison(effects: dict[str, float], noise: float = 1.0, n: int =
                 "replication": r,
                 "seed": r,
                 **{
-                    k: base[k] + effects.get(k, 0.0) + noise * scale[k] * rng.normal() for k in COMMUNITY_KPIS
+                    k: base[k] + effects.get(k, 0.0) + noise * scale[k] * draws[k][r, 1]
+                    for k in COMMUNITY_KPIS
                 },
             }
         )

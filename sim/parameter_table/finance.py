@@ -125,4 +125,15 @@ PARAMS: list[Param] = [
         0,
         1e7,
     ),
+    Param(
+        "finance.venue_share_of_event_cost",
+        0.4,
+        "float",
+        "share",
+        "Share of an event's cost that is the venue: saved when a part-time member's unit lends its hall.",
+        ASSUMED + "renting a room for an afternoon or evening is a large part of what a small "
+        "event costs, beside materials and refreshments",
+        0,
+        1,
+    ),
 ]

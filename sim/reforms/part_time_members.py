@@ -5,7 +5,10 @@ In the model part-time members are added to the committee; they mediate disputes
 councils in the evening and at weekends, when working residents are free; their units bring
 money (paired-unit support) and fix some public problems the community has no authority over,
 while their yearly budget of fixes lasts (:meth:`sim.committee.Committee.unit_takes_on_fix`,
-:class:`sim.public_space.PublicSpace`).
+:class:`sim.public_space.PublicSpace`).  They also send volunteers, whose hours join the volunteers'
+weekly pool for elderly care (:meth:`sim.committee.Committee.unit_volunteer_h_per_week`), and lend
+their halls for some councils, hearings and activities, which then cost the community less
+(:meth:`sim.committee.Committee.unit_lends_venue`).
 """
 
 from __future__ import annotations
@@ -59,6 +62,31 @@ PARAMS = (
         ASSUMED + "a paired unit lends workers or money for a small repair about once a month",
         0,
         10000,
+    ),
+    Param(
+        "committee.paired_unit_volunteer_h_per_year",
+        100.0,
+        "float",
+        "hours/member/year",
+        "Volunteer hours each part-time member's unit sends in a year (employees at community "
+        "activities and visits); a 52nd of the units' hours joins the volunteers' weekly hours for "
+        "elderly care each week.",
+        ASSUMED + "a unit sends two employees for two hours to two community activities a month "
+        "(2 x 2 x 2 x 12 = 96, about 100 hours a year)",
+        0,
+        100000,
+    ),
+    Param(
+        "committee.paired_unit_venue_events_per_year",
+        4.0,
+        "float",
+        "events/member/year",
+        "Councils, hearings or activities each part-time member's unit holds in its own hall in a "
+        "year (its yearly budget); an event there costs the community less by the share of its "
+        "cost that is the venue.",
+        ASSUMED + "a unit lends its meeting room or canteen about once a quarter",
+        0,
+        365,
     ),
     Param(
         "committee.paired_unit_yuan_per_part_time",

@@ -242,6 +242,7 @@ KPI_SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "governance.participation_rate",
             "governance.resolved_locally_share",
             "governance.disputes_settled_share",
+            "governance.events_in_paired_venues",
         ),
     ),
     (
@@ -307,6 +308,7 @@ KPI_UNIT_WORDS = {
     "residents": N_("residents"),
     "hours": N_("hours"),
     "requests": N_("requests"),
+    "events": N_("events"),
     "staff": N_("staff"),
 }
 
