@@ -348,7 +348,7 @@ class Committee:
             online_join=online and event.kind in ONLINE_JOINABLE,
             online_reach=p["participation.online_reach"],
             online_factor=p["participation.online_take_part_factor"],
-            head_reach=residents.neighbours.notice_by_head() if residents.neighbours is not None else None,
+            head_reach=residents.neighbours.notice_by_head(),
         )
         pop.took_part |= came
         m.today["participants"] += int(came.sum())

@@ -14,8 +14,9 @@ Process overview and schedule (time in hours since midnight of day 0), as in ``d
 * the hall (:class:`sim.hall.Hall`) serves residents event by event through the day.
 * ``Committee.hold_event`` (at each council, hearing or activity): residents take part.
 * :meth:`CommunityModel.end_day` (each following midnight, first): the hall's day is run out, the
-  back office works, the committee mediates, departments push today's tasks down, money moves, and
-  the DataCollector records the day.
+  back office works, the committee mediates, departments push today's tasks down, money moves, on
+  Sundays the week is talked over in the buildings (news of the online channel, word of mouth),
+  and the DataCollector records the day.
 * :meth:`CommunityModel.switch_policy` (at a timeline date): reforms come into force.
 
 Everything random is drawn from named streams (:mod:`sim.rng`) and, where possible, in bulk at the
@@ -208,7 +209,6 @@ class CommunityModel(mesa.Model):
         if weekday == 0 or day == 0:
             self.centre.new_week(self.params, day * 24.0)
             self.committee.new_week()
-            self.residents.talk_to_neighbours()
         fixed = self.departments.burden_today(day, weekday)
         self.centre.plan_the_day(day, weekday, fixed)
         self.today["needs_arisen"] = self.residents.needs_of_the_day(t_end)
@@ -226,6 +226,7 @@ class CommunityModel(mesa.Model):
         self.committee.mediate(day)
         self.departments.push_down(t_end)
         self.books.day(day)
+        self.residents.day_ends((self.weekday0 + day) % 7)  # on Sundays, the week's talk
         self._record_day()  # before the year closes, so its last day shows the year's participation
         if (day + 1) % 365 == 0:
             self._close_participation_year()

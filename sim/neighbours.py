@@ -7,13 +7,18 @@ Residents live in households, households in buildings (drawn at the start from t
 * **Errands for one another** (``residents.household_errands``): a resident who finds no time
   when the centre is open and they are free (and does not take leave) asks a household member
   whose days are freer - a retired parent, someone not working - to go in their place.
-* **Word of mouth** (``residents.word_of_mouth``): once a week, what the residents of a building
-  experienced that week (resolved, waited, gave up, were visited) is talked over: every resident
-  of the building moves their satisfaction a share ``residents.word_of_mouth_weight`` toward the
-  week's mean experience there, and their trust a third as far.  News of the online channel
-  spreads the same way: a resident with digital access learns of it each week by the centre's
-  own notices (chance ``residents.online_discovery_per_week``) or from each neighbour who used it
-  that week (chance ``residents.tell_prob`` each); only residents who know of the channel use it.
+* **News of the online channel** (always, while online services exist): once a week a resident
+  with digital access who does not yet know of the channel learns of it by the centre's own
+  notices (chance ``residents.online_discovery_per_week``) or from each neighbour in the building
+  who used it that week (chance ``residents.tell_prob`` each); only residents who know of the
+  channel use it.  A channel already open on day 0 has been open for a while: a share
+  ``informatisation.online_aware_at_start`` of the residents with digital access know of it then.
+  A channel that opens during the run opens that day, known to nobody yet.
+* **Word of mouth** (``residents.word_of_mouth``, off by default): once a week, what the residents
+  of a building experienced that week (resolved, waited, gave up, were visited) is talked over:
+  every resident of the building moves their satisfaction a share
+  ``residents.word_of_mouth_weight`` toward the week's mean experience there, and their trust a
+  third as far.
 * **Building heads** (``residents.building_head_share``): a share of buildings have an active
   building head (楼栋长) or volunteer who passes every notice of a council, hearing or activity on
   to the whole building.
@@ -67,12 +72,12 @@ class Neighbourhood:
         self.head_active = rng.random(n_buildings) < params["residents.building_head_share"]
         self.errand_group = _errand_groups(group, self.household, n_households)
         self.errands = bool(params["residents.household_errands"])
-        self.word_of_mouth = bool(params["residents.word_of_mouth"])
+        self.word_of_mouth = bool(params["residents.word_of_mouth"])  # opinions move with the talk
         self.weight = float(params["residents.word_of_mouth_weight"])
         self.discovery = float(params["residents.online_discovery_per_week"])
         self.tell = float(params["residents.tell_prob"])
-        # Who knows of the online channel: everyone digital, unless news has to travel.
-        self.knows_online = digital.copy() if not self.word_of_mouth else np.zeros(n, dtype=bool)
+        # Who knows of the online channel: nobody yet (see knew_at_start and talk).
+        self.knows_online = np.zeros(n, dtype=bool)
         self._knows = self.knows_online.data  # fast scalar reads of the same buffer
         self._digital = digital
         self._building = array("i", self.building.tobytes())
@@ -104,15 +109,22 @@ class Neighbourhood:
     def knows(self, resident: int) -> bool:
         return self._knows[resident]
 
+    def knew_at_start(self, share: float, u: np.ndarray) -> None:
+        """Day 0 of a run whose online channel is already open: each resident with digital access
+        knows of it with chance ``share`` (``u``: one uniform draw per resident)."""
+        self.knows_online |= self._digital & (u < share)
+
     # -- once a week --------------------------------------------------------------------------
-    def talk(self, satisfaction: np.ndarray, trust: np.ndarray, online_open: bool, u: np.ndarray) -> None:
-        """The week's talk in every building: experiences, and news of the online channel.
+    def talk(self, satisfaction: np.ndarray, trust: np.ndarray, open_weeks: float, u: np.ndarray) -> None:
+        """The week's talk in every building: news of the online channel, if it was open this week
+        (for ``open_weeks`` of it: the centre's notices reach a resident in proportion), and with
+        word of mouth the week's experiences.
 
         ``u`` holds one uniform draw per resident (drawn every week whatever the policy, so that
         scenarios stay paired)."""
         n_buildings = self.n_buildings
-        told = np.frombuffer(self._score_n, dtype=np.int32).copy()
         if self.word_of_mouth:
+            told = np.frombuffer(self._score_n, dtype=np.int32)
             sums = np.frombuffer(self._score_sum, dtype=np.float64)
             mean = np.divide(sums, told, out=np.zeros(n_buildings), where=told > 0)
             news = told[self.building] > 0
@@ -121,11 +133,10 @@ class Neighbourhood:
             satisfaction[news] += w * (heard - satisfaction[news])
             # Trust moves more slowly than satisfaction, as with one's own experience.
             trust[news] += w * TRUST_PER_SATISFACTION * (heard - trust[news])
-            if online_open:
-                users = np.frombuffer(self._online_n, dtype=np.int32)[self.building]
-                stay_unaware = (1.0 - self.discovery) * (1.0 - self.tell) ** users
-                learn = self._digital & ~self.knows_online & (u >= stay_unaware)
-                self.knows_online |= learn
+        if open_weeks > 0:
+            users = np.frombuffer(self._online_n, dtype=np.int32)  # per building
+            stay_unaware = (1.0 - self.discovery) ** open_weeks * (1.0 - self.tell) ** users
+            self.knows_online |= self._digital & (u >= stay_unaware[self.building])
         self._score_sum[:] = array("d", bytes(8 * n_buildings))
         self._score_n[:] = array("i", bytes(4 * n_buildings))
         self._online_n[:] = array("i", bytes(4 * n_buildings))

@@ -10,8 +10,9 @@ How residents decide (ODD+D):
 * **When and how to visit.**  A need arises; after a preparation delay the resident sets out, in
   the way that costs them least among those open to them (:mod:`sim.visit_choice`): their own free
   time, a household member's, the online channel, a day's leave, or giving up.
-* **Which channel.**  A matter that can be done online, for a resident with digital access, goes
-  online with a fixed preference probability (or always, when no visit is possible).
+* **Which channel.**  A matter that can be done online, for a resident with digital access who
+  knows of the channel (its news spreads week by week: :mod:`sim.neighbours`), goes online with a
+  fixed preference probability (or always, when no visit is possible).
 * **In the hall.**  They queue; they leave a queue that is too long (reneging) or are turned away
   at closing, and then try again another day or give up; a counter may send them back for missing
   papers; a matter that needs several departments' counters takes them from one to the next.
@@ -154,22 +155,21 @@ class Residents:
         self._groups: list[int] = self.population.group.tolist()
         self._digital: list[bool] = self.population.digital.tolist()
         self.memory = Memory(len(self.population), params) if params["residents.memory"] else None
-        self.neighbours: Neighbourhood | None = None
-        if (
-            params["residents.household_errands"]
-            or params["residents.word_of_mouth"]
-            or params["residents.building_head_share"] > 0
-        ):
-            pop = self.population
-            self.neighbours = Neighbourhood(
-                pop.group, pop.digital, params, streams.stream(seed, "households")
-            )
-            if self.neighbours.word_of_mouth:
-                pop.neighbours = self.neighbours
-                self._talk_rng = streams.stream(seed, "word_of_mouth")
+        # Households and buildings: who runs errands for whom, who hears what from neighbours.
+        pop = self.population
+        self.neighbours = Neighbourhood(pop.group, pop.digital, params, streams.stream(seed, "households"))
+        if self.neighbours.word_of_mouth:
+            pop.neighbours = self.neighbours  # the building hears each experience
+        # Who knows of the online channel on day 0, then who hears of it each week: one draw per
+        # resident at the start and every week, whatever the policy, so scenarios stay paired.
+        self._news_rng = streams.stream(seed, "online_news")
+        u_start = self._news_rng.random(len(pop))
+        self._open_days = 0  # days the channel has been open since the last week's talk
+        if params["informatisation.online_services_share"] > 0:
+            self.neighbours.knew_at_start(params["informatisation.online_aware_at_start"], u_start)
         self.errands = 0  # needs for which a household member went in the resident's place
         self._by_proxy: np.ndarray | None = None  # needs a household member may see to
-        if self.neighbours is not None and self.neighbours.errands:
+        if self.neighbours.errands:
             # One draw per need that can be seen to (latent ones are elderly care: never errands).
             asked = ~self.needs.latent
             u = streams.stream(seed, "errands").random(int(asked.sum()))
@@ -301,7 +301,7 @@ class Residents:
         )
 
     def _knows_online(self, r: int) -> bool:
-        return self.neighbours is None or self.neighbours.knows(r)
+        return self.neighbours.knows(r)
 
     def _join_queue(self, i: int, q: int, t: float) -> None:
         trip = self._trips[i]
@@ -397,8 +397,7 @@ class Residents:
         r = self._need_resident[i]
         if self.memory is not None:
             self.memory.remember(r, ONLINE)
-        if self.neighbours is not None and self.neighbours.word_of_mouth:
-            self.neighbours.used_online(r)
+        self.neighbours.used_online(r)  # the building's talk passes the news on
         hours = m.params["service.counter_service_min"] / 60.0 * m.params["service.online_service_factor"]
         m.centre.casework(i, ADMIN, hours * m.centre.team.service_factor, t)
 
@@ -430,20 +429,24 @@ class Residents:
         digital = self.population.digital
         if not digital.any():
             return float("nan")
-        if self.neighbours is None:
-            return 1.0
         return float(self.neighbours.knows_online[digital].mean())
 
-    # -- once a week ------------------------------------------------------------------------
+    # -- once a day, once a week -------------------------------------------------------------
+    def day_ends(self, weekday: int) -> None:
+        """The end of a day (before it is recorded): a day of the online channel's notices if it
+        was open; on Sunday night, the week's talk."""
+        if self.model.params["informatisation.online_services_share"] > 0:
+            self._open_days += 1
+        if weekday == 6:
+            self.talk_to_neighbours()
+
     def talk_to_neighbours(self) -> None:
-        """Word of mouth: the week's experiences and news of the online channel go round."""
-        hood = self.neighbours
-        if hood is None or not hood.word_of_mouth:
-            return
+        """The week's talk: news of the online channel goes round (if it was open this week), and
+        with word of mouth the week's experiences."""
         pop = self.population
-        u = self._talk_rng.random(len(pop))  # every week, whatever the policy: stays paired
-        online_open = self.model.params["informatisation.online_services_share"] > 0
-        hood.talk(pop.satisfaction, pop.trust, online_open, u)
+        u = self._news_rng.random(len(pop))  # every week, whatever the policy: stays paired
+        self.neighbours.talk(pop.satisfaction, pop.trust, self._open_days / 7, u)
+        self._open_days = 0
 
     # -- free time ----------------------------------------------------------------------------
     def free_in_slot(self, slot: int) -> np.ndarray:

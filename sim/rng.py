@@ -24,7 +24,7 @@ STREAMS = (
     "disputes",  # disputes and mediation outcomes
     "participation",  # who takes part in each council, hearing or activity
     "households",  # who lives with whom, which building, which buildings have an active head
-    "word_of_mouth",  # who hears of the online channel from neighbours, week by week
+    "online_news",  # who knows of the online channel on day 0, and who hears of it week by week
     "errands",  # which needs a household member may see to in the resident's place
     "latent_needs",  # elderly-care requests made only while a care station is open, and their draws
 )

@@ -2,7 +2,8 @@
 
 Satisfaction and trust in the committee follow each resident's experiences (and, with word of
 mouth, what neighbours say); both are 0-1 scores averaged over all residents.  Awareness of the
-online channel is all digital residents unless news of it travels by word of mouth.
+online channel: nobody knows of a channel that has not opened; after it opens its news spreads
+week by week (from a start share when it was open before day 0).
 """
 
 from __future__ import annotations
@@ -34,8 +35,8 @@ KPIS = [
         "residents.online_aware_share",
         "share",
         "",
-        "Share of residents with digital access who know of the online channel at the end (all of "
-        "them unless news travels by word of mouth).",
+        "Share of residents with digital access who know of the online channel at the end (none "
+        "before it opens; its news spreads week by week after).",
     ),
 ]
 PER_GROUP: list[KPI] = []

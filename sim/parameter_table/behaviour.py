@@ -1,5 +1,7 @@
 """Residents' behaviour submodels (ODD+D learning, sensing, interaction): memory of past
-matters, households and building neighbours.  Switched off in the 2002 and 2014 files.
+matters, households and building neighbours, and how news of the online channel spreads.  Memory,
+word of mouth and building heads are off by default; household errands and the spread of the
+online channel's news are on.
 
 Part of the parameter table (:mod:`sim.parameters` gathers every section)."""
 
@@ -8,7 +10,7 @@ from __future__ import annotations
 from sim.param import ASSUMED, CALIBRATED, Param
 
 PARAMS: list[Param] = [
-    # -- residents' behaviour: learning and interaction (switched off in the 2002/2014 files) --
+    # -- residents' behaviour: learning and interaction --
     Param(
         "residents.memory",
         False,
@@ -75,9 +77,10 @@ PARAMS: list[Param] = [
         False,
         "bool",
         "",
-        "Neighbours in a building talk each week: satisfaction and trust move toward what the building "
-        "experienced, and news of the online channel spreads.",
-        ASSUMED + "residents hear of services from neighbours",
+        "Neighbours in a building talk over each week's experiences: satisfaction and trust move toward "
+        "what the building experienced (news of the online channel spreads whether or not).",
+        ASSUMED + "off by default so that the calibrated 2002 and 2014 results stand; residents hear "
+        "how the centre treated their neighbours",
     ),
     Param(
         "residents.word_of_mouth_weight",
@@ -96,8 +99,8 @@ PARAMS: list[Param] = [
         0.02,
         "float",
         "probability/week",
-        "With word of mouth: weekly chance that a resident with digital access learns of the online "
-        "channel from the centre's own notices.",
+        "While the online channel is open: weekly chance that a resident with digital access who does "
+        "not know of it learns of it from the centre's own notices.",
         ASSUMED + "about two-thirds would learn of it within a year without neighbours",
         0,
         1,
@@ -107,8 +110,8 @@ PARAMS: list[Param] = [
         0.2,
         "float",
         "probability",
-        "With word of mouth: chance that one neighbour who used the online channel this week tells a "
-        "resident of the building who did not know of it.",
+        "Chance that one neighbour who used the online channel this week tells a resident of the "
+        "building with digital access who did not know of it.",
         ASSUMED + "one in five conversations passes it on",
         0,
         1,

@@ -25,6 +25,19 @@ PARAMS = (
         0,
         1,
     ),
+    Param(
+        "informatisation.online_aware_at_start",
+        0.0,
+        "float",
+        "share",
+        "Share of residents with digital access who already know of the online channel on day 0, "
+        "when it opened before the run; the others learn of it week by week. A channel that opens "
+        "during the run opens unknown.",
+        ASSUMED + "by default a channel open on day 0 is new; the online services reform file sets "
+        "0.99, what the model's own spread reaches two years after a 2012 opening",
+        0,
+        1,
+    ),
 )
 
 

@@ -173,9 +173,10 @@ PACKAGE_AND_BEHAVIOUR = [
     "",
     "## 9. Residents who learn and talk",
     "",
-    "The residents' behaviour submodels (memory, household errands, word of mouth, building "
-    "heads) are off in the shipped scenarios; [behaviour.md](behaviour.md) shows what each adds "
-    "when switched on alone, and how fast online use spreads after the channel opens.",
+    "Of the residents' behaviour submodels, memory, word of mouth and building heads are off in "
+    "the shipped scenarios, household errands and the spread of the online channel's news on; "
+    "[behaviour.md](behaviour.md) shows what each changes alone, and how fast online use spreads "
+    "after the channel opens.",
     "",
 ]
 
@@ -196,8 +197,8 @@ FILES = [
     "- `littles_law.csv` - Little's law by scenario",
     "- `checks.csv` - determinism and common random numbers, each with its premise",
     "- `timeline_yearly.csv` - the replay and its counterfactual, year by year, with paired differences",
-    "- `behaviour.csv`, `behaviour_spread.csv` - the behaviour submodels on against off, and the "
-    "weekly spread of the online channel",
+    "- `behaviour.csv`, `behaviour_spread.csv` - each behaviour submodel changed against the "
+    "shipped setting, and the weekly spread of the online channel",
     "- `settings.json` - everything needed to run this again",
     "",
 ]
