@@ -81,6 +81,7 @@ def test_more_unit_volunteer_hours_take_home_visits_off_the_staff():
     )
     assert none.centre.volunteer_visits == 0  # the part-time members' file has no station volunteers
     assert many.centre.volunteer_visits > 500
+    assert many.summary()["service.volunteer_visits"] == many.centre.volunteer_visits  # the KPI reports it
     assert many.tally.casework_h < none.tally.casework_h - 500
     assert many.summary()["service.outreach_visits"] > 1.5 * none.summary()["service.outreach_visits"]
 

@@ -102,6 +102,13 @@ KPIS = [
         "Home visits by staff to vulnerable and elderly residents.",
         matters=Matters(1.0, 0.10, TEN_PERCENT),
     ),
+    KPI(
+        "service.volunteer_visits",
+        "visits",
+        "",
+        "Elderly-care requests that volunteers (the volunteer station's and the paired units') saw "
+        "to at home instead of staff.",
+    ),
 ]
 PER_GROUP = [
     KPI(
@@ -126,6 +133,7 @@ LABELS = {
     "service.online_share": N_("Matters done online"),
     "service.errand_share": N_("Needs seen to by a household member"),
     "service.outreach_visits": N_("Home visits to vulnerable and elderly residents"),
+    "service.volunteer_visits": N_("Elderly-care visits by volunteers"),
 }
 GROUP_LABELS = {"access.resolved_share": N_("Needs resolved")}
 
@@ -151,6 +159,7 @@ def measure(m: CommunityModel) -> dict[str, float]:
         "service.online_share": ratio(t.online_matters, t.admin_matters),
         "service.errand_share": ratio(residents.errands, len(status)),
         "service.outreach_visits": float(t.outreach_visits),
+        "service.volunteer_visits": float(m.centre.volunteer_visits),
     }
     need_group = residents.population.group[residents.needs.resident[asked]]
     for gi, g in enumerate(GROUPS):
