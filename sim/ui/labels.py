@@ -209,6 +209,7 @@ KPI_SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "elderly_care.station_share",
             "elderly_care.waiting_list_end",
             "elderly_care.requests_drawn",
+            "service.volunteer_visits",
         ),
     ),
     (
