@@ -9,7 +9,9 @@ when the next week's places free up, or - past the elderly person's patience - g
 and staff as without a station.  With one pool of staff time (``staff.one_pool``) the centre's
 staff do not leave the list waiting while they have hours to spare: each evening, after their
 casework, they visit the oldest waiting requests themselves (:meth:`CareStation.staff_visits`), as
-they would without a station.  The station's places bind its own carers, not the community's staff.
+they would without a station; volunteers with hours left this week visit the list before staff
+do (:meth:`CareStation.evening`).  The station's places bind its own carers, not the community's
+staff.
 """
 
 from __future__ import annotations
@@ -242,8 +244,18 @@ class CareStation:
             resolve_at_station(centre, item, t)
 
     def evening(self, centre: ServiceCentre, before: float) -> None:
-        """Requests that waited beyond the patience go to volunteers and staff."""
-        patience_h = centre.model.params["elderly_care.station_patience_days"] * 24.0
+        """Volunteers with hours left this week visit the oldest requests on the list made before
+        ``before`` (the volunteer teams the article pairs with the stations); requests still
+        waiting beyond the patience go to volunteers and staff as without a station."""
+        params = centre.model.params
+        visit_h = params["service.elderly_visit_hours"]
+        waiting = centre.station.waiting
+        while waiting and waiting[0][1] < before and centre.volunteer_h >= visit_h:
+            need, _t, _u = waiting.popleft()
+            centre.volunteer_h -= visit_h
+            centre.volunteer_visits += 1
+            centre.model.residents.resolve(need, before)
+        patience_h = params["elderly_care.station_patience_days"] * 24.0
         late = centre.station.impatient(before - patience_h)
         centre.elderly_waiting.extend((need, t) for need, t, _u in late)
 

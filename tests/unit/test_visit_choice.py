@@ -98,6 +98,19 @@ def test_staff_visit_the_oldest_requests_made_before_the_evening_with_the_hours_
     assert used == pytest.approx(1.2) and [i for i, _, _ in centre.station.waiting] == [3]
 
 
+def test_volunteers_visit_the_oldest_requests_on_the_list_before_the_patience_is_checked():
+    """4 volunteer hours at 1.5 h a visit: two visits (the third would need 4.5 h); of the rest,
+    the request older than the 7-day patience goes on to volunteers and staff, the others wait."""
+    patience_h = defaults()["elderly_care.station_patience_days"] * 24.0
+    centre, resolved = centre_with_list([1.0, 2.0, 3.0, 4.0, 500.0])
+    centre.volunteer_h, centre.volunteer_visits, centre.elderly_waiting = 4.0, 0, []
+    CareStation().evening(centre, before=4.0 + patience_h + 1.0)
+    assert resolved == [(0, 4.0 + patience_h + 1.0), (1, 4.0 + patience_h + 1.0)]
+    assert centre.volunteer_visits == 2 and centre.volunteer_h == pytest.approx(1.0)
+    assert centre.elderly_waiting == [(2, 3.0), (3, 4.0)]  # past their patience
+    assert [i for i, _, _ in centre.station.waiting] == [4]
+
+
 def test_without_a_station_there_is_no_list_to_take():
     centre, resolved = centre_with_list([1.0])
     assert VolunteersThenStaff().staff_visits(centre, hours=10.0, before=18.0) == 0.0 and not resolved
