@@ -13,9 +13,9 @@ What the centre does each day (ODD+D: the centre head's rules; the rules themsel
   patrol first (a fifth of their weekly patrol hours each working day; overtime if the back office
   has no hours left), then the day's due administrative work (with overtime up to a cap),
   elderly-care requests (volunteers first: they visit a full care station's waiting list, which
-  sends on those past their patience), casework, the oldest requests on a full care station's waiting list (with
-  one pool of staff time), administrative work ahead of its deadline, then outreach home visits
-  with what is left.  Idle hours are what remains, plus
+  sends on those past their patience), casework, the oldest requests still on the list (with one
+  pool of staff time), administrative work ahead of its deadline, then outreach home visits with
+  what is left.  Idle hours are what remains, plus
   staffed counters that had nobody to serve.
 """
 
