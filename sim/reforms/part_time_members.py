@@ -123,6 +123,11 @@ REFORM = Reform(
             N_("Public problems each part-time member's unit can fix in a year"),
             "number",
         ),
+        Control(
+            "committee.paired_unit_volunteer_h_per_year",
+            N_("Volunteer hours each part-time member's unit gives a year"),
+            "number",
+        ),
     ),
     # No claim: a member's unit is one more chance to settle a problem on top of the community's, so
     # under common random numbers the share resolved locally cannot fall (a monotone OR).  It is a

@@ -79,7 +79,14 @@ REFORM = Reform(
         "The centre opens at midday, in the evening and on Saturday, with the same staff working shifts."
     ),
     params=PARAMS,
-    controls=(Control("service.opening", N_("Opening hours of the service hall"), "hours"),),
+    controls=(
+        Control("service.opening", N_("Opening hours of the service hall"), "hours"),
+        Control(
+            "finance.unsocial_hours_premium_yuan_h",
+            N_("Evening and weekend pay on top of the salary"),
+            "number",
+        ),
+    ),
     claims=(
         Claim(
             STEM,
