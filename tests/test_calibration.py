@@ -200,6 +200,13 @@ def test_calibrate_command_writes_its_evidence_and_resumes(tmp_path, capsys):
     # Run again: every run is already in the store, the numbers are the same.
     assert main([*args, "--workers", "1"]) == 0
     assert (out / "calibration_sets.csv").read_text() == first
+    # Another calibration file (another seed) pointed at this store: one line, exit 2.
+    other = tmp_path / "other.toml"
+    other.write_text(SPEC.read_text().replace("seed = 11", "seed = 12"))
+    capsys.readouterr()
+    assert main([*args[:1], str(other), *args[1:]]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and "--store" in err and "Traceback" not in err
 
 
 @pytest.mark.parametrize(
@@ -208,7 +215,7 @@ def test_calibrate_command_writes_its_evidence_and_resumes(tmp_path, capsys):
         (SPEC.read_text().replace("samples = 512", "samples = 0"), "key 'samples'"),
         (SPEC.read_text().replace("width = 0.25 ", "width = 2.5 "), "key 'search.width'"),
         (SPEC.read_text().replace("wanted = 50 ", "wanted = 'many' "), "key 'search.wanted'"),
-        (SPEC.read_text().replace("rounds = 4 ", "roundz = 4 "), "key 'search'"),
+        (SPEC.read_text().replace("rounds = 8 ", "roundz = 8 "), "key 'search'"),
         ('[[pattern]]\nid = "a"\ntext = "a"\nsource = "s"\nexpression = "y2002.x > 0"\n', "unknown KPI"),
     ],
 )
@@ -330,7 +337,15 @@ def test_a_calibration_with_too_few_accepted_sets_searches_near_them_and_runs_cl
         assert (gap <= spec.search.width + 1e-9).all(axis=1).any()
     reform_runs = found.runs[~found.runs["scenario"].isin(["y2002", "y2014"])]
     assert set(reform_runs["set"]) == set(found.accepted["set"])
-    assert (tmp_path / "c.search1.sqlite").is_file() and (tmp_path / "c.claims.sqlite").is_file()
+    claims_stores = lambda: sorted(f.name for f in tmp_path.glob("c.claims-*.sqlite"))  # noqa: E731
+    assert (tmp_path / "c.search1.sqlite").is_file() and len(claims_stores()) == 1
     again = cal.calibrate(spec, ROOT / "scenarios", CLAIMS, tmp_path / "c.sqlite", workers=1)
     pd.testing.assert_frame_equal(again.sets, found.sets)
     assert "Latin-hypercube sets and" in found.how_found()
+    # Resumed with a longer search: more sets accepted, so the claims run for another list of sets,
+    # in a store of its own (the first one's runs are kept, not refused or overwritten).
+    longer = dataclasses.replace(spec, search=dataclasses.replace(search, rounds=2))
+    more = cal.calibrate(longer, ROOT / "scenarios", CLAIMS, tmp_path / "c.sqlite", workers=2)
+    assert len(more.accepted) > len(found.accepted), "the test needs the second round to accept more"
+    assert len(claims_stores()) == 2
+    assert set(more.runs[~more.runs["scenario"].isin(["y2002", "y2014"])]["set"]) == set(more.accepted["set"])

@@ -28,6 +28,7 @@ interrupted calibration resumes.  What it found is written and summarised by
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -237,12 +238,12 @@ def calibrate(
     low = np.array([p.low for p in spec.parameters])
     span = np.array([p.high - p.low for p in spec.parameters])
 
-    def stage(name: str, exp: Any, ids: Sequence[int]) -> pd.DataFrame:
-        runs = _sweep(exp, stage_store(store, name), workers, progress)
+    def stage(name: str, exp: Any, ids: Sequence[int], file: str | None = None) -> pd.DataFrame:
+        runs = _sweep(exp, stage_store(store, file or name), workers, progress)
         # A crossed design runs the first lever slowest, and every lever setting meets the same
         # futures in the same order (sim.experiments.design.crossed_rows).
         runs = runs.assign(set=np.asarray(ids)[runs["point"].to_numpy() % len(ids)], stage=name)
-        _check_complete(runs, len(ids), spec.replications, stage_store(store, name))
+        _check_complete(runs, len(ids), spec.replications, stage_store(store, file or name))
         return runs
 
     screen = stage(SCREEN, experiment(spec, pattern_runs, claims), range(spec.samples))
@@ -268,7 +269,11 @@ def calibrate(
     runs = pd.concat(found, ignore_index=True)
     if reforms:
         exp = experiment(spec, reforms, claims, judged[keys].to_numpy(dtype=float).tolist())
-        runs = pd.concat([runs, stage("claims", exp, judged["set"].astype(int).tolist())], ignore_index=True)
+        ids = judged["set"].astype(int).tolist()
+        # The claims' design is the accepted sets: a resumed calibration that accepts others (a
+        # longer search) is another design, so each list of sets has its own store.
+        file = "claims-" + hashlib.sha1(",".join(map(str, ids)).encode()).hexdigest()[:8]
+        runs = pd.concat([runs, stage("claims", exp, ids, file)], ignore_index=True)
     return Calibration(spec, sets, runs, Path(store))
 
 

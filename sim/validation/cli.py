@@ -52,6 +52,7 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
 
     import dataclasses
 
+    from sim.experiments.store import StoreError
     from sim.validation import robustness as rb
     from sim.validation.calibration import calibrate
     from sim.validation.calibration_file import load_spec
@@ -63,7 +64,10 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
         spec = dataclasses.replace(spec, samples=args.samples)
     store = Path(args.store or f"results/{'calibration-quick' if args.quick else 'calibration'}.sqlite")
     store.parent.mkdir(parents=True, exist_ok=True)
-    found = calibrate(spec, scenarios, CLAIMS, store, args.workers, progress=not args.quiet)
+    try:
+        found = calibrate(spec, scenarios, CLAIMS, store, args.workers, progress=not args.quiet)
+    except StoreError as e:  # a store of another calibration file, or of another version of it
+        raise UsageError(f"--store: {e}") from None
     robust, basis = rb.robustness_table(found, CLAIMS)
     write(out, found)
     robust.to_csv(out / "robustness.csv", index=False)
