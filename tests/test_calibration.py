@@ -216,6 +216,8 @@ def test_calibrate_command_writes_its_evidence_and_resumes(tmp_path, capsys):
         (SPEC.read_text().replace("width = 0.25 ", "width = 2.5 "), "key 'search.width'"),
         (SPEC.read_text().replace("wanted = 50 ", "wanted = 'many' "), "key 'search.wanted'"),
         (SPEC.read_text().replace("rounds = 8 ", "roundz = 8 "), "key 'search'"),
+        (SPEC.read_text().replace("candidates = 10 ", "candidates = 0 "), "key 'confirm.candidates'"),
+        (SPEC.read_text().replace("seed = 12 ", "sead = 12 "), "key 'confirm'"),
         ('[[pattern]]\nid = "a"\ntext = "a"\nsource = "s"\nexpression = "y2002.x > 0"\n', "unknown KPI"),
     ],
 )
@@ -246,6 +248,13 @@ def _sets(rows: list[tuple[float, float, bool]]) -> tuple[pd.DataFrame, object]:
     )
     table = pd.DataFrame(rows, columns=["service.counter_service_min", "needs.patience_days", "accepted"])
     return table.rename_axis("set").reset_index(), spec
+
+
+def test_the_accepted_sets_are_ordered_from_the_most_central():
+    table, spec = _sets([(0, 0, True), (5, 5, True), (10, 10, True), (6, 5, True), (5, 6, False)])
+    # Sums of scaled distances: 4.1, 2.1, 3.9, 2.1 (a tie, in set order), the rejected set left out.
+    assert list(cal.central_order(table, spec)["set"]) == [1, 3, 2, 0]
+    assert int(cal.medoid(table, spec)["set"]) == 1
 
 
 def test_the_medoid_is_the_accepted_set_nearest_the_others():
@@ -337,6 +346,17 @@ def test_a_calibration_with_too_few_accepted_sets_searches_near_them_and_runs_cl
         assert (gap <= spec.search.width + 1e-9).all(axis=1).any()
     reform_runs = found.runs[~found.runs["scenario"].isin(["y2002", "y2014"])]
     assert set(reform_runs["set"]) == set(found.accepted["set"])
+    # The shipped set: the accepted sets run again from the most central outwards, up to the first
+    # that meets every pattern again (or all the candidates).
+    tried = found.confirmed
+    order = list(cal.central_order(found.sets, spec)["set"])
+    assert list(tried["set"]) == order[: len(tried)] and list(tried["rank"]) == list(range(1, len(tried) + 1))
+    assert not tried["accepted"].iloc[:-1].any()
+    if found.shipped is not None:
+        assert int(found.shipped["set"]) == int(tried["set"].iloc[-1]) and bool(tried["accepted"].iloc[-1])
+    else:
+        assert len(tried) == min(spec.confirm.candidates, len(found.accepted))
+    assert (tmp_path / "c.confirm1.sqlite").is_file()
     claims_stores = lambda: sorted(f.name for f in tmp_path.glob("c.claims-*.sqlite"))  # noqa: E731
     assert (tmp_path / "c.search1.sqlite").is_file() and len(claims_stores()) == 1
     again = cal.calibrate(spec, ROOT / "scenarios", CLAIMS, tmp_path / "c.sqlite", workers=1)

@@ -28,6 +28,7 @@ interrupted calibration resumes.  What it found is written and summarised by
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -135,6 +136,18 @@ class Calibration:
     sets: pd.DataFrame  # one row per set: stage, parameter values, the pattern runs' KPI means, verdicts
     runs: pd.DataFrame  # one row per run: set, stage, scenario, replication, KPIs
     store: Path
+    # The accepted sets run again to choose the shipped one (Confirm), most central first: one row
+    # per set tried, as in ``sets`` plus its ``rank``; None when none was tried.
+    confirmed: pd.DataFrame | None = None
+
+    @property
+    def shipped(self) -> pd.Series | None:
+        """The set a calibration ships: the most central accepted set that met every pattern again
+        over the confirming replications, or None when none did (or none was tried)."""
+        if self.confirmed is None:
+            return None
+        ok = self.confirmed[self.confirmed["accepted"]]
+        return None if ok.empty else ok.iloc[0]
 
     @property
     def accepted(self) -> pd.DataFrame:
@@ -243,7 +256,7 @@ def calibrate(
         # A crossed design runs the first lever slowest, and every lever setting meets the same
         # futures in the same order (sim.experiments.design.crossed_rows).
         runs = runs.assign(set=np.asarray(ids)[runs["point"].to_numpy() % len(ids)], stage=name)
-        _check_complete(runs, len(ids), spec.replications, stage_store(store, file or name))
+        _check_complete(runs, len(ids), exp.replications, stage_store(store, file or name))
         return runs
 
     screen = stage(SCREEN, experiment(spec, pattern_runs, claims), range(spec.samples))
@@ -265,6 +278,16 @@ def calibrate(
         exp = experiment(spec, pattern_runs, claims, futures.tolist())
         found.append(stage(f"search {k}", exp, range(first, first + len(futures))))
         sets = sets_table(pd.concat(found, ignore_index=True), spec)
+    # The shipped set: the accepted sets from the most central outwards, each run again with more
+    # replications from another seed, until one still meets every pattern (Confirm).
+    again = dataclasses.replace(spec, replications=spec.confirm.replications, seed=spec.confirm.seed)
+    confirmed = []
+    for rank, (_, row) in enumerate(central_order(sets, spec).head(spec.confirm.candidates).iterrows(), 1):
+        exp = experiment(again, pattern_runs, claims, [row[keys].to_numpy(dtype=float).tolist()])
+        tried = sets_table(stage(f"confirm {rank}", exp, [int(row["set"])]), again).assign(rank=rank)
+        confirmed.append(tried)
+        if bool(tried["accepted"].iloc[0]):
+            break
     judged = sets[sets["accepted"]] if sets["accepted"].any() else sets
     runs = pd.concat(found, ignore_index=True)
     if reforms:
@@ -274,7 +297,8 @@ def calibrate(
         # longer search) is another design, so each list of sets has its own store.
         file = "claims-" + hashlib.sha1(",".join(map(str, ids)).encode()).hexdigest()[:8]
         runs = pd.concat([runs, stage("claims", exp, ids, file)], ignore_index=True)
-    return Calibration(spec, sets, runs, Path(store))
+    tried = pd.concat(confirmed, ignore_index=True) if confirmed else None
+    return Calibration(spec, sets, runs, Path(store), tried)
 
 
 def _sweep(exp: Any, store: Path, workers: int | None, progress: bool) -> pd.DataFrame:
@@ -311,20 +335,25 @@ def sets_table(runs: pd.DataFrame, spec: Spec) -> pd.DataFrame:
     return table.join(verdicts).reset_index()
 
 
-def medoid(sets: pd.DataFrame, spec: Spec) -> pd.Series | None:
-    """The accepted set nearest all the others (the sum of distances, each parameter scaled to its
-    range, is least), or None when no set is accepted.  A real sampled set, unlike a mean of sets,
-    so it is known to meet every pattern."""
+def central_order(sets: pd.DataFrame, spec: Spec) -> pd.DataFrame:
+    """The accepted sets, the most central first: by the sum of their distances to all the others
+    (each parameter scaled to its range), ties in set order."""
     import numpy as np
 
     accepted = sets[sets["accepted"]]
-    if accepted.empty:
-        return None
     keys = [p.key for p in spec.parameters]
     span = np.array([p.high - p.low for p in spec.parameters], dtype=float)
     x = accepted[keys].to_numpy(dtype=float) / np.where(span > 0, span, 1.0)
     total = np.abs(x[:, None, :] - x[None, :, :]).sum(axis=(1, 2))
-    return accepted.iloc[int(np.argmin(total))]
+    return accepted.iloc[np.argsort(total, kind="stable")]
+
+
+def medoid(sets: pd.DataFrame, spec: Spec) -> pd.Series | None:
+    """The accepted set nearest all the others (the sum of distances, each parameter scaled to its
+    range, is least), or None when no set is accepted.  A real sampled set, unlike a mean of sets,
+    so it is known to meet every pattern."""
+    order = central_order(sets, spec)
+    return None if order.empty else order.iloc[0]
 
 
 def patterns_at_defaults(runs: pd.DataFrame, names: dict[str, str], spec: Spec) -> pd.DataFrame:

@@ -46,7 +46,8 @@ def figure(cal: Calibration) -> Figure:
 
 def write(out: str | Path, cal: Calibration, at_defaults: pd.DataFrame | None = None) -> list[Path]:
     """``calibration_patterns.csv`` (with ``met_at_defaults`` when ``at_defaults`` is given),
-    ``calibration_sets.csv``, ``calibration_accepted.csv`` and ``calibration.png`` in ``out``."""
+    ``calibration_sets.csv``, ``calibration_accepted.csv``, ``calibration.png`` and
+    ``calibration_confirmed.csv`` (the sets run again to choose the shipped one) in ``out``."""
     from sim.figures import figure_png
 
     out = Path(out)
@@ -56,6 +57,7 @@ def write(out: str | Path, cal: Calibration, at_defaults: pd.DataFrame | None = 
         out / "calibration_sets.csv",
         out / "calibration_accepted.csv",
         out / "calibration.png",
+        out / "calibration_confirmed.csv",
     ]
     counts = cal.pattern_counts()
     if at_defaults is not None:
@@ -65,6 +67,8 @@ def write(out: str | Path, cal: Calibration, at_defaults: pd.DataFrame | None = 
     cal.sets.to_csv(files[1], index=False)
     cal.accepted.to_csv(files[2], index=False)
     files[3].write_bytes(figure_png(figure(cal)))
+    confirmed = cal.confirmed if cal.confirmed is not None else cal.sets.iloc[:0].assign(rank=[])
+    confirmed.to_csv(files[4], index=False)
     return files
 
 
@@ -154,20 +158,20 @@ def summary_lines(cal: Calibration, at_defaults: pd.DataFrame | None = None) -> 
         "|---|---|---|---|---|---|",
     ]
     lines += _pattern_rows(counts, at_defaults)
-    centre = medoid(cal.sets, s)
+    centre = cal.shipped if cal.shipped is not None else medoid(cal.sets, s)
     lines += [
         "",
         "![calibration](calibration.png)",
         "",
         "The last column of the table above judges every pattern on the claims' runs at the shipped "
-        "defaults" + ("" if at_defaults is not None else " (not run)") + ". Beside each default below is "
-        "the accepted sets' medoid (the accepted set nearest all the others, each parameter scaled to "
-        "its range"
-        + (f": set {int(centre['set'])}" if centre is not None else "; no set is accepted, so none")
-        + "): the defaults a calibration would ship. "
+        "defaults"
+        + ("" if at_defaults is not None else " (not run)")
+        + ". "
+        + _choice(cal)
+        + " "
         + _shipped(centre, s),
         "",
-        "| uncertain parameter | range | why | medoid of the accepted sets | shipped default |",
+        f"| uncertain parameter | range | why | {_column(cal)} | shipped default |",
         "|---|---|---|---|---|",
     ]
     for p in s.parameters:
@@ -177,12 +181,45 @@ def summary_lines(cal: Calibration, at_defaults: pd.DataFrame | None = None) -> 
     return lines
 
 
-#: A default within this share of its range of the medoid's value is the medoid's, rounded.
+def _choice(cal: Calibration) -> str:
+    """How the set beside the defaults was chosen (``[confirm]``), in words, from the runs."""
+    c = cal.spec.confirm
+    how = (
+        "Beside each default below is the set a calibration ships: the accepted sets are taken from "
+        "the most central (the medoid: the accepted set nearest all the others, each parameter scaled "
+        f"to its range) outwards, each run again for 2002 and 2014 with {c.replications} replications "
+        f"from seed {c.seed}, and the first that still meets every pattern is the one "
+        "(`[confirm]` in the file; a set accepted near a threshold on a few replications may have met "
+        "it by chance)"
+    )
+    if cal.confirmed is None or cal.confirmed.empty:
+        return how + ": no set is accepted, so none."
+    tried = len(cal.confirmed)
+    if cal.shipped is None:
+        return how + f": none of the {tried} most central met every pattern again, so the medoid is shown."
+    rank = int(cal.shipped["rank"])
+    where = (
+        "the medoid itself"
+        if rank == 1
+        else f"the {_ordinal(rank)} most central; the {rank - 1} before it did not"
+    )
+    return how + f": set {int(cal.shipped['set'])}, {where}."
+
+
+def _ordinal(n: int) -> str:
+    return f"{n}{'th' if 10 <= n % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th')}"
+
+
+def _column(cal: Calibration) -> str:
+    return "shipped set (confirmed)" if cal.shipped is not None else "medoid of the accepted sets"
+
+
+#: A default within this share of its range of the set's value is the set's, rounded.
 ROUNDED = 0.01
 
 
 def _shipped(centre: pd.Series | None, spec: Spec) -> str:
-    """Whether the shipped defaults are the medoid (rounded), in words, from the numbers."""
+    """Whether the shipped defaults are the chosen set (rounded), in words, from the numbers."""
     if centre is None:
         return "The shipped defaults are the stated assumptions."
     off = [
@@ -191,8 +228,8 @@ def _shipped(centre: pd.Series | None, spec: Spec) -> str:
         if abs(default_of(p.key) - float(centre[p.key])) > ROUNDED * (p.high - p.low)
     ]
     if not off:
-        return f"The shipped defaults are the medoid, rounded (each within {ROUNDED:.0%} of its range)."
-    return f"The shipped defaults differ from the medoid in {len(off)} of {len(spec.parameters)} parameters."
+        return f"The shipped defaults are this set, rounded (each within {ROUNDED:.0%} of its range)."
+    return f"The shipped defaults differ from this set in {len(off)} of {len(spec.parameters)} parameters."
 
 
 def report(cal: Calibration, robust: pd.DataFrame, basis: str) -> str:

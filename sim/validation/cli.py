@@ -82,6 +82,13 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     print(rb.basis_sentence(int(robust["sets"].max()) if len(robust) else 0, basis, found.how_found()))
     for r in robust.itertuples():
         print(f"  {r.reform:<22} {r.kpi:<40} holds in {r.holds_in} of {r.sets} {basis} sets")
+    if found.shipped is not None:
+        c = spec.confirm
+        print(
+            f"shipped set: {int(found.shipped['set'])} (the most central accepted set to meet every "
+            f"pattern again over {c.replications} replications from seed {c.seed}; "
+            f"{len(found.confirmed)} tried)"
+        )
     print(f"evidence in {out}/calibration.md; runs kept in {store} and beside it (run again to resume)")
     return 0
 
