@@ -80,7 +80,9 @@ def test_compare_prints_paired_differences_and_writes_a_report(tmp_path):
     # Three short runs are too few to promise a verdict (tests/test_effects.py checks effects);
     # the line must still carry the paired interval and one of the verdict words.
     line = next(ln for ln in r.stdout.splitlines() if ln.startswith("service.queue_wait_mean_min"))
-    assert line.count("[") == 3 and any(w in line for w in ("better", "WORSE", "unsure", "no change"))
+    assert line.count("[") == 3 and any(
+        w in line for w in ("better", "WORSE", "negligible", "unsure", "no change")
+    )
     for name in (
         "table.csv",
         "table.md",

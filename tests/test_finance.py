@@ -82,10 +82,10 @@ def test_the_2014_package_has_about_the_articles_600000_yuan_and_the_policy_says
 
 def test_with_money_for_every_post_the_idle_post_rule_keeps_the_staff_busy():
     """At the defaults the 2014 package's money already leaves posts vacant, so the idle-post rule
-    has little left to do; with 600,000 yuan of fiscal money every post is affordable and the rule
+    has little left to do; with 700,000 yuan of fiscal money every post is affordable and the rule
     alone decides.  Without it the posts use the money and the staff sit idler than with it, by
     more than the KPI's size that matters (same seed, so the same residents)."""
-    rich = PKG.with_changes({"finance.fiscal_yuan_year": 600_000.0})
+    rich = PKG.with_changes({"finance.fiscal_yuan_year": 700_000.0})
     k_on = _run(rich).summary()
     k = _run(rich.with_changes({"finance.freeze_idle_posts": False})).summary()
     assert abs(k["finance.balance_yuan"]) <= 0.10 * k["finance.income_yuan"]
@@ -190,11 +190,12 @@ def test_short_of_money_with_unpaid_overtime_the_centre_keeps_the_overtime_and_c
 def test_with_money_to_spare_the_centre_hires_only_into_work():
     """Two million yuan a year.  The 2014 package's staff are idle more than they work overtime, so
     nobody is hired although the cap would allow more (raised here, so that only the work decides;
-    idle posts are not frozen, so that only hiring is judged).  The 2002 staff, six or only three,
-    work more overtime than they are idle (the 2002 pattern "staff work overtime"): they get
-    colleagues, and hiring stops below the cap (the staffing reform's 18 per 10,000 residents), once
-    the new ones would be idle; without the reform's cap the 2002 committee hires nobody (its posts
-    are elected, not hired)."""
+    idle posts are not frozen, so that only hiring is judged).  The 2002 staff cut to three or four
+    work more overtime than they are idle: they get colleagues, and hiring stops below the cap (the
+    staffing reform's 18 per 10,000 residents), once the new ones would be idle; without the
+    reform's cap the 2002 committee hires nobody (its posts are elected, not hired).  Its six staff
+    of the defaults are idle (at empty counters) more hours than they work overtime: nobody is
+    hired for them either."""
     rich = {"finance.fiscal_yuan_year": 2_000_000.0}
     per_10k = 30.0
     roomy = {**rich, "finance.freeze_idle_posts": False, "finance.max_staff_per_10k": per_10k}
@@ -203,7 +204,9 @@ def test_with_money_to_spare_the_centre_hires_only_into_work():
     assert len(idle.centre.staff) == PKG["staff.count"] and idle.books.additions == 0
     hiring = {**rich, "finance.max_staff_per_10k": 18.0}
     cap = int(18.0 * BASE["population.residents"] / 10_000)
-    for n in (int(BASE["staff.count"]), 3):
+    six = _run(BASE.with_changes(hiring))
+    assert six.tally.idle_h > six.tally.overtime_h > 0 and six.books.additions == 0
+    for n in (3, 4):
         few = _run(BASE.with_changes({**hiring, "staff.count": n}))
         assert n < len(few.centre.staff) < cap
         assert all(a == "added: one more staff member hired" for _, a in few.books.actions)

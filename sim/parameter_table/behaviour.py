@@ -62,7 +62,7 @@ PARAMS: list[Param] = [
     ),
     Param(
         "residents.errand_allowed_share",
-        0.484,
+        0.43,
         "float",
         "share",
         "With household errands: share of matters a household member may do in the resident's place "

@@ -46,7 +46,7 @@ PARAMS: list[Param] = [
     ),
     Param(
         "departments.tasks_per_function_year",
-        4.0,
+        3.88,
         "float",
         "tasks/function/year",
         "Tasks a function pushes down to the community in a year.",
@@ -56,7 +56,7 @@ PARAMS: list[Param] = [
     ),
     Param(
         "departments.task_hours_mean",
-        8.0,
+        8.15,
         "float",
         "staff-hours",
         "Mean staff hours (exponential) of one pushed-down task.",
@@ -76,7 +76,7 @@ PARAMS: list[Param] = [
     ),
     Param(
         "departments.task_cost_yuan_mean",
-        114.0,
+        185.0,
         "float",
         "yuan",
         "Mean money cost (exponential) of one task (materials, printing, transport, allowances).",

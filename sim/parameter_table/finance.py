@@ -10,7 +10,7 @@ PARAMS: list[Param] = [
     # -- money -------------------------------------------------------------------------
     Param(
         "finance.operating_cost_yuan_per_m2",
-        86.0,
+        60.0,
         "float",
         "yuan/m2/year",
         "Running cost of office space (utilities, upkeep).",
@@ -20,7 +20,7 @@ PARAMS: list[Param] = [
     ),
     Param(
         "finance.salary_yuan_month",
-        2030.0,
+        2600.0,
         "float",
         "yuan/month",
         "Monthly pay of a staff member without a degree before the reforms, in constant yuan (the "
@@ -42,7 +42,7 @@ PARAMS: list[Param] = [
     ),
     Param(
         "finance.overtime_pay_yuan_h",
-        24.6,
+        6.0,
         "float",
         "yuan/hour",
         "Pay for an hour of overtime (evening work to meet department deadlines, meetings outside duty).",
@@ -52,7 +52,7 @@ PARAMS: list[Param] = [
     ),
     Param(
         "finance.platform_cost_yuan_year",
-        34500.0,
+        19200.0,
         "float",
         "yuan/year",
         "The community's share of running the information platform (phones, data, terminals), paid "
@@ -117,7 +117,7 @@ PARAMS: list[Param] = [
     ),
     Param(
         "finance.event_cost_yuan",
-        1240.0,
+        900.0,
         "float",
         "yuan/event",
         "Cost of one council, hearing or activity.",

@@ -82,7 +82,7 @@ PARAMS: list[Param] = [
     ),
     Param(
         "needs.patience_days",
-        12.4,
+        17.0,
         "float",
         "days",
         "How long a resident looks for a time that is free and open before giving up (or taking leave).",
@@ -92,7 +92,7 @@ PARAMS: list[Param] = [
     ),
     Param(
         "needs.take_leave_prob",
-        per_group(0.38, 0.70, 1.0, 0.405, 1.0),
+        per_group(0.633, 0.70, 1.0, 0.11, 1.0),
         "groups",
         "probability",
         "Chance that a resident with no free time when the centre is open takes time off to go.",
@@ -121,7 +121,7 @@ PARAMS: list[Param] = [
     ),
     Param(
         "needs.retry_prob",
-        0.808,
+        0.707,
         "float",
         "probability",
         "Chance that a resident turned away or who left the queue tries again another day.",

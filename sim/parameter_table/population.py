@@ -52,7 +52,7 @@ PARAMS: list[Param] = [
     ),
     Param(
         "population.digital_access",
-        per_group(0.989, 0.75, 0.30, 0.80, 0.60),
+        per_group(0.919, 0.75, 0.30, 0.80, 0.60),
         "groups",
         "share",
         "Share of each group with a smartphone and the habit of using it for public matters.",

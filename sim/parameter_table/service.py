@@ -11,7 +11,7 @@ PARAMS: list[Param] = [
     # -- service hall and casework --------------------------------------------------------------
     Param(
         "service.counter_service_min",
-        11.2,
+        9.4,
         "float",
         "minutes",
         "Mean time a counter needs for one resident's matter (team with no degree holders).",
@@ -58,7 +58,7 @@ PARAMS: list[Param] = [
     ),
     Param(
         "service.first_visit_success",
-        0.79,
+        0.865,
         "float",
         "probability",
         "Chance a counter closes the matter at the first visit (team with no degree holders).",
@@ -69,7 +69,7 @@ PARAMS: list[Param] = [
     ),
     Param(
         "service.casework_hours",
-        3.07,
+        2.44,
         "float",
         "staff-hours",
         "Staff hours to handle one social-assistance case (team without certified social workers).",

@@ -30,7 +30,7 @@ PARAMS = (
     ),
     Param(
         "burden.meetings_per_week",
-        3.6,
+        3.8,
         "float",
         "meetings/week",
         "Department and sub-district meetings one staff member must attend.",
@@ -40,7 +40,7 @@ PARAMS = (
     ),
     Param(
         "burden.forms_per_month",
-        48.0,
+        50.0,
         "float",
         "forms/month",
         "Report forms departments ask for.",
@@ -51,7 +51,7 @@ PARAMS = (
     ),
     Param(
         "burden.ledger_hours_per_week",
-        34.0,
+        37.9,
         "float",
         "staff-hours/week",
         "Keeping departments' ledgers (台帐) and archives.",

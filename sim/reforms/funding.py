@@ -51,7 +51,7 @@ PARAMS = (
     ),
     Param(
         "finance.fiscal_yuan_year",
-        232000.0,
+        236000.0,
         "float",
         "yuan/year",
         "Operating funds from the city and district budgets.",

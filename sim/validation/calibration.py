@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -237,10 +237,11 @@ def calibrate(
 ) -> Calibration:
     """Run (or resume) the calibration and judge every set against the patterns.
 
-    Three stages, each a crossed sweep kept in its own store (so each resumes): the Latin
+    Four stages, each a crossed sweep kept in its own store (so each resumes): the Latin
     hypercube over the ranges for the two pattern runs; while fewer than ``spec.search.wanted``
-    sets are accepted, rounds of :func:`search_sets` around the accepted ones; then every reform
-    file that carries a claim, for the accepted sets only (for every set if none is)."""
+    sets are accepted, rounds of :func:`search_sets` around the accepted ones; the accepted sets
+    run again to choose the shipped one (:func:`confirm_shipped`); then every reform file that
+    carries a claim, for the accepted sets only (for every set if none is)."""
     import numpy as np
     import pandas as pd
 
@@ -278,27 +279,14 @@ def calibrate(
         exp = experiment(spec, pattern_runs, claims, futures.tolist())
         found.append(stage(f"search {k}", exp, range(first, first + len(futures))))
         sets = sets_table(pd.concat(found, ignore_index=True), spec)
-    # The shipped set: the accepted sets from the most central outwards, each run again with more
-    # replications from another seed, until one still meets every pattern (Confirm).
-    again = dataclasses.replace(spec, replications=spec.confirm.replications, seed=spec.confirm.seed)
-    confirmed = []
-    for rank, (_, row) in enumerate(central_order(sets, spec).head(spec.confirm.candidates).iterrows(), 1):
-        exp = experiment(again, pattern_runs, claims, [row[keys].to_numpy(dtype=float).tolist()])
-        tried = sets_table(stage(f"confirm {rank}", exp, [int(row["set"])]), again).assign(rank=rank)
-        confirmed.append(tried)
-        if bool(tried["accepted"].iloc[0]):
-            break
+    confirmed = confirm_shipped(sets, spec, stage, pattern_runs, claims)
     judged = sets[sets["accepted"]] if sets["accepted"].any() else sets
     runs = pd.concat(found, ignore_index=True)
     if reforms:
         exp = experiment(spec, reforms, claims, judged[keys].to_numpy(dtype=float).tolist())
         ids = judged["set"].astype(int).tolist()
-        # The claims' design is the accepted sets: a resumed calibration that accepts others (a
-        # longer search) is another design, so each list of sets has its own store.
-        file = "claims-" + hashlib.sha1(",".join(map(str, ids)).encode()).hexdigest()[:8]
-        runs = pd.concat([runs, stage("claims", exp, ids, file)], ignore_index=True)
-    tried = pd.concat(confirmed, ignore_index=True) if confirmed else None
-    return Calibration(spec, sets, runs, Path(store), tried)
+        runs = pd.concat([runs, stage("claims", exp, ids, claims_file(ids))], ignore_index=True)
+    return Calibration(spec, sets, runs, Path(store), confirmed)
 
 
 def _sweep(exp: Any, store: Path, workers: int | None, progress: bool) -> pd.DataFrame:
@@ -333,6 +321,38 @@ def sets_table(runs: pd.DataFrame, spec: Spec) -> pd.DataFrame:
     table = values.join(means["y2002"]).join(means["y2014"])
     verdicts = judge_sets(table, spec.patterns)
     return table.join(verdicts).reset_index()
+
+
+def claims_file(ids: Sequence[int]) -> str:
+    """The claims stage's store for these accepted sets: the claims' design is the accepted sets,
+    so a resumed calibration that accepts others (a longer search) is another design, in a store
+    of its own."""
+    return "claims-" + hashlib.sha1(",".join(map(str, ids)).encode()).hexdigest()[:8]
+
+
+def confirm_shipped(
+    sets: pd.DataFrame,
+    spec: Spec,
+    stage: Callable[[str, Any, Sequence[int]], pd.DataFrame],
+    pattern_runs: dict[str, Any],
+    claims: Sequence[Claim],
+) -> pd.DataFrame | None:
+    """The accepted sets from the most central outwards (:func:`central_order`), each run again
+    for the pattern runs with ``spec.confirm``'s replications and seed (``stage`` runs one stage
+    and numbers its runs' sets), up to the first that still meets every pattern or the last
+    candidate: one row per set tried, as in :func:`sets_table` with its ``rank``; None when no set
+    is accepted."""
+    import pandas as pd
+
+    again = dataclasses.replace(spec, replications=spec.confirm.replications, seed=spec.confirm.seed)
+    keys = [p.key for p in spec.parameters]
+    tried = []
+    for rank, (_, row) in enumerate(central_order(sets, spec).head(spec.confirm.candidates).iterrows(), 1):
+        exp = experiment(again, pattern_runs, claims, [row[keys].to_numpy(dtype=float).tolist()])
+        tried.append(sets_table(stage(f"confirm {rank}", exp, [int(row["set"])]), again).assign(rank=rank))
+        if bool(tried[-1]["accepted"].iloc[0]):
+            break
+    return pd.concat(tried, ignore_index=True) if tried else None
 
 
 def central_order(sets: pd.DataFrame, spec: Spec) -> pd.DataFrame:
