@@ -294,3 +294,24 @@ def test_a_station_opening_mid_week_has_places_for_the_rest_of_the_week(tmp_path
     station = m.centre.station
     assert 0 < station.served <= 11
     assert station.served == min(station.requests, 11)
+
+
+# -- office space --------------------------------------------------------------------------------
+def test_office_space_below_what_the_counters_need_narrows_the_hall():
+    """The one-stop hall has a counter for every ``office.m2_per_counter`` of space.  The 2014
+    package with room for one counter instead of seven (same seed, same residents and visits;
+    budget policy off, so that the money the smaller office saves hires nobody): the staff can open
+    fewer counter-hours, everybody queues at the one counter so waits grow (a little: the 2014 hall
+    is busy under a tenth of its staffed hours), and the space costs less, in proportion to its
+    area."""
+    off = {"finance__budget_policy": False}
+    roomy = run("changsha_2014.toml", **off)
+    m2 = roomy.params["office.m2_per_counter"]
+    cramped = run("changsha_2014.toml", office__area_m2=m2, **off)
+    assert roomy.params["office.area_m2"] >= 7 * m2
+    assert cramped.tally.counter_staffed_h < roomy.tally.counter_staffed_h
+    k_roomy, k_cramped = roomy.summary(), cramped.summary()
+    assert k_cramped["service.queue_wait_mean_min"] > k_roomy["service.queue_wait_mean_min"]
+    assert k_cramped["service.daytime_wait_mean_min"] > k_roomy["service.daytime_wait_mean_min"]
+    space = {m: m.books.spending_by["office space"] / m.params["office.area_m2"] for m in (roomy, cramped)}
+    assert space[cramped] == pytest.approx(space[roomy])
