@@ -356,7 +356,9 @@ def test_a_calibration_with_too_few_accepted_sets_searches_near_them_and_runs_cl
         assert int(found.shipped["set"]) == int(tried["set"].iloc[-1]) and bool(tried["accepted"].iloc[-1])
     else:
         assert len(tried) == min(spec.confirm.candidates, len(found.accepted))
-    assert (tmp_path / "c.confirm1.sqlite").is_file()
+    assert {f.name for f in tmp_path.glob("c.confirm-set*.sqlite")} == {
+        f"c.confirm-set{i}.sqlite" for i in tried["set"]
+    }
     claims_stores = lambda: sorted(f.name for f in tmp_path.glob("c.claims-*.sqlite"))  # noqa: E731
     assert (tmp_path / "c.search1.sqlite").is_file() and len(claims_stores()) == 1
     again = cal.calibrate(spec, ROOT / "scenarios", CLAIMS, tmp_path / "c.sqlite", workers=1)

@@ -333,7 +333,7 @@ def claims_file(ids: Sequence[int]) -> str:
 def confirm_shipped(
     sets: pd.DataFrame,
     spec: Spec,
-    stage: Callable[[str, Any, Sequence[int]], pd.DataFrame],
+    stage: Callable[..., pd.DataFrame],
     pattern_runs: dict[str, Any],
     claims: Sequence[Claim],
 ) -> pd.DataFrame | None:
@@ -349,7 +349,9 @@ def confirm_shipped(
     tried = []
     for rank, (_, row) in enumerate(central_order(sets, spec).head(spec.confirm.candidates).iterrows(), 1):
         exp = experiment(again, pattern_runs, claims, [row[keys].to_numpy(dtype=float).tolist()])
-        tried.append(sets_table(stage(f"confirm {rank}", exp, [int(row["set"])]), again).assign(rank=rank))
+        # Stored by set, not by rank: a longer search can change which set is most central.
+        ran = stage(f"confirm {rank}", exp, [int(row["set"])], f"confirm-set{int(row['set'])}")
+        tried.append(sets_table(ran, again).assign(rank=rank))
         if bool(tried[-1]["accepted"].iloc[0]):
             break
     return pd.concat(tried, ignore_index=True) if tried else None
