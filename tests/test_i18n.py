@@ -47,6 +47,25 @@ def test_placeholders_survive_translation():
         assert fields == {f for _t, f, _s, _c in string.Formatter().parse(chinese) if f}, english
 
 
+def test_a_runs_figures_are_titled_in_the_language_they_are_read_in():
+    """A run's figure titles and captions are kept in English and translated when shown, so that a
+    reader who switches language after the run reads them in the new one (they were fixed in the
+    language of the run; a Chinese page once showed an earlier English run's figure titles)."""
+    from sim.ui.runner import FigureImage
+
+    img = FigureImage(
+        "effects",
+        "Effects compared with {ref}",
+        "Staff hours a day by activity; the black mark is overtime.",
+        args=(("ref", "Baseline 2002"),),
+    )
+    with i18n.language("en"):
+        assert img.shown_title() == "Effects compared with Baseline 2002"
+    with i18n.language("zh"):
+        assert img.shown_title() == "与Baseline 2002相比的效果"
+        assert img.shown_caption() == i18n._(img.caption) != img.caption
+
+
 def test_the_reforms_are_named_as_the_article_names_them():
     from sim.reforms import REFORMS
 

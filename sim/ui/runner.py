@@ -16,7 +16,7 @@ import contextlib
 import os
 import signal
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -155,68 +155,85 @@ def run_comparison(
 
 @dataclass(frozen=True)
 class FigureImage:
-    """A figure as the page shows it: a PNG, or the reason there is none."""
+    """A figure as the page shows it: a PNG, or the reason there is none.
+
+    ``title`` and ``caption`` are kept in English (with ``args`` for their placeholders) and
+    translated when shown (:meth:`shown_title`), so that a reader who switches language after a
+    run reads them in the new one; the picture keeps the language it was drawn in."""
 
     key: str
     title: str
     caption: str
     png: bytes | None = None
     error: str | None = None
+    args: tuple[tuple[str, str], ...] = ()
 
     @property
     def filename(self) -> str:
         return f"govsim-{self.key}.png"
 
+    def shown_title(self) -> str:
+        return self._shown(self.title)
 
-def _image(key: str, title: str, caption: str, make: Callable[[], Figure]) -> FigureImage:
+    def shown_caption(self) -> str:
+        return self._shown(self.caption)
+
+    def _shown(self, text: str) -> str:
+        return _(text).format(**dict(self.args)) if self.args else _(text)
+
+
+def _image(
+    key: str, title: str, caption: str, make: Callable[[], Figure], args: Mapping[str, str] | None = None
+) -> FigureImage:
+    shown = tuple((args or {}).items())
     try:
         from sim.figures import figure_png
 
-        return FigureImage(key, title, caption, png=figure_png(make()))
+        return FigureImage(key, title, caption, png=figure_png(make()), args=shown)
     except Exception as e:  # a figure that cannot be drawn must not hide the others or the table
-        return FigureImage(key, title, caption, error=f"this figure could not be drawn: {e}")
+        return FigureImage(key, title, caption, error=f"this figure could not be drawn: {e}", args=shown)
 
 
 def comparison_figures(c: Comparison, series: Sequence[str] = ("wait_mean_min",)) -> Iterator[FigureImage]:
     """The figures of a comparison, one at a time (the page shows each as soon as it is drawn)."""
     from sim import figures
-    from sim.i18n import _
     from sim.ui.labels import DAILY_FIGURES
 
     ref = c.names[0]
     for s in series:
         yield _image(
             f"daily-{s}",
-            _(DAILY_FIGURES.get(s, s)),
-            _("Each scenario's daily mean over its runs, with the 95 % band, on the same axes."),
+            DAILY_FIGURES.get(s, s),
+            N_("Each scenario's daily mean over its runs, with the 95 % band, on the same axes."),
             lambda s=s: figures.daily_bands(c, s),
         )
     yield _image(
         "staff-time",
-        _("How staff time is spent"),
-        _("Staff hours a day by activity; the black mark is overtime."),
+        N_("How staff time is spent"),
+        N_("Staff hours a day by activity; the black mark is overtime."),
         lambda: figures.staff_time(c),
     )
     yield _image(
         "participation",
-        _("Participation"),
-        _("Share of residents who took part in a council, hearing or activity so far this year."),
+        N_("Participation"),
+        N_("Share of residents who took part in a council, hearing or activity so far this year."),
         lambda: figures.daily_bands(c, "participation_ytd"),
     )
     yield _image(
         "who-gains",
-        _("Who gains: needs resolved by resident group"),
-        _("A reform that helps commuters may do nothing for retirees; bars are 95 % intervals."),
+        N_("Who gains: needs resolved by resident group"),
+        N_("A reform that helps commuters may do nothing for retirees; bars are 95 % intervals."),
         lambda: figures.resolved_by_group(c),
     )
     yield _image(
         "effects",
-        _("Effects compared with {ref}").format(ref=ref),
-        _(
+        N_("Effects compared with {ref}"),
+        N_(
             "Paired difference from the reference, as % of its mean, with 95 % intervals: green better "
             "and red worse (sure and big enough to matter), pale negligible, grey not sure."
         ),
         lambda: figures.forest(c),
+        {"ref": ref},
     )
 
 
@@ -239,10 +256,13 @@ def replay_figure(c: Comparison, scenario: Scenario, series: Sequence[str]) -> F
 
     return _image(
         "timeline-replay",
-        f"Replay: {scenario.name}",
-        "Yearly means with a 95 % band over the runs, the same community without the reforms in grey; "
-        "dotted lines mark reforms coming into force.",
+        N_("Replay: {name}"),
+        N_(
+            "Yearly means with a 95 % band over the runs, the same community without the reforms in "
+            "grey; dotted lines mark reforms coming into force."
+        ),
         make,
+        {"name": scenario.name},
     )
 
 

@@ -15,8 +15,8 @@ from sim.ui.runner import FigureImage
 @solara.component
 def FigureCard(image: FigureImage):
     """One figure: title, what it shows, the picture and its PNG."""
-    with solara.Card(image.title, classes=["govsim-figure", f"govsim-figure-{image.key}"]):
-        solara.Text(image.caption, style={"font-size": "0.85em", "color": "#555"})
+    with solara.Card(image.shown_title(), classes=["govsim-figure", f"govsim-figure-{image.key}"]):
+        solara.Text(image.shown_caption(), style={"font-size": "0.85em", "color": "#555"})
         if image.png is not None:
             solara.Image(image.png, width="100%", classes=["govsim-figure-img"])
             solara.FileDownload(
