@@ -149,16 +149,8 @@ def spec_from_mapping(doc: Mapping[str, Any], src: str = "<calibration>", *, qui
 
 def _search(table: Any, src: str) -> Search:
     """The ``[search]`` table (every key optional)."""
-    if not isinstance(table, Mapping) or any(k not in SEARCH_KEYS for k in table):
-        raise CalibrationError(src, "search", f"a table with keys among {', '.join(SEARCH_KEYS)}")
-    out = {}
-    for key, low, high in (("wanted", 1, 100_000), ("samples", 1, 100_000), ("rounds", 0, 100)):
-        v = table.get(key, getattr(Search, key))
-        if not isinstance(v, int) or isinstance(v, bool) or not low <= v <= high:
-            raise CalibrationError(
-                src, f"search.{key}", f"must be a whole number from {low} to {high:,}, got {v!r}"
-            )
-        out[key] = v
+    bounds = {"wanted": (1, 100_000), "samples": (1, 100_000), "rounds": (0, 100)}
+    out = _whole_numbers(table, "search", SEARCH_KEYS, bounds, Search, src)
     width = table.get("width", Search.width)
     if not is_number(width) or not 0 < width <= 1:
         raise CalibrationError(
@@ -169,17 +161,26 @@ def _search(table: Any, src: str) -> Search:
 
 def _confirm(table: Any, src: str) -> Confirm:
     """The ``[confirm]`` table (every key optional)."""
-    if not isinstance(table, Mapping) or any(k not in CONFIRM_KEYS for k in table):
-        raise CalibrationError(src, "confirm", f"a table with keys among {', '.join(CONFIRM_KEYS)}")
+    bounds = {"replications": (1, 1000), "seed": (0, 2**32 - 1), "candidates": (1, 100_000)}
+    return Confirm(**_whole_numbers(table, "confirm", CONFIRM_KEYS, bounds, Confirm, src))
+
+
+def _whole_numbers(
+    table: Any, name: str, keys: tuple[str, ...], bounds: dict[str, tuple[int, int]], defaults: type, src: str
+) -> dict[str, int]:
+    """The whole-number keys of a sub-table (``bounds``: key -> allowed range), each defaulting to
+    the ``defaults`` class's value; the table may hold only ``keys``."""
+    if not isinstance(table, Mapping) or any(k not in keys for k in table):
+        raise CalibrationError(src, name, f"a table with keys among {', '.join(keys)}")
     out = {}
-    for key, low, high in (("replications", 1, 1000), ("seed", 0, 2**32 - 1), ("candidates", 1, 100_000)):
-        v = table.get(key, getattr(Confirm, key))
+    for key, (low, high) in bounds.items():
+        v = table.get(key, getattr(defaults, key))
         if not isinstance(v, int) or isinstance(v, bool) or not low <= v <= high:
             raise CalibrationError(
-                src, f"confirm.{key}", f"must be a whole number from {low} to {high:,}, got {v!r}"
+                src, f"{name}.{key}", f"must be a whole number from {low} to {high:,}, got {v!r}"
             )
         out[key] = v
-    return Confirm(**out)
+    return out
 
 
 def _patterns(doc: Mapping[str, Any], src: str) -> list[Pattern]:
